@@ -1,0 +1,76 @@
+package domain
+
+import (
+	"slices"
+)
+
+// Apply folds one event into the aggregate. Events are facts: Apply never refuses one.
+// An event about an unknown version (other than DraftCreated) is ignored.
+func (p *Pathway) Apply(e Event) {
+	if c, ok := e.(DraftCreated); ok {
+		p.applyCreated(c)
+		return
+	}
+	ctx := e.Context()
+	v := p.version(ctx.Version)
+	if v == nil {
+		return
+	}
+	v.Revision++
+	v.UpdatedAt = ctx.At
+	switch e := e.(type) {
+	case DraftUpdated:
+		v.Title, v.Document = e.Title, e.Document
+		if !v.IsAuthor(ctx.Actor) {
+			v.Authors = append(v.Authors, ctx.Actor)
+		}
+	case SubmittedForReview:
+		v.Status, v.RequestedChanges = StatusInReview, nil
+	case ReviewApproved:
+		v.Approvals = append(v.Approvals, Approval{Reviewer: ctx.Actor, At: ctx.At, Comment: ctx.Reason})
+	case VersionApproved:
+		v.Status, v.ApprovedAt, v.Reviewers = StatusApproved, ctx.At, slices.Clone(e.Reviewers)
+	case ChangesRequested:
+		v.Status, v.RequestedChanges = StatusChangesRequested, slices.Clone(e.Comments)
+	case ApprovalsReset:
+		v.Approvals, v.ApprovedAt, v.Reviewers = nil, timeZero, nil
+		if v.Status == StatusApproved {
+			v.Status = StatusInReview
+		}
+	default:
+		p.applyPublication(v, e)
+	}
+}
+
+func (p *Pathway) applyPublication(v *Version, e Event) {
+	ctx := e.Context()
+	switch e := e.(type) {
+	case Published:
+		v.Status, v.PublishedBy, v.PublishedAt = StatusPublished, ctx.Actor, ctx.At
+		v.EffectiveFrom, v.Effective = e.EffectiveFrom, Period{Start: e.EffectiveFrom}
+	case EffectivePeriodChanged:
+		v.Effective.End = e.EffectiveTo
+	case Retired:
+		v.Status, v.RetiredAt = StatusRetired, ctx.At
+	}
+}
+
+func (p *Pathway) applyCreated(e DraftCreated) {
+	if p.OwningEOG == "" {
+		p.OwningEOG = e.OwningEOG
+	}
+	p.versions = append(p.versions, &Version{
+		PathwayID: p.ID,
+		Number:    e.Version,
+		Status:    StatusDraft,
+		Title:     e.Title,
+		OwningEOG: e.OwningEOG,
+		BasedOn:   e.BasedOn,
+		Document:  e.Document,
+		Revision:  1,
+		CreatedBy: e.Actor,
+		Authors:   []string{e.Actor},
+		CreatedAt: e.At,
+		UpdatedAt: e.At,
+	})
+}

@@ -1,0 +1,90 @@
+package domain
+
+import "time"
+
+// EventContext is carried by every governance event: the version concerned, who, when and why.
+type EventContext struct {
+	Version int
+	Actor   string
+	At      time.Time
+	Reason  string
+}
+
+// Context returns the event's context.
+func (c EventContext) Context() EventContext { return c }
+
+// Event is a governance domain event stored in the pathway's stream.
+type Event interface {
+	Context() EventContext
+	// Type is the stable event type name.
+	Type() string
+}
+
+// DraftCreated opens a draft version, empty or copied from BasedOn.
+type DraftCreated struct {
+	EventContext
+	PathwayID string
+	BasedOn   int
+	Title     string
+	OwningEOG string
+	Document  []byte
+}
+
+// DraftUpdated replaces a draft's document.
+type DraftUpdated struct {
+	EventContext
+	Title    string
+	Document []byte
+}
+
+// SubmittedForReview puts a draft in review.
+type SubmittedForReview struct{ EventContext }
+
+// ReviewApproved records one reviewer's approval (the actor).
+type ReviewApproved struct{ EventContext }
+
+// ChangesRequested records a reviewer's request for changes.
+type ChangesRequested struct {
+	EventContext
+	Comments []Comment
+}
+
+// ApprovalsReset clears a version's approvals.
+type ApprovalsReset struct {
+	EventContext
+	Cleared []string
+}
+
+// VersionApproved records that the version reached its required approvals.
+type VersionApproved struct {
+	EventContext
+	Reviewers []string
+}
+
+// Published makes a version effective from EffectiveFrom.
+type Published struct {
+	EventContext
+	EffectiveFrom time.Time
+}
+
+// EffectivePeriodChanged moves the end of a published version's effective period (zero: open).
+type EffectivePeriodChanged struct {
+	EventContext
+	EffectiveTo time.Time
+	CausedBy    int
+}
+
+// Retired withdraws a published version.
+type Retired struct{ EventContext }
+
+// Type names.
+func (DraftCreated) Type() string           { return "DraftCreated" }
+func (DraftUpdated) Type() string           { return "DraftUpdated" }
+func (SubmittedForReview) Type() string     { return "SubmittedForReview" }
+func (ReviewApproved) Type() string         { return "ReviewApproved" }
+func (ChangesRequested) Type() string       { return "ChangesRequested" }
+func (ApprovalsReset) Type() string         { return "ApprovalsReset" }
+func (VersionApproved) Type() string        { return "VersionApproved" }
+func (Published) Type() string              { return "Published" }
+func (EffectivePeriodChanged) Type() string { return "EffectivePeriodChanged" }
+func (Retired) Type() string                { return "Retired" }
