@@ -9,13 +9,12 @@ import (
 // 125000 as "£1,250.00".
 func FormatPence(p int64) string {
 	sign := ""
-	u := uint64(p)
-	if p < 0 {
+	whole, pence := p/100, p%100
+	if p < 0 { // |p/100| < MaxInt64, so negating cannot overflow
 		sign = "-"
-		u = uint64(-(p + 1)) + 1 // safe for math.MinInt64
+		whole, pence = -whole, -pence
 	}
-	pounds := strconv.FormatUint(u/100, 10)
-	pence := u % 100
+	pounds := strconv.FormatInt(whole, 10)
 	var b strings.Builder
 	for i, r := range pounds {
 		if i > 0 && (len(pounds)-i)%3 == 0 {
@@ -23,5 +22,5 @@ func FormatPence(p int64) string {
 		}
 		b.WriteRune(r)
 	}
-	return sign + "£" + b.String() + "." + strconv.FormatUint(pence/10, 10) + strconv.FormatUint(pence%10, 10)
+	return sign + "£" + b.String() + "." + strconv.FormatInt(pence/10, 10) + strconv.FormatInt(pence%10, 10)
 }

@@ -12,8 +12,10 @@ const (
 
 // Period is a target duration in days.
 type Period struct {
-	Within int      `yaml:"within"`
-	Days   DayCount `yaml:"days"`
+	// Within is the number of days, always > 0.
+	Within int `yaml:"within"`
+	// Days says how they are counted; empty means calendar days.
+	Days DayCount `yaml:"days,omitempty"`
 }
 
 // SLA holds the pathway's service clocks.

@@ -12,6 +12,7 @@ type Problem struct {
 	Rule string
 }
 
+// String renders the problem as "path: rule".
 func (p Problem) String() string {
 	if p.Path == "" {
 		return p.Rule
@@ -61,6 +62,9 @@ type validator struct {
 // Validate checks the definition and reports every problem at once as a
 // *ValidationError; it returns nil for a valid definition.
 func (d *Definition) Validate() error {
+	if d == nil {
+		return &ValidationError{Problems: []Problem{{Path: "document", Rule: "missing"}}}
+	}
 	v := newValidator(d)
 	v.header()
 	v.waysIn()

@@ -27,6 +27,7 @@ func (v *validator) stageList() {
 			referrals++
 		case KindDischarge:
 			discharges++
+		default: // other kinds need no count
 		}
 	}
 	if referrals != 1 {

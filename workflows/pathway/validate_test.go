@@ -9,6 +9,8 @@ import (
 
 func TestMinimalIsValid(t *testing.T) {
 	require.NoError(t, minimal(t).Validate())
+	var missing *Definition
+	require.Equal(t, []Problem{{"document", "missing"}}, problemsOf(t, missing.Validate()))
 }
 
 func TestValidateHeaderAndStages(t *testing.T) {
