@@ -16,7 +16,7 @@ const (
 	DocumentField        = "document_yaml"
 	DocumentIDField      = "document_yaml.id"
 	DocumentVersionField = "document_yaml.version"
-	DocumentEOGField     = "document_yaml.owning_eog"
+	DocumentEOGField     = "document_yaml.eog"
 )
 
 // checkDocument reports a document that does not belong at this pathway and version number.

@@ -95,3 +95,6 @@ func (v Violations) Err() error {
 	}
 	return &ValidationError{Violations: v}
 }
+
+// PathwayNotFound is the NotFound error for a pathway with no versions.
+func PathwayNotFound(id string) error { return notFound("pathway %q does not exist", id) }

@@ -1,0 +1,136 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
+	"github.com/nhs-pathways/pathways/events"
+	"github.com/nhs-pathways/pathways/services/governance/internal/adapters"
+	"github.com/nhs-pathways/pathways/services/governance/internal/app"
+	"github.com/nhs-pathways/pathways/services/governance/internal/ports"
+)
+
+// Server is a running governance service.
+type Server struct {
+	grpc    *grpc.Server
+	lis     net.Listener
+	metrics *http.Server
+	mlis    net.Listener
+	cleanup func()
+	served  chan error
+}
+
+// Start connects to the event store, seeds the built-in pathways if asked, and serves the gRPC
+// API (and metrics) in the background until Close.
+func Start(ctx context.Context, cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("governance config: %w", err)
+	}
+	a, cleanup, err := NewApp(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cleanup: cleanup, served: make(chan error, 2)}
+	if err := s.listen(cfg, a); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// NewApp wires the application over the journal: it returns the app and a cleanup closing the
+// journal.
+func NewApp(ctx context.Context, cfg Config) (*app.App, func(), error) {
+	j, err := events.Open(ctx, cfg.EventStoreURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("governance: %w", err)
+	}
+	cleanup := func() { _ = j.Close() }
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	a := app.New(adapters.NewJournal(j), adapters.Documents{}, app.ClockFunc(now))
+	if cfg.SeedBuiltin {
+		seeded, err := a.SeedBuiltin(ctx)
+		if err != nil {
+			cleanup()
+			return nil, nil, fmt.Errorf("governance: %w", err)
+		}
+		if len(seeded) > 0 {
+			slog.InfoContext(ctx, "seeded built-in pathways", "pathways", seeded)
+		}
+	}
+	return a, cleanup, nil
+}
+
+func (s *Server) listen(cfg Config, a *app.App) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m, err := ports.NewMetrics(reg)
+	if err != nil {
+		return fmt.Errorf("governance metrics: %w", err)
+	}
+	s.grpc = grpc.NewServer(grpc.ChainUnaryInterceptor(m.Unary, ports.Authenticate))
+	governancev1.RegisterGovernanceServiceServer(s.grpc, ports.NewServer(a))
+	healthpb.RegisterHealthServer(s.grpc, health.NewServer())
+	if s.lis, err = net.Listen("tcp", cfg.Listen); err != nil {
+		return fmt.Errorf("governance listen: %w", err)
+	}
+	go func() { s.served <- s.grpc.Serve(s.lis) }()
+	if cfg.MetricsListen == "" {
+		return nil
+	}
+	if s.mlis, err = net.Listen("tcp", cfg.MetricsListen); err != nil {
+		return fmt.Errorf("governance metrics listen: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	s.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := s.metrics.Serve(s.mlis); !errors.Is(err, http.ErrServerClosed) {
+			s.served <- err
+		}
+	}()
+	return nil
+}
+
+// Addr is the gRPC address the service listens on.
+func (s *Server) Addr() string { return s.lis.Addr().String() }
+
+// MetricsAddr is the metrics address, or "" when metrics are off.
+func (s *Server) MetricsAddr() string {
+	if s.mlis == nil {
+		return ""
+	}
+	return s.mlis.Addr().String()
+}
+
+// Done delivers an error if serving stops on its own.
+func (s *Server) Done() <-chan error { return s.served }
+
+// Close stops serving (letting calls in flight finish) and closes the journal.
+func (s *Server) Close() {
+	if s.metrics != nil {
+		_ = s.metrics.Close()
+	}
+	if s.grpc != nil {
+		s.grpc.GracefulStop()
+	}
+	if s.cleanup != nil {
+		s.cleanup()
+	}
+}
