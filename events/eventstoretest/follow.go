@@ -142,6 +142,16 @@ func (s *suite) writeInBackground(t *testing.T, stream, typ string, count int) (
 	return done, dataIDs(evs)
 }
 
+// prefill appends count events to a new stream in batches of 100 and returns their IDs.
+func (s *suite) prefill(t *testing.T, stream string, count int) []uuid.UUID {
+	t.Helper()
+	evs := jsonEvents("Old", 0, count)
+	for i := 0; i < count; i += 100 {
+		s.appendEvents(t, stream, esdb.Any{}, evs[i:min(i+100, count)]...)
+	}
+	return dataIDs(evs)
+}
+
 // marker appends one event to a fresh stream of category and returns its $all position, a
 // starting point for $all subscriptions that skips the rest of a shared database.
 func (s *suite) marker(t *testing.T, category string) esdb.Position {

@@ -81,11 +81,6 @@ func (s *suite) testStreamMetadata(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, meta, *got)
 	})
-	t.Run("no metadata", func(t *testing.T) {
-		got, err := s.client.GetStreamMetadata(ctx(t), s.stream("meta"), esdb.ReadStreamOptions{})
-		require.NoError(t, err)
-		require.Equal(t, esdb.StreamMetadata{}, *got)
-	})
 	t.Run("max count", func(t *testing.T) {
 		stream := s.stream("meta")
 		s.appendEvents(t, stream, esdb.NoStream{}, jsonEvents("Meta", 0, 5)...)

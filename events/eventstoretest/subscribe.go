@@ -27,14 +27,13 @@ func (s *suite) subscribeAll(t *testing.T, opts esdb.SubscribeToAllOptions, keep
 func (s *suite) testSubscribeToStream(t *testing.T) {
 	t.Run("from start catches up then goes live", func(t *testing.T) {
 		stream := s.stream("substream")
-		existing := jsonEvents("Sub", 0, 20)
-		s.appendEvents(t, stream, esdb.NoStream{}, existing...)
-		done, live := s.writeInBackground(t, stream, "Live", 40)
+		existing := s.prefill(t, stream, 1000)
 		f := s.subscribeStream(t, stream, esdb.Start{})
+		done, live := s.writeInBackground(t, stream, "Live", 200) // while the subscription catches up
 		got := f.take(t, len(existing)+len(live))
 		require.NoError(t, <-done)
 		require.Equal(t, seq(0, uint64(len(got)-1)), revisions(got))
-		require.Equal(t, append(dataIDs(existing), live...), ids(got))
+		require.Equal(t, append(existing, live...), ids(got))
 		s.requireNothingBefore(t, f, stream)
 	})
 	t.Run("from end delivers only new events", func(t *testing.T) {
@@ -73,12 +72,11 @@ func (s *suite) testSubscribeToAll(t *testing.T) {
 	t.Run("catch-up then live with concurrent writers", func(t *testing.T) {
 		category := s.category("suball")
 		from := s.marker(t, category)
-		existing := jsonEvents("Old", 0, 10)
-		s.appendEvents(t, category+"-old", esdb.NoStream{}, existing...)
-		doneA, liveA := s.writeInBackground(t, category+"-a", "LiveA", 30)
-		doneB, liveB := s.writeInBackground(t, category+"-b", "LiveB", 30)
+		existing := s.prefill(t, category+"-old", 1000)
 		filter := &esdb.SubscriptionFilter{Type: esdb.StreamFilterType, Prefixes: []string{category + "-"}}
 		f := s.subscribeAll(t, esdb.SubscribeToAllOptions{From: from, Filter: filter}, nil)
+		doneA, liveA := s.writeInBackground(t, category+"-a", "LiveA", 100)
+		doneB, liveB := s.writeInBackground(t, category+"-b", "LiveB", 100)
 		got := f.take(t, len(existing)+len(liveA)+len(liveB))
 		require.NoError(t, <-doneA)
 		require.NoError(t, <-doneB)
@@ -87,13 +85,13 @@ func (s *suite) testSubscribeToAll(t *testing.T) {
 		for _, ev := range got {
 			byStream[ev.StreamID] = append(byStream[ev.StreamID], ev)
 		}
-		require.Equal(t, dataIDs(existing), ids(byStream[category+"-old"]))
+		require.Equal(t, existing, ids(byStream[category+"-old"]))
 		require.Equal(t, liveA, ids(byStream[category+"-a"]))
 		require.Equal(t, liveB, ids(byStream[category+"-b"]))
 		s.requireNothingBefore(t, f, category+"-old")
 	})
 	t.Run("from position is exclusive", func(t *testing.T) {
-		category := s.category("suball")
+		category := s.category("suballpos")
 		stream := category + "-x"
 		s.appendEvents(t, stream, esdb.NoStream{}, jsonEvents("Pos", 0, 5)...)
 		mine, err := s.readStream(t, stream, esdb.ReadStreamOptions{}, 10)
@@ -103,7 +101,7 @@ func (s *suite) testSubscribeToAll(t *testing.T) {
 		s.requireNothingBefore(t, f, stream)
 	})
 	t.Run("from end delivers only new events", func(t *testing.T) {
-		category := s.category("suball")
+		category := s.category("suballend")
 		s.appendEvents(t, category+"-old", esdb.NoStream{}, jsonEvents("Old", 0, 3)...)
 		f := s.subscribeAll(t, esdb.SubscribeToAllOptions{From: esdb.End{}}, inCategory(category))
 		fresh := jsonEvent("New", 0)
