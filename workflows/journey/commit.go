@@ -1,0 +1,76 @@
+package journey
+
+import (
+	"fmt"
+	"strconv"
+
+	"go.temporal.io/sdk/workflow"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/nhs-pathways/pathways/events"
+)
+
+// commit stores a decided change: its events are appended to the journey stream (expected
+// revision = the state's, event IDs = journey ID + stream position), then the state moves on and
+// its pushes join the outbox. Nothing changes in the workflow unless the append succeeded.
+// Callers hold j.mu.
+func (j *journey) commit(ctx workflow.Context, c *change) error {
+	if len(c.events) == 0 {
+		j.s, j.def = c.s, c.def
+		return nil
+	}
+	req, err := j.appendRequest(c)
+	if err != nil {
+		return err
+	}
+	if err := workflow.ExecuteActivity(ctx, acts.AppendJourneyEvents, req).Get(ctx, nil); err != nil {
+		return fmt.Errorf("append journey events: %w", err)
+	}
+	c.s.Revision = j.s.Revision + int64(len(c.events))
+	for _, p := range c.pushes {
+		push, err := encodePush(p, req.Events[p.event].ID)
+		if err != nil {
+			return err
+		}
+		j.outbox = append(j.outbox, push)
+	}
+	j.s, j.def = c.s, c.def
+	j.commits++
+	return j.upsertSearchAttributes(ctx, false)
+}
+
+// appendRequest encodes the change's events with their deterministic IDs.
+func (j *journey) appendRequest(c *change) (AppendRequest, error) {
+	req := AppendRequest{JourneyID: c.s.JourneyID, ExpectedRevision: j.s.Revision, RequestID: c.reqID}
+	for k, m := range c.events {
+		pos := j.s.Revision + 1 + int64(k)
+		data, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
+		if err != nil {
+			return AppendRequest{}, fmt.Errorf("encode %s: %w", m.ProtoReflect().Descriptor().FullName(), err)
+		}
+		req.Events = append(req.Events, EncodedEvent{
+			ID:         eventID(c.s.JourneyID, pos),
+			Type:       string(m.ProtoReflect().Descriptor().FullName()),
+			Data:       data,
+			OccurredAt: c.now,
+		})
+	}
+	return req, nil
+}
+
+// eventID is the deterministic ID of the journey's event at a stream position.
+func eventID(journeyID string, pos int64) string {
+	return events.EventID(events.JourneyCategory, journeyID, strconv.FormatInt(pos, 10)).String()
+}
+
+// encodePush sets the ingest request's event_id and encodes it for the outbox.
+func encodePush(p pendingPush, id string) (Push, error) {
+	msg := p.msg.ProtoReflect()
+	msg.Set(msg.Descriptor().Fields().ByName("event_id"), protoreflect.ValueOfString(id))
+	data, err := proto.MarshalOptions{Deterministic: true}.Marshal(p.msg)
+	if err != nil {
+		return Push{}, fmt.Errorf("encode %s push: %w", p.target, err)
+	}
+	return Push{Target: p.target, EventID: id, Payload: data}, nil
+}
