@@ -1,0 +1,132 @@
+// Package server wires the event store together: the Pebble store, the
+// gRPC services with their interceptors, TLS and the metrics endpoint. The
+// binary and the embedded package both start it.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/keepalive"
+
+	"github.com/EventStore/EventStore-Client-Go/v4/protos/serverfeatures"
+	api "github.com/EventStore/EventStore-Client-Go/v4/protos/streams"
+
+	"github.com/nhs-pathways/pathways/services/eventstore/internal/config"
+	"github.com/nhs-pathways/pathways/services/eventstore/internal/grpcapi"
+	"github.com/nhs-pathways/pathways/services/eventstore/internal/metrics"
+	"github.com/nhs-pathways/pathways/services/eventstore/internal/store"
+)
+
+// Server is a running event store. Close it exactly once.
+type Server struct {
+	store   *store.Store
+	grpc    *grpc.Server
+	lis     net.Listener
+	metrics *http.Server
+	served  chan error
+	tls     bool
+}
+
+// shutdownGrace is how long Close lets in-flight calls finish.
+const shutdownGrace = 5 * time.Second
+
+// Start opens the store and serves gRPC (and metrics) until Close.
+func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("invalid configuration: %w", err)
+	}
+	m := metrics.New()
+	st, err := store.Open(store.Options{Dir: cfg.DataDir, InMemory: cfg.InMemory, Observer: m})
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: st, served: make(chan error, 1), tls: cfg.TLSCert != ""}
+	if err := s.listen(ctx, cfg, log, m); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) listen(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics.Metrics) error {
+	opts := []grpc.ServerOption{
+		grpc.ChainUnaryInterceptor(grpcapi.RecoveryUnary(log)),
+		grpc.ChainStreamInterceptor(grpcapi.RecoveryStream(log)),
+		// The official client pings every 10s, even without calls.
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 5 * time.Second, PermitWithoutStream: true}),
+	}
+	if s.tls {
+		creds, err := credentials.NewServerTLSFromFile(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return fmt.Errorf("load TLS key pair: %w", err)
+		}
+		opts = append(opts, grpc.Creds(creds))
+	}
+	s.grpc = grpc.NewServer(opts...)
+	api.RegisterStreamsServer(s.grpc, grpcapi.NewStreams(s.store, m))
+	serverfeatures.RegisterServerFeaturesServer(s.grpc, grpcapi.Features{})
+	var lc net.ListenConfig
+	lis, err := lc.Listen(ctx, "tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	s.lis = lis
+	if cfg.MetricsListen != "" {
+		if err := s.serveMetrics(ctx, cfg.MetricsListen, m); err != nil {
+			_ = lis.Close()
+			return err
+		}
+	}
+	go func() { s.served <- s.grpc.Serve(lis) }()
+	return nil
+}
+
+func (s *Server) serveMetrics(ctx context.Context, addr string, m *metrics.Metrics) error {
+	var lc net.ListenConfig
+	lis, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen for metrics on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", m.Handler())
+	s.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = s.metrics.Serve(lis) }()
+	return nil
+}
+
+// Addr is the gRPC listen address (host:port), useful with port 0.
+func (s *Server) Addr() string { return s.lis.Addr().String() }
+
+// TLS reports whether the server speaks TLS.
+func (s *Server) TLS() bool { return s.tls }
+
+// Done delivers the gRPC server's exit error if it stops on its own.
+func (s *Server) Done() <-chan error { return s.served }
+
+// Close ends subscriptions, lets in-flight calls finish (for up to
+// shutdownGrace), then commits queued writes and closes the store.
+func (s *Server) Close() error {
+	s.store.EndSubscriptions()
+	stopped := make(chan struct{})
+	go func() { s.grpc.GracefulStop(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(shutdownGrace):
+		s.grpc.Stop()
+		<-stopped
+	}
+	var errs []error
+	if s.metrics != nil {
+		errs = append(errs, s.metrics.Close())
+	}
+	errs = append(errs, s.store.Close())
+	return errors.Join(errs...)
+}

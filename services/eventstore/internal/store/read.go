@@ -1,0 +1,203 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/cockroachdb/pebble/v2"
+)
+
+// Direction is the direction of a read.
+type Direction int
+
+// Read directions.
+const (
+	Forwards Direction = iota
+	Backwards
+)
+
+// FromKind says where a read or subscription starts.
+type FromKind int
+
+// Start points.
+const (
+	FromStart FromKind = iota
+	FromEnd
+	FromExact // a revision or a position
+)
+
+// StreamFrom is where a stream read starts (inclusive).
+type StreamFrom struct {
+	Kind     FromKind
+	Revision uint64
+}
+
+// AllFrom is where a $all read starts: forwards includes the event at
+// Position, backwards starts just before it.
+type AllFrom struct {
+	Kind     FromKind
+	Position uint64
+}
+
+// ReadStream returns up to limit visible events of stream. It fails with
+// ErrStreamNotFound for missing or soft-deleted streams and with
+// ErrStreamDeleted for tombstoned ones (both wrapped in *StreamError).
+func (s *Store) ReadStream(stream string, dir Direction, from StreamFrom, limit int) ([]*Event, error) {
+	st, err := s.visibleState(stream)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := s.visibleRange(stream, st)
+	start, ok := streamStart(dir, from, lo, hi)
+	if !ok || limit <= 0 {
+		return nil, nil
+	}
+	var cutoff int64
+	if st.meta.maxAgeSeconds > 0 {
+		cutoff = ticks(s.now()) - st.meta.maxAgeSeconds*10_000_000
+	}
+	return s.scanStream(st.id, dir, start, lo, hi, limit, cutoff)
+}
+
+func (s *Store) visibleState(stream string) (*streamState, error) {
+	st, err := s.readState(stream)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case st != nil && st.tombstoned:
+		return nil, &StreamError{Stream: stream, Err: ErrStreamDeleted}
+	case st == nil || st.last < 0 || st.softDeleted():
+		return nil, &StreamError{Stream: stream, Err: ErrStreamNotFound}
+	}
+	return st, nil
+}
+
+// visibleRange is the revisions not truncated by $tb or $maxCount.
+// Metadata streams keep only their last event, as on the real server.
+func (s *Store) visibleRange(stream string, st *streamState) (int64, int64) {
+	lo := int64(0)
+	if st.meta.truncateBefore > lo {
+		lo = st.meta.truncateBefore
+	}
+	maxCount := st.meta.maxCount
+	if maxCount < 0 && isMetastream(stream) {
+		maxCount = 1
+	}
+	if maxCount > 0 && st.last-maxCount+1 > lo {
+		lo = st.last - maxCount + 1
+	}
+	return lo, st.last
+}
+
+func streamStart(dir Direction, from StreamFrom, lo, hi int64) (int64, bool) {
+	var start int64
+	switch {
+	case from.Kind == FromStart:
+		start = 0
+		if dir == Forwards {
+			start = lo
+		}
+	case from.Kind == FromEnd:
+		start = hi
+		if dir == Forwards {
+			return 0, false
+		}
+	case from.Revision > uint64(hi):
+		if dir == Forwards {
+			return 0, false
+		}
+		start = hi
+	default:
+		start = int64(from.Revision)
+	}
+	if dir == Forwards && start < lo {
+		start = lo
+	}
+	return start, start >= lo && start <= hi
+}
+
+func (s *Store) scanStream(id uint64, dir Direction, start, lo, hi int64, limit int, cutoff int64) ([]*Event, error) {
+	opts := &pebble.IterOptions{LowerBound: indexKey(id, uint64(lo)), UpperBound: indexKey(id, uint64(hi)+1)}
+	if dir == Forwards {
+		opts.LowerBound = indexKey(id, uint64(start))
+	} else {
+		opts.UpperBound = indexKey(id, uint64(start)+1)
+	}
+	it, err := s.db.NewIter(opts)
+	if err != nil {
+		return nil, fmt.Errorf("read stream index: %w", err)
+	}
+	defer it.Close()
+	var out []*Event
+	valid := it.First()
+	next := it.Next
+	if dir == Backwards {
+		valid, next = it.Last(), it.Prev
+	}
+	for ; valid && len(out) < limit; valid = next() {
+		ev, err := s.eventAt(decodeU64(it.Value()))
+		if err != nil {
+			return nil, err
+		}
+		if ev.Created >= cutoff {
+			out = append(out, ev)
+		}
+	}
+	return out, it.Error()
+}
+
+// ReadAll returns up to limit events of the global log.
+func (s *Store) ReadAll(dir Direction, from AllFrom, limit int) ([]*Event, error) {
+	opts := &pebble.IterOptions{LowerBound: []byte{tableLog}, UpperBound: []byte{tableLog + 1}}
+	switch {
+	case from.Kind == FromEnd && dir == Forwards:
+		return nil, nil
+	case from.Kind == FromStart && dir == Backwards:
+		return nil, nil
+	case from.Kind == FromExact && dir == Forwards:
+		opts.LowerBound = logKey(from.Position)
+	case from.Kind == FromExact && dir == Backwards:
+		opts.UpperBound = logKey(from.Position)
+	}
+	it, err := s.db.NewIter(opts)
+	if err != nil {
+		return nil, fmt.Errorf("read log: %w", err)
+	}
+	defer it.Close()
+	var out []*Event
+	valid, next := it.First(), it.Next
+	if dir == Backwards {
+		valid, next = it.Last(), it.Prev
+	}
+	for ; valid && len(out) < limit; valid = next() {
+		pos, _ := logKeyPosition(it.Key())
+		ev, err := decodeEvent(pos, it.Value())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, it.Error()
+}
+
+func (s *Store) eventAt(pos uint64) (*Event, error) {
+	v, closer, err := s.db.Get(logKey(pos))
+	if err != nil {
+		return nil, fmt.Errorf("read event at %d: %w", pos, err)
+	}
+	defer closer.Close()
+	return decodeEvent(pos, v)
+}
+
+func (s *Store) readState(stream string) (*streamState, error) {
+	v, closer, err := s.db.Get(stateKey(stream))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read state of %q: %w", stream, err)
+	}
+	defer closer.Close()
+	return decodeState(v)
+}

@@ -1,0 +1,157 @@
+// Package store is the event store's storage engine: a durable,
+// append-only event log on Pebble with a per-stream index, event-ID
+// deduplication, stream state (revisions, deletes, metadata), group commit
+// and a live feed for subscriptions.
+//
+// All writes go through a single committer goroutine that gathers every
+// write queued while the previous batch was syncing into one Pebble batch
+// committed with Sync (group commit). A write is acknowledged only after its
+// batch is durable. Reads go straight to Pebble and are safe for concurrent
+// use.
+package store
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/vfs"
+)
+
+// Options configures a Store.
+type Options struct {
+	// Dir is the data directory. Ignored when InMemory is set.
+	Dir string
+	// InMemory keeps everything in memory (tests); nothing is durable.
+	InMemory bool
+	// Observer receives commit statistics; nil means none.
+	Observer Observer
+	// Now is the clock for event creation times; nil means time.Now.
+	Now func() time.Time
+	// LiveBuffer is the number of committed batches a subscriber may lag
+	// behind before it falls back to reading from disk. Zero means 256.
+	LiveBuffer int
+}
+
+// Observer is told about every synced batch. Implementations must be safe
+// for concurrent use and must not block.
+type Observer interface {
+	ObserveCommit(writes, events, bytes int, sync time.Duration)
+}
+
+// Store is the event store. It is safe for concurrent use.
+type Store struct {
+	db   *pebble.DB
+	hub  *hub
+	now  func() time.Time
+	obs  Observer
+	live int
+
+	mu     sync.RWMutex // guards closed and sends on ops
+	closed bool
+	ops    chan *writeOp
+	done   chan struct{}
+
+	// Owned by the committer goroutine.
+	nextPos uint64
+	nextSID uint64
+	states  map[string]*streamState
+}
+
+const maxCachedStates = 100_000
+
+// Open opens (or creates) the store and recovers its positions.
+func Open(opts Options) (*Store, error) {
+	if !opts.InMemory && opts.Dir == "" {
+		return nil, errors.New("open store: a data directory is required unless in memory")
+	}
+	popts := &pebble.Options{}
+	if opts.InMemory {
+		popts.FS = vfs.NewMem()
+	}
+	db, err := pebble.Open(opts.Dir, popts)
+	if err != nil {
+		return nil, fmt.Errorf("open pebble at %q: %w", opts.Dir, err)
+	}
+	s := &Store{
+		db: db, obs: opts.Observer, now: opts.Now, live: opts.LiveBuffer,
+		ops: make(chan *writeOp, 1024), done: make(chan struct{}),
+		states: map[string]*streamState{},
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.live <= 0 {
+		s.live = 256
+	}
+	if err := s.recover(); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	s.hub = newHub(s.nextPos - 1)
+	go s.commitLoop()
+	return s, nil
+}
+
+// recover finds the next log position and stream id from disk.
+func (s *Store) recover() error {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{tableLog}, UpperBound: []byte{tableLog + 1}})
+	if err != nil {
+		return fmt.Errorf("recover log end: %w", err)
+	}
+	s.nextPos = 1
+	if it.Last() {
+		pos, ok := logKeyPosition(it.Key())
+		if !ok {
+			_ = it.Close()
+			return fmt.Errorf("recover log end: bad key %x", it.Key())
+		}
+		s.nextPos = pos + 1
+	}
+	if err := it.Close(); err != nil {
+		return fmt.Errorf("recover log end: %w", err)
+	}
+	s.nextSID = 1
+	v, closer, err := s.db.Get(nextStreamIDKey)
+	switch {
+	case errors.Is(err, pebble.ErrNotFound):
+	case err != nil:
+		return fmt.Errorf("recover stream ids: %w", err)
+	default:
+		s.nextSID = decodeU64(v)
+		_ = closer.Close()
+	}
+	return nil
+}
+
+// LastPosition is the log position of the last committed event, 0 when
+// the log is empty.
+func (s *Store) LastPosition() uint64 { return s.hub.lastPosition() }
+
+// Close stops accepting writes, commits the writes already queued, ends
+// every subscription and closes Pebble.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.ops)
+	s.mu.Unlock()
+	<-s.done
+	s.hub.close()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close pebble: %w", err)
+	}
+	return nil
+}
+
+// EndSubscriptions ends every subscription (they fail with ErrClosed) and
+// refuses new live feeds, ahead of a shutdown.
+func (s *Store) EndSubscriptions() { s.hub.close() }
+
+// Subscribers is the number of subscriptions following the live feed.
+func (s *Store) Subscribers() int { return s.hub.subscribers() }
