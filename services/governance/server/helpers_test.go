@@ -61,14 +61,16 @@ func startService(t *testing.T, url string, c *clock) *service {
 	cfg.Listen, cfg.EventStoreURL, cfg.Now = "127.0.0.1:0", url, c.Now
 	srv, err := server.Start(t.Context(), cfg)
 	require.NoError(t, err)
-	conn, err := grpc.NewClient(srv.Addr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	t.Cleanup(srv.Close)
+	return &service{srv: srv, client: dial(t, srv.Addr())}
+}
+
+func dial(t *testing.T, addr string) governancev1.GovernanceServiceClient {
+	t.Helper()
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	require.NoError(t, err)
-	s := &service{srv: srv, client: governancev1.NewGovernanceServiceClient(conn)}
-	t.Cleanup(func() {
-		_ = conn.Close()
-		srv.Close()
-	})
-	return s
+	t.Cleanup(func() { _ = conn.Close() })
+	return governancev1.NewGovernanceServiceClient(conn)
 }
 
 // as returns a context calling as actor with roles (comma-separated) in the MSK EOG.

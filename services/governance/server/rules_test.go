@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
+	"github.com/nhs-pathways/pathways/services/governance/server"
 )
 
 func TestInvalidDocumentReportsEveryProblemWithItsPath(t *testing.T) {
@@ -122,15 +123,64 @@ func TestNewPathwayAndListing(t *testing.T) {
 func TestSeedingIsIdempotentAcrossReplicas(t *testing.T) {
 	url := startStore(t)
 	c := &clock{now: start}
-	a, b := startService(t, url, c), startService(t, url, c)
-	_ = a
+	// two replicas start at the same time against the empty store
+	started := make(chan *server.Server, 2)
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			cfg := server.DefaultConfig()
+			cfg.Listen, cfg.EventStoreURL, cfg.Now = "127.0.0.1:0", url, c.Now
+			srv, err := server.Start(t.Context(), cfg)
+			errs <- err
+			started <- srv
+		}()
+	}
+	for range 2 {
+		require.NoError(t, <-errs)
+		srv := <-started
+		t.Cleanup(srv.Close)
+	}
 	c.advance(day)
-	startService(t, url, c) // a later start does not re-seed
-	list, err := b.client.ListVersions(as(t, "reader", ""), &governancev1.ListVersionsRequest{})
+	later := startService(t, url, c) // a later start does not seed again
+	reader := as(t, "reader", "")
+	list, err := later.client.ListVersions(reader, &governancev1.ListVersionsRequest{})
 	require.NoError(t, err)
 	require.Len(t, list.GetVersions(), 2)
-	h, err := b.client.GetHistory(as(t, "reader", ""), &governancev1.GetHistoryRequest{PathwayId: "copd", Version: 1})
+	for _, id := range []string{"msk", "copd"} {
+		h, err := later.client.GetHistory(reader, &governancev1.GetHistoryRequest{PathwayId: id, Version: 1})
+		require.NoError(t, err)
+		require.Len(t, h.GetEntries(), 2, "seeded once")
+		require.Equal(t, "system:seed", h.GetEntries()[1].GetActor())
+		require.Equal(t, "Published", h.GetEntries()[1].GetType())
+	}
+}
+
+func TestRequestChangesThenResubmit(t *testing.T) {
+	gov := startService(t, startStore(t), &clock{now: start}).client
+	alice, bob, carol := as(t, "alice", authorRoles), as(t, "bob", "reviewer"), as(t, "carol", "reviewer")
+	d, err := gov.CreateDraft(alice, &governancev1.CreateDraftRequest{PathwayId: "msk", FromVersion: 1})
 	require.NoError(t, err)
-	require.Len(t, h.GetEntries(), 2)
-	require.Equal(t, "system:seed", h.GetEntries()[1].GetActor())
+	_, err = gov.UpdateDraft(alice, &governancev1.UpdateDraftRequest{PathwayId: "msk", Version: 2, ExpectedRevision: 1,
+		DocumentYaml: strings.Replace(d.GetDocumentYaml(), oldPrice, newPrice, 1)})
+	require.NoError(t, err)
+	_, err = gov.SubmitForReview(alice, &governancev1.SubmitForReviewRequest{PathwayId: "msk", Version: 2})
+	require.NoError(t, err)
+	_, err = gov.Review(bob, approve(2))
+	require.NoError(t, err)
+
+	changes := &governancev1.ReviewRequest{PathwayId: "msk", Version: 2, Decision: governancev1.ReviewDecision_REVIEW_DECISION_REQUEST_CHANGES}
+	_, err = gov.Review(carol, changes)
+	require.Contains(t, violations(t, err), "comments")
+	changes.Comments = []*governancev1.ReviewComment{{Path: "interventions[spa-triage].unit_price_pence", Text: "agree the uplift with finance first"}}
+	r, err := gov.Review(carol, changes)
+	require.NoError(t, err)
+	require.Equal(t, governancev1.VersionStatus_VERSION_STATUS_CHANGES_REQUESTED, r.GetVersion().GetStatus())
+	require.Empty(t, r.GetVersion().GetApprovals(), "requesting changes clears approvals")
+	require.Equal(t, "agree the uplift with finance first", r.GetVersion().GetRequestedChanges()[0].GetText())
+	_, err = gov.Review(bob, approve(2))
+	requireCode(t, err, codes.FailedPrecondition, "it is changes_requested")
+
+	s, err := gov.SubmitForReview(alice, &governancev1.SubmitForReviewRequest{PathwayId: "msk", Version: 2, Reason: "finance agreed"})
+	require.NoError(t, err)
+	require.Equal(t, governancev1.VersionStatus_VERSION_STATUS_IN_REVIEW, s.GetVersion().GetStatus())
 }
