@@ -30,6 +30,7 @@ func connect(t *testing.T, url string) *esdb.Client {
 	t.Helper()
 	cfg, err := esdb.ParseConnectionString(url)
 	require.NoError(t, err)
+	cfg.Logger = esdb.NoopLogging()
 	client, err := esdb.NewClient(cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = client.Close() })

@@ -67,7 +67,7 @@ func Open(opts Options) (*Store, error) {
 	if !opts.InMemory && opts.Dir == "" {
 		return nil, errors.New("open store: a data directory is required unless in memory")
 	}
-	popts := &pebble.Options{}
+	popts := &pebble.Options{Logger: pebbleLogger{}}
 	if opts.InMemory {
 		popts.FS = vfs.NewMem()
 	}
