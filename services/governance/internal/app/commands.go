@@ -56,11 +56,14 @@ func (a *App) UpdateDraft(ctx context.Context, who domain.Principal, c UpdateDra
 	if err := checkRef(c.PathwayID, c.Version); err != nil {
 		return domain.Version{}, err
 	}
-	doc, err := a.docs.Parse(c.YAML)
-	if err != nil {
-		return domain.Version{}, err
-	}
 	return a.change(ctx, c.PathwayID, c.Version, func(p *domain.Pathway, now time.Time) ([]domain.Event, error) {
+		if err := p.CheckEditable(who, c.Version, c.ExpectedRevision); err != nil {
+			return nil, err
+		}
+		doc, err := a.docs.Parse(c.YAML)
+		if err != nil {
+			return nil, err
+		}
 		return p.UpdateDraft(who, c.Version, c.ExpectedRevision, doc, c.Reason, now)
 	})
 }

@@ -81,20 +81,10 @@ func (p *Pathway) checkNewDraft(req NewDraft) error {
 // expected; any approvals are reset (and an approved version goes back to review).
 // A document identical to the current one changes nothing.
 func (p *Pathway) UpdateDraft(who Principal, number int, expected int64, doc Document, reason string, now time.Time) ([]Event, error) {
-	if err := who.require(RoleAuthor, "edit drafts"); err != nil {
+	if err := p.CheckEditable(who, number, expected); err != nil {
 		return nil, err
 	}
-	v, err := p.find(number)
-	if err != nil {
-		return nil, err
-	}
-	if !v.Status.Open() {
-		return nil, stateError(v, "edit", StatusDraft, StatusInReview, StatusChangesRequested, StatusApproved)
-	}
-	if expected != v.Revision {
-		return nil, Conflictf("version %d of pathway %q has changed: it is at revision %d, not %d; read it again",
-			number, p.ID, v.Revision, expected)
-	}
+	v := p.version(number)
 	if err := p.checkDocument(doc, number, v.OwningEOG); err != nil {
 		return nil, err
 	}
@@ -108,6 +98,27 @@ func (p *Pathway) UpdateDraft(who Principal, number int, expected int64, doc Doc
 		evs = append(evs, ApprovalsReset{EventContext: ctx, Cleared: approvers(v)})
 	}
 	return evs, nil
+}
+
+// CheckEditable reports why who may not edit version number at revision expected, if they may
+// not: callers check it before parsing a document, so that a refusal is not hidden behind
+// problems with the document.
+func (p *Pathway) CheckEditable(who Principal, number int, expected int64) error {
+	if err := who.require(RoleAuthor, "edit drafts"); err != nil {
+		return err
+	}
+	v, err := p.find(number)
+	if err != nil {
+		return err
+	}
+	if !v.Status.Open() {
+		return stateError(v, "edit", StatusDraft, StatusInReview, StatusChangesRequested, StatusApproved)
+	}
+	if expected != v.Revision {
+		return Conflictf("version %d of pathway %q has changed: it is at revision %d, not %d; read it again",
+			number, p.ID, v.Revision, expected)
+	}
+	return nil
 }
 
 // SubmitForReview puts a draft (or a version whose changes were requested) in review.
