@@ -33,10 +33,12 @@ func TestMetricsCountRequests(t *testing.T) {
 	_, err = gov.GetVersion(as(t, "reader", ""), &governancev1.GetVersionRequest{PathwayId: "msk", Version: 1})
 	require.NoError(t, err)
 
-	resp, err := http.Get("http://" + srv.MetricsAddr() + "/metrics")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+srv.MetricsAddr()+"/metrics", http.NoBody)
 	require.NoError(t, err)
-	defer resp.Body.Close()
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
 	require.Contains(t, string(body), `governance_rpc_requests_total{code="OK",method="/pathways.governance.v1.GovernanceService/GetVersion"} 1`)
 }

@@ -34,18 +34,17 @@ func (c *clock) Now() time.Time {
 	return c.now
 }
 
-func (c *clock) advance(d time.Duration) time.Time {
+func (c *clock) advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
-	return c.now
 }
 
 func startStore(t *testing.T) string {
 	t.Helper()
 	es, err := embedded.Start(t.Context(), embedded.Options{InMemory: true})
 	require.NoError(t, err)
-	t.Cleanup(func() { es.Close() })
+	t.Cleanup(func() { _ = es.Close() })
 	return es.URL()
 }
 

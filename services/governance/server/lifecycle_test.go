@@ -63,17 +63,17 @@ func TestVersionLifecycle(t *testing.T) {
 	require.NoError(t, err)
 
 	// the author cannot approve; a reviewer from another EOG cannot review
-	_, err = gov.Review(alice, approve(2))
+	_, err = gov.Review(alice, approve())
 	requireCode(t, err, codes.PermissionDenied, "authors never review their own work")
-	_, err = gov.Review(as(t, "dave", "reviewer", "COPD Clinical Expert Oversight Group"), approve(2))
+	_, err = gov.Review(as(t, "dave", "reviewer", "COPD Clinical Expert Oversight Group"), approve())
 	requireCode(t, err, codes.PermissionDenied, "only members of its Expert Oversight Group")
 
 	// two reviewers approve
-	r, err := gov.Review(bob, approve(2))
+	r, err := gov.Review(bob, approve())
 	require.NoError(t, err)
 	require.Equal(t, governancev1.VersionStatus_VERSION_STATUS_IN_REVIEW, r.GetVersion().GetStatus())
 	c.advance(time.Hour)
-	r, err = gov.Review(carol, approve(2))
+	r, err = gov.Review(carol, approve())
 	require.NoError(t, err)
 	require.Equal(t, governancev1.VersionStatus_VERSION_STATUS_APPROVED, r.GetVersion().GetStatus())
 	require.Equal(t, []string{"bob", "carol"}, r.GetVersion().GetReviewers())
@@ -89,14 +89,14 @@ func TestVersionLifecycle(t *testing.T) {
 	_, err = gov.Publish(paula, &governancev1.PublishRequest{PathwayId: "msk", Version: 2})
 	requireCode(t, err, codes.FailedPrecondition, "it is in_review")
 	for _, who := range []string{"bob", "carol"} {
-		_, err = gov.Review(as(t, who, "reviewer"), approve(2))
+		_, err = gov.Review(as(t, who, "reviewer"), approve())
 		require.NoError(t, err)
 	}
 
 	// publish: not in the past, not by a reviewer; effective tomorrow
 	_, err = gov.Publish(bob, &governancev1.PublishRequest{PathwayId: "msk", Version: 2})
 	requireCode(t, err, codes.PermissionDenied, `"publisher" role`)
-	v := violations(t, publishErr(t, gov, paula, start.Add(-time.Minute)))
+	v := violations(t, publishErr(paula, t, gov, start.Add(-time.Minute)))
 	require.Contains(t, v["effective_from"], "must not be in the past")
 	tomorrow := c.Now().Add(day)
 	p, err := gov.Publish(paula, &governancev1.PublishRequest{PathwayId: "msk", Version: 2,
@@ -168,11 +168,11 @@ func TestVersionLifecycle(t *testing.T) {
 	require.Empty(t, cmpSnapshots(before, snapshot(t, again.client)))
 }
 
-func approve(version int32) *governancev1.ReviewRequest {
-	return &governancev1.ReviewRequest{PathwayId: "msk", Version: version, Decision: governancev1.ReviewDecision_REVIEW_DECISION_APPROVE}
+func approve() *governancev1.ReviewRequest {
+	return &governancev1.ReviewRequest{PathwayId: "msk", Version: 2, Decision: governancev1.ReviewDecision_REVIEW_DECISION_APPROVE}
 }
 
-func publishErr(t *testing.T, gov governancev1.GovernanceServiceClient, ctx context.Context, at time.Time) error {
+func publishErr(ctx context.Context, t *testing.T, gov governancev1.GovernanceServiceClient, at time.Time) error {
 	t.Helper()
 	_, err := gov.Publish(ctx, &governancev1.PublishRequest{PathwayId: "msk", Version: 2, EffectiveFrom: timestamppb.New(at)})
 	return err

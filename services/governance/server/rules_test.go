@@ -165,7 +165,7 @@ func TestRequestChangesThenResubmit(t *testing.T) {
 	require.NoError(t, err)
 	_, err = gov.SubmitForReview(alice, &governancev1.SubmitForReviewRequest{PathwayId: "msk", Version: 2})
 	require.NoError(t, err)
-	_, err = gov.Review(bob, approve(2))
+	_, err = gov.Review(bob, approve())
 	require.NoError(t, err)
 
 	changes := &governancev1.ReviewRequest{PathwayId: "msk", Version: 2, Decision: governancev1.ReviewDecision_REVIEW_DECISION_REQUEST_CHANGES}
@@ -177,7 +177,7 @@ func TestRequestChangesThenResubmit(t *testing.T) {
 	require.Equal(t, governancev1.VersionStatus_VERSION_STATUS_CHANGES_REQUESTED, r.GetVersion().GetStatus())
 	require.Empty(t, r.GetVersion().GetApprovals(), "requesting changes clears approvals")
 	require.Equal(t, "agree the uplift with finance first", r.GetVersion().GetRequestedChanges()[0].GetText())
-	_, err = gov.Review(bob, approve(2))
+	_, err = gov.Review(bob, approve())
 	requireCode(t, err, codes.FailedPrecondition, "it is changes_requested")
 
 	s, err := gov.SubmitForReview(alice, &governancev1.SubmitForReviewRequest{PathwayId: "msk", Version: 2, Reason: "finance agreed"})

@@ -44,7 +44,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cleanup: cleanup, served: make(chan error, 2)}
-	if err := s.listen(cfg, a); err != nil {
+	if err := s.listen(ctx, cfg, a); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func NewApp(ctx context.Context, cfg Config) (*app.App, func(), error) {
 	return a, cleanup, nil
 }
 
-func (s *Server) listen(cfg Config, a *app.App) error {
+func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m, err := ports.NewMetrics(reg)
@@ -87,14 +87,15 @@ func (s *Server) listen(cfg Config, a *app.App) error {
 	s.grpc = grpc.NewServer(grpc.ChainUnaryInterceptor(m.Unary, ports.Authenticate))
 	governancev1.RegisterGovernanceServiceServer(s.grpc, ports.NewServer(a))
 	healthpb.RegisterHealthServer(s.grpc, health.NewServer())
-	if s.lis, err = net.Listen("tcp", cfg.Listen); err != nil {
+	var lc net.ListenConfig
+	if s.lis, err = lc.Listen(ctx, "tcp", cfg.Listen); err != nil {
 		return fmt.Errorf("governance listen: %w", err)
 	}
 	go func() { s.served <- s.grpc.Serve(s.lis) }()
 	if cfg.MetricsListen == "" {
 		return nil
 	}
-	if s.mlis, err = net.Listen("tcp", cfg.MetricsListen); err != nil {
+	if s.mlis, err = lc.Listen(ctx, "tcp", cfg.MetricsListen); err != nil {
 		return fmt.Errorf("governance metrics listen: %w", err)
 	}
 	mux := http.NewServeMux()

@@ -22,13 +22,16 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:]); err != nil {
+	if err := serve(); err != nil {
 		slog.Error("governance stopped", "err", err)
-		stop()
 		os.Exit(1)
 	}
+}
+
+func serve() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, os.Args[1:])
 }
 
 func run(ctx context.Context, args []string) error {

@@ -2,6 +2,7 @@ package adapters
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -16,7 +17,7 @@ func toProto(e domain.Event) (proto.Message, error) {
 	c := contextToProto(e.Context())
 	switch e := e.(type) {
 	case domain.DraftCreated:
-		return &governancev1.DraftCreated{Context: c, PathwayId: e.PathwayID, BasedOnVersion: int32(e.BasedOn),
+		return &governancev1.DraftCreated{Context: c, PathwayId: e.PathwayID, BasedOnVersion: int32Of(e.BasedOn),
 			Title: e.Title, OwningEog: e.OwningEOG, DocumentYaml: string(e.Document)}, nil
 	case domain.DraftUpdated:
 		return &governancev1.DraftUpdated{Context: c, Title: e.Title, DocumentYaml: string(e.Document)}, nil
@@ -34,7 +35,7 @@ func toProto(e domain.Event) (proto.Message, error) {
 		return &governancev1.Published{Context: c, EffectiveFrom: timestamppb.New(e.EffectiveFrom)}, nil
 	case domain.EffectivePeriodChanged:
 		return &governancev1.EffectivePeriodChanged{Context: c, EffectiveTo: optionalTime(e.EffectiveTo),
-			CausedByVersion: int32(e.CausedBy)}, nil
+			CausedByVersion: int32Of(e.CausedBy)}, nil
 	case domain.Retired:
 		return &governancev1.Retired{Context: c}, nil
 	}
@@ -71,7 +72,7 @@ func fromProto(m proto.Message) (domain.Event, error) {
 }
 
 func contextToProto(c domain.EventContext) *governancev1.EventContext {
-	return &governancev1.EventContext{Version: int32(c.Version), Actor: c.Actor, OccurredAt: timestamppb.New(c.At), Reason: c.Reason}
+	return &governancev1.EventContext{Version: int32Of(c.Version), Actor: c.Actor, OccurredAt: timestamppb.New(c.At), Reason: c.Reason}
 }
 
 func contextFromProto(c *governancev1.EventContext) domain.EventContext {
@@ -118,4 +119,16 @@ func bytesOf(s string) []byte {
 		return nil
 	}
 	return []byte(s)
+}
+
+// int32Of converts a version number for the wire; numbers beyond int32 cannot be assigned in
+// practice and are clamped rather than wrapped.
+func int32Of(n int) int32 {
+	switch {
+	case n > math.MaxInt32:
+		return math.MaxInt32
+	case n < math.MinInt32:
+		return math.MinInt32
+	}
+	return int32(n)
 }

@@ -104,14 +104,15 @@ func (a *App) execute(ctx context.Context, id string, decide func(*domain.Pathwa
 
 func checkRef(id string, version int) error {
 	var vs domain.Violations
-	checkID(&vs, "pathway_id", id)
+	checkID(&vs, id)
 	if version < 1 {
 		vs.Add("version", "must be a version number (1 or more), not %d", version)
 	}
 	return vs.Err()
 }
 
-func checkID(vs *domain.Violations, field, id string) {
+func checkID(vs *domain.Violations, id string) {
+	const field = "pathway_id"
 	switch {
 	case id == "":
 		vs.Add(field, "is required")

@@ -19,7 +19,7 @@ type CreateDraft struct {
 // CreateDraft opens a draft, empty or copied from a published version renumbered to the next.
 func (a *App) CreateDraft(ctx context.Context, who domain.Principal, c CreateDraft) (domain.Version, error) {
 	var vs domain.Violations
-	checkID(&vs, "pathway_id", c.PathwayID)
+	checkID(&vs, c.PathwayID)
 	if err := vs.Err(); err != nil {
 		return domain.Version{}, err
 	}

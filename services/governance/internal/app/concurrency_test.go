@@ -62,7 +62,7 @@ func (b *barrier) Events(ctx context.Context, id string) ([]app.Recorded, error)
 func TestConcurrentReviewsOneWinsOneAborted(t *testing.T) {
 	es, err := embedded.Start(t.Context(), embedded.Options{InMemory: true})
 	require.NoError(t, err)
-	t.Cleanup(func() { es.Close() })
+	t.Cleanup(func() { _ = es.Close() })
 	j, err := events.Open(t.Context(), es.URL())
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = j.Close() })
@@ -90,7 +90,7 @@ func TestConcurrentReviewsOneWinsOneAborted(t *testing.T) {
 	}
 	e1, e2 := <-errs, <-errs
 	repo.disarm()
-	require.True(t, (e1 == nil) != (e2 == nil), "exactly one wins: %v / %v", e1, e2)
+	require.NotEqual(t, e1 == nil, e2 == nil, "exactly one wins: %v / %v", e1, e2)
 	lost := e1
 	if lost == nil {
 		lost = e2

@@ -89,7 +89,7 @@ type cursor struct {
 func checkList(q ListQuery) (cursor, int, error) {
 	var vs domain.Violations
 	if q.PathwayID != "" {
-		checkID(&vs, "pathway_id", q.PathwayID)
+		checkID(&vs, q.PathwayID)
 	}
 	size := q.PageSize
 	switch {

@@ -40,7 +40,7 @@ func (a *App) GetVersion(ctx context.Context, id string, version int) (VersionVi
 // DiffVersions compares two versions of one pathway.
 func (a *App) DiffVersions(ctx context.Context, id string, from, to int) (Diff, error) {
 	var vs domain.Violations
-	checkID(&vs, "pathway_id", id)
+	checkID(&vs, id)
 	if from < 1 {
 		vs.Add("from_version", "must be a version number (1 or more), not %d", from)
 	}
@@ -68,7 +68,7 @@ func (a *App) DiffVersions(ctx context.Context, id string, from, to int) (Diff, 
 // InEffect returns the version of a pathway in effect at `at` (zero: now).
 func (a *App) InEffect(ctx context.Context, id string, at time.Time) (domain.Version, error) {
 	var vs domain.Violations
-	checkID(&vs, "pathway_id", id)
+	checkID(&vs, id)
 	if err := vs.Err(); err != nil {
 		return domain.Version{}, err
 	}

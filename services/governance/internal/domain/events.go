@@ -77,14 +77,32 @@ type EffectivePeriodChanged struct {
 // Retired withdraws a published version.
 type Retired struct{ EventContext }
 
-// Type names.
-func (DraftCreated) Type() string           { return "DraftCreated" }
-func (DraftUpdated) Type() string           { return "DraftUpdated" }
-func (SubmittedForReview) Type() string     { return "SubmittedForReview" }
-func (ReviewApproved) Type() string         { return "ReviewApproved" }
-func (ChangesRequested) Type() string       { return "ChangesRequested" }
-func (ApprovalsReset) Type() string         { return "ApprovalsReset" }
-func (VersionApproved) Type() string        { return "VersionApproved" }
-func (Published) Type() string              { return "Published" }
+// Type is "DraftCreated".
+func (DraftCreated) Type() string { return "DraftCreated" }
+
+// Type is "DraftUpdated".
+func (DraftUpdated) Type() string { return "DraftUpdated" }
+
+// Type is "SubmittedForReview".
+func (SubmittedForReview) Type() string { return "SubmittedForReview" }
+
+// Type is "ReviewApproved".
+func (ReviewApproved) Type() string { return "ReviewApproved" }
+
+// Type is "ChangesRequested".
+func (ChangesRequested) Type() string { return "ChangesRequested" }
+
+// Type is "ApprovalsReset".
+func (ApprovalsReset) Type() string { return "ApprovalsReset" }
+
+// Type is "VersionApproved".
+func (VersionApproved) Type() string { return "VersionApproved" }
+
+// Type is "Published".
+func (Published) Type() string { return "Published" }
+
+// Type is "EffectivePeriodChanged".
 func (EffectivePeriodChanged) Type() string { return "EffectivePeriodChanged" }
-func (Retired) Type() string                { return "Retired" }
+
+// Type is "Retired".
+func (Retired) Type() string { return "Retired" }

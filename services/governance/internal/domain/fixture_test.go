@@ -1,7 +1,7 @@
 package domain_test
 
 import (
-	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -26,7 +26,7 @@ func doc(version int, body string) domain.Document {
 		YAML: []byte("id: msk\nversion: " + itoa(version) + "\n" + body)}
 }
 
-func itoa(i int) string { return string(rune('0' + i)) }
+func itoa(i int) string { return strconv.Itoa(i) }
 
 // world drives a pathway through commands, applying what each returns.
 type world struct {
@@ -93,7 +93,7 @@ func requireKind(t *testing.T, err error, kind *domain.Error, contains string) {
 func requireViolation(t *testing.T, err error, field, contains string) {
 	t.Helper()
 	var ve *domain.ValidationError
-	require.True(t, errors.As(err, &ve), "want a ValidationError, got %v", err)
+	require.ErrorAs(t, err, &ve)
 	for _, v := range ve.Violations {
 		if v.Field == field {
 			require.Contains(t, v.Description, contains)

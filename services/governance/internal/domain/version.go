@@ -44,6 +44,8 @@ func (s Status) FHIRStatus() string {
 		return "active"
 	case StatusRetired:
 		return "retired"
+	case StatusDraft, StatusInReview, StatusChangesRequested, StatusApproved:
+		return "draft"
 	}
 	return "draft"
 }

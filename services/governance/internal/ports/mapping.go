@@ -2,6 +2,7 @@ package ports
 
 import (
 	"maps"
+	"math"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -29,12 +30,12 @@ var fhirToProto = map[string]governancev1.PublicationStatus{
 func versionToProto(v domain.Version) *governancev1.PathwayVersion {
 	out := &governancev1.PathwayVersion{
 		PathwayId:        v.PathwayID,
-		Version:          int32(v.Number),
+		Version:          int32Of(v.Number),
 		Status:           statusToProto[v.Status],
 		FhirStatus:       fhirToProto[v.Status.FHIRStatus()],
 		Title:            v.Title,
 		OwningEog:        v.OwningEOG,
-		BasedOnVersion:   int32(v.BasedOn),
+		BasedOnVersion:   int32Of(v.BasedOn),
 		Revision:         v.Revision,
 		CreatedBy:        v.CreatedBy,
 		Authors:          v.Authors,
@@ -62,7 +63,7 @@ func summaryToProto(s *app.Summary) *governancev1.VersionSummary {
 	}
 	counts := make(map[string]int32, len(s.Counts))
 	for k, n := range maps.All(s.Counts) {
-		counts[k] = int32(n)
+		counts[k] = int32Of(n)
 	}
 	return &governancev1.VersionSummary{Title: s.Title, OwningEog: s.OwningEOG, Counts: counts}
 }
@@ -114,4 +115,24 @@ func timeOf(t *timestamppb.Timestamp) time.Time {
 		return time.Time{}
 	}
 	return t.AsTime()
+}
+
+// int32Of converts a version number for the wire; numbers beyond int32 cannot be assigned in
+// practice and are clamped rather than wrapped.
+func int32Of(n int) int32 {
+	switch {
+	case n > math.MaxInt32:
+		return math.MaxInt32
+	case n < math.MinInt32:
+		return math.MinInt32
+	}
+	return int32(n)
+}
+
+// int64Of converts a stream revision for the wire (revisions stay far below 2^63).
+func int64Of(n uint64) int64 {
+	if n > math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return int64(n)
 }

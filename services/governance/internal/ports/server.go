@@ -150,7 +150,7 @@ func (s *Server) GetHistory(ctx context.Context, req *governancev1.GetHistoryReq
 	}
 	out := &governancev1.GetHistoryResponse{}
 	for _, e := range entries {
-		out.Entries = append(out.Entries, &governancev1.HistoryEntry{StreamRevision: int64(e.Revision), Type: e.Type, Actor: e.Actor,
+		out.Entries = append(out.Entries, &governancev1.HistoryEntry{StreamRevision: int64Of(e.Revision), Type: e.Type, Actor: e.Actor,
 			OccurredAt: ts(e.At), Reason: e.Reason, Summary: e.Summary})
 	}
 	return out, nil
