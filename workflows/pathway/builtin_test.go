@@ -1,7 +1,6 @@
 package pathway
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -28,7 +27,7 @@ func TestLoad(t *testing.T) {
 		version int
 	}{{"msk", 2}, {"hips", 1}, {"../msk", 1}} {
 		_, err := Load(tc.id, tc.version)
-		require.True(t, errors.Is(err, ErrNotFound), "%s v%d: %v", tc.id, tc.version, err)
+		require.ErrorIs(t, err, ErrNotFound, "%s v%d", tc.id, tc.version)
 	}
 	doc, err := BuiltinYAML("copd", 1)
 	require.NoError(t, err)

@@ -1,6 +1,7 @@
 package pathway
 
 import (
+	"io/fs"
 	"os"
 	"testing"
 
@@ -11,7 +12,7 @@ import (
 // canonical round trip unchanged.
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"testdata/minimal.yaml", "definitions/msk.v1.yaml", "definitions/copd.v1.yaml"} {
-		doc, err := os.ReadFile(name)
+		doc, err := fs.ReadFile(os.DirFS("."), name)
 		require.NoError(f, err)
 		f.Add(doc)
 	}

@@ -1,7 +1,6 @@
 package pathway
 
 import (
-	"errors"
 	"os"
 	"testing"
 
@@ -22,7 +21,7 @@ func minimal(t *testing.T) *Definition {
 func problemsOf(t *testing.T, err error) []Problem {
 	t.Helper()
 	var ve *ValidationError
-	require.True(t, errors.As(err, &ve), "want *ValidationError, got %v", err)
+	require.ErrorAs(t, err, &ve)
 	return ve.Problems
 }
 

@@ -1,6 +1,7 @@
 package pathway
 
 import (
+	"io/fs"
 	"os"
 	"strings"
 	"testing"
@@ -127,7 +128,7 @@ func TestCanonicalYAMLShape(t *testing.T) {
 
 func readFile(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(name)
+	b, err := fs.ReadFile(os.DirFS("."), name)
 	require.NoError(t, err)
 	return b
 }
