@@ -3,9 +3,11 @@ package server_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/services/governance/server"
@@ -116,8 +118,14 @@ func TestNewPathwayAndListing(t *testing.T) {
 	msk, err := gov.ListVersions(reader, &governancev1.ListVersionsRequest{PathwayId: "msk"})
 	require.NoError(t, err)
 	require.Len(t, msk.GetVersions(), 1)
-	_, err = gov.ListVersions(reader, &governancev1.ListVersionsRequest{PageToken: "garbage!"})
-	require.Contains(t, violations(t, err), "page_token")
+	_, err = gov.ListVersions(reader, &governancev1.ListVersionsRequest{PageToken: "garbage!", PageSize: -1})
+	v = violations(t, err)
+	require.Contains(t, v, "page_token")
+	require.Contains(t, v, "page_size")
+	_, err = gov.ListVersions(reader, &governancev1.ListVersionsRequest{Statuses: []governancev1.VersionStatus{0}})
+	require.Contains(t, violations(t, err), "statuses[0]")
+	_, err = gov.ListVersions(reader, &governancev1.ListVersionsRequest{PathwayId: "hips"})
+	requireCode(t, err, codes.NotFound, `pathway "hips" does not exist`)
 }
 
 func TestSeedingIsIdempotentAcrossReplicas(t *testing.T) {
@@ -183,4 +191,48 @@ func TestRequestChangesThenResubmit(t *testing.T) {
 	s, err := gov.SubmitForReview(alice, &governancev1.SubmitForReviewRequest{PathwayId: "msk", Version: 2, Reason: "finance agreed"})
 	require.NoError(t, err)
 	require.Equal(t, governancev1.VersionStatus_VERSION_STATUS_IN_REVIEW, s.GetVersion().GetStatus())
+}
+
+// approvedDraft drafts msk v2 with a new price and has bob and carol approve it.
+func approvedDraft(t *testing.T, gov governancev1.GovernanceServiceClient) {
+	t.Helper()
+	alice := as(t, "alice", authorRoles)
+	d, err := gov.CreateDraft(alice, &governancev1.CreateDraftRequest{PathwayId: "msk", FromVersion: 1})
+	require.NoError(t, err)
+	_, err = gov.UpdateDraft(alice, &governancev1.UpdateDraftRequest{PathwayId: "msk", Version: 2, ExpectedRevision: 1,
+		DocumentYaml: strings.Replace(d.GetDocumentYaml(), oldPrice, newPrice, 1)})
+	require.NoError(t, err)
+	_, err = gov.SubmitForReview(alice, &governancev1.SubmitForReviewRequest{PathwayId: "msk", Version: 2})
+	require.NoError(t, err)
+	for _, who := range []string{"bob", "carol"} {
+		_, err = gov.Review(as(t, who, "reviewer"), approve())
+		require.NoError(t, err)
+	}
+}
+
+func TestWithdrawingAScheduledVersionRestoresItsPredecessor(t *testing.T) {
+	c := &clock{now: start}
+	gov := startService(t, startStore(t), c).client
+	c.advance(time.Hour)
+	approvedDraft(t, gov)
+	paula := as(t, "paula", "publisher")
+	nextWeek := c.Now().Add(7 * day)
+	_, err := gov.Publish(paula, &governancev1.PublishRequest{PathwayId: "msk", Version: 2, EffectiveFrom: timestamppb.New(nextWeek)})
+	require.NoError(t, err)
+
+	r, err := gov.Retire(paula, &governancev1.RetireRequest{PathwayId: "msk", Version: 2, Reason: "tariff not agreed"})
+	require.NoError(t, err)
+	require.Equal(t, governancev1.VersionStatus_VERSION_STATUS_RETIRED, r.GetVersion().GetStatus())
+	got, err := gov.GetVersionInEffect(paula, &governancev1.GetVersionInEffectRequest{PathwayId: "msk", At: timestamppb.New(nextWeek.Add(day))})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, got.GetVersion().GetVersion(), "v1 stays in effect")
+	require.Nil(t, got.GetVersion().GetEffectivePeriod().GetEnd(), "v1's period is open again")
+
+	h, err := gov.GetHistory(paula, &governancev1.GetHistoryRequest{PathwayId: "msk", Version: 1})
+	require.NoError(t, err)
+	var types []string
+	for _, e := range h.GetEntries() {
+		types = append(types, e.GetType())
+	}
+	require.Equal(t, []string{"DraftCreated", "Published", "EffectivePeriodChanged", "EffectivePeriodChanged"}, types)
 }
