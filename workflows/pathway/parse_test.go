@@ -69,9 +69,10 @@ sla:
 		{"stages[1]", "can never reach a discharge stage"},
 		{"dispositions[0].stage", `stage "physiotherapy" is not a next stage of any triage stage`},
 		{"interventions[0].unit_price_pence", "must be > 0 pence, got 0"},
+		{"interventions[0]", "not offered at any stage: list it in a stage's interventions"},
 		{"sla.triage.within", "must be > 0 days, got 0"},
 	}, got)
-	require.Equal(t, `invalid pathway definition (11 problems):
+	require.Equal(t, `invalid pathway definition (12 problems):
   id: must be a lower-case slug (a-z, 0-9, single hyphens), got "MSK"
   version: must be >= 1, got 0
   title: required
@@ -82,6 +83,7 @@ sla:
   stages[1]: can never reach a discharge stage
   dispositions[0].stage: stage "physiotherapy" is not a next stage of any triage stage
   interventions[0].unit_price_pence: must be > 0 pence, got 0
+  interventions[0]: not offered at any stage: list it in a stage's interventions
   sla.triage.within: must be > 0 days, got 0`, err.Error())
 }
 

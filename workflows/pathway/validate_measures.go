@@ -147,6 +147,15 @@ func (v *validator) providerList() {
 	}
 }
 
+func (v *validator) offered(interventionID string) bool {
+	for _, s := range v.d.Stages {
+		if slices.Contains(s.Interventions, interventionID) {
+			return true
+		}
+	}
+	return false
+}
+
 func (v *validator) interventionList() {
 	seen := map[string]bool{}
 	for i, x := range v.d.Interventions {
@@ -158,6 +167,9 @@ func (v *validator) interventionList() {
 			v.add(p+".unit_price_pence", "must be > 0 pence, got %d", x.UnitPricePence)
 		}
 		v.required(p+".unit", x.Unit)
+		if x.ID != "" && len(v.d.Stages) > 0 && !v.offered(x.ID) {
+			v.add(p, "not offered at any stage: list it in a stage's interventions")
+		}
 		if x.EligibleWhen != nil {
 			v.rule(p+".eligible_when", *x.EligibleWhen)
 		}
