@@ -39,7 +39,9 @@ func requireBadField(t *testing.T, err error, field string) {
 	t.Fatalf("no BadRequest detail in %v", err)
 }
 
-func sid(name string) *shared.StreamIdentifier { return &shared.StreamIdentifier{StreamName: []byte(name)} }
+func sid(name string) *shared.StreamIdentifier {
+	return &shared.StreamIdentifier{StreamName: []byte(name)}
+}
 
 func proposed(typ string) *api.AppendReq {
 	return &api.AppendReq{Content: &api.AppendReq_ProposedMessage_{ProposedMessage: &api.AppendReq_ProposedMessage{
@@ -186,7 +188,7 @@ func TestBadDeleteRequests(t *testing.T) {
 // rawCodec sends bytes as they are, to feed the server garbage.
 type rawCodec struct{}
 
-func (rawCodec) Marshal(v any) ([]byte, error)  { return v.([]byte), nil }
+func (rawCodec) Marshal(v any) ([]byte, error)   { return v.([]byte), nil }
 func (rawCodec) Unmarshal(b []byte, v any) error { *(v.(*[]byte)) = b; return nil }
 func (rawCodec) Name() string                    { return "proto" }
 

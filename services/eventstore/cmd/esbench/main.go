@@ -1,0 +1,88 @@
+// Command esbench measures the event store through the official client
+// against a durable in-process server, next to the raw Pebble floor
+// measured in the same run, and prints a table with the ratios.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+type options struct {
+	dir      string
+	duration time.Duration
+	events   int
+	size     int
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "esbench:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	var o options
+	flag.StringVar(&o.dir, "dir", "", "scratch directory (default: a temporary one, removed afterwards)")
+	flag.DurationVar(&o.duration, "duration", 5*time.Second, "duration of each append scenario")
+	flag.IntVar(&o.events, "catchup-events", 1_000_000, "events in the $all catch-up read")
+	flag.IntVar(&o.size, "event-size", 1024, "event payload bytes")
+	flag.Parse()
+	if o.dir == "" {
+		dir, err := os.MkdirTemp("", "esbench-")
+		if err != nil {
+			return fmt.Errorf("scratch dir: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		o.dir = dir
+	}
+	var rows []row
+	appendRows, latency, err := benchAppends(ctx, o, filepath.Join(o.dir, "appends"), filepath.Join(o.dir, "raw-appends"))
+	if err != nil {
+		return err
+	}
+	rows = append(rows, appendRows...)
+	catchUp, err := benchCatchUp(ctx, o, filepath.Join(o.dir, "catchup"))
+	if err != nil {
+		return err
+	}
+	rows = append(rows, catchUp)
+	printTable(o, rows, latency)
+	return nil
+}
+
+// row is one measurement with its floor.
+type row struct {
+	name   string
+	ours   float64 // events per second
+	raw    float64 // events per second
+	target float64 // minimum ours/raw
+}
+
+func printTable(o options, rows []row, lat latencies) {
+	fmt.Printf("esbench: %d-byte events, %s per append scenario, %d events caught up\n\n", o.size, o.duration, o.events)
+	fmt.Printf("%-38s %14s %14s %7s %7s\n", "scenario", "events/s", "raw events/s", "ratio", "target")
+	for _, r := range rows {
+		ratio := r.ours / r.raw
+		mark := ""
+		if r.target > 0 && ratio < r.target {
+			mark = "  (below target)"
+		}
+		target := "-"
+		if r.target > 0 {
+			target = fmt.Sprintf("%.2f", r.target)
+		}
+		fmt.Printf("%-38s %14.0f %14.0f %7.2f %7s%s\n", r.name, r.ours, r.raw, ratio, target, mark)
+	}
+	fmt.Printf("\nappend latency at 8 writers, 1 event per append: p50 %s, p99 %s\n", lat.p50, lat.p99)
+}
