@@ -31,6 +31,7 @@ type Server struct {
 	grpc    *grpc.Server
 	lis     net.Listener
 	metrics *http.Server
+	mlis    net.Listener
 	served  chan error
 	tls     bool
 }
@@ -60,6 +61,8 @@ func (s *Server) listen(ctx context.Context, cfg config.Config, log *slog.Logger
 	opts := []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(grpcapi.RecoveryUnary(log)),
 		grpc.ChainStreamInterceptor(grpcapi.RecoveryStream(log)),
+		// Stop must not return while a handler may still touch the store.
+		grpc.WaitForHandlers(true),
 		// The official client pings every 10s, even without calls.
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 5 * time.Second, PermitWithoutStream: true}),
 	}
@@ -95,6 +98,7 @@ func (s *Server) serveMetrics(ctx context.Context, addr string, m *metrics.Metri
 	if err != nil {
 		return fmt.Errorf("listen for metrics on %s: %w", addr, err)
 	}
+	s.mlis = lis
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", m.Handler())
 	s.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
@@ -104,6 +108,14 @@ func (s *Server) serveMetrics(ctx context.Context, addr string, m *metrics.Metri
 
 // Addr is the gRPC listen address (host:port), useful with port 0.
 func (s *Server) Addr() string { return s.lis.Addr().String() }
+
+// MetricsAddr is the metrics listen address, empty when disabled.
+func (s *Server) MetricsAddr() string {
+	if s.mlis == nil {
+		return ""
+	}
+	return s.mlis.Addr().String()
+}
 
 // TLS reports whether the server speaks TLS.
 func (s *Server) TLS() bool { return s.tls }
