@@ -30,12 +30,10 @@ func (j *Journal) Append(ctx context.Context, stream string, expected ExpectedRe
 	if err != nil {
 		return AppendResult{}, err
 	}
-	var res *esdb.WriteResult
-	err = j.call(func(c *esdb.Client) (err error) {
+	res, err := clientCall(ctx, j, 0, func(c *esdb.Client) (*esdb.WriteResult, error) {
 		opts := esdb.AppendToStreamOptions{ExpectedRevision: expected.toClient()}
-		res, err = c.AppendToStream(ctx, stream, opts, data...)
-		return err
-	})
+		return c.AppendToStream(ctx, stream, opts, data...)
+	}, nil)
 	if err != nil {
 		return AppendResult{}, j.appendError(ctx, stream, expected, err)
 	}
@@ -102,26 +100,26 @@ func (j *Journal) conflict(ctx context.Context, stream string, expected Expected
 
 // lastRevision returns the revision of the last event of stream and whether the stream exists.
 func (j *Journal) lastRevision(ctx context.Context, stream string) (uint64, bool, error) {
-	var rev uint64
-	var found bool
-	err := j.call(func(c *esdb.Client) error {
+	last, err := clientCall(ctx, j, 0, func(c *esdb.Client) (*esdb.RecordedEvent, error) {
 		opts := esdb.ReadStreamOptions{Direction: esdb.Backwards, From: esdb.End{}}
 		rs, err := c.ReadStream(ctx, stream, opts, 1)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		defer rs.Close()
 		ev, err := rs.Recv()
 		switch {
 		case errors.Is(err, io.EOF), clientCode(err) == esdb.ErrorCodeResourceNotFound:
-			return nil
+			return nil, nil
 		case err != nil:
-			return err
+			return nil, err
 		}
-		rev, found = ev.OriginalEvent().EventNumber, true
-		return nil
-	})
-	return rev, found, err
+		return ev.OriginalEvent(), nil
+	}, nil)
+	if err != nil || last == nil {
+		return 0, false, err
+	}
+	return last.EventNumber, true, nil
 }
 
 // clientCode returns the official client's error code of err, or ErrorCodeUnknown.

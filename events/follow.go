@@ -4,15 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // feed is one kind of catch-up subscription ($all or a stream) and its cursor: the last event
 // (or server checkpoint) it has seen. It is used by one goroutine only.
 type feed interface {
-	// open subscribes from just after the cursor.
-	open(ctx context.Context, c *esdb.Client) (*esdb.Subscription, error)
+	// opener returns a function that subscribes from just after the cursor as it is now (the
+	// function may run on another goroutine, after the cursor has moved).
+	opener(ctx context.Context) func(c *esdb.Client) (*esdb.Subscription, error)
 	// seen reports whether ev is at or before the cursor, i.e. already handed over.
 	seen(ev *esdb.RecordedEvent) bool
 	// wanted reports whether ev passes the client-side filters.
@@ -62,11 +66,7 @@ func (j *Journal) follow(ctx context.Context, f feed, handle Handler) error {
 // followOnce runs one subscription until it drops or must stop. progressed reports whether it
 // received anything, which resets the backoff.
 func (j *Journal) followOnce(ctx context.Context, f feed, handle Handler) (progressed bool, err error) {
-	var sub *esdb.Subscription
-	err = j.call(func(c *esdb.Client) (err error) {
-		sub, err = f.open(ctx, c)
-		return err
-	})
+	sub, err := clientCall(ctx, j, j.openTimeout, f.opener(ctx), func(s *esdb.Subscription) { _ = s.Close() })
 	if err != nil {
 		return false, err
 	}
@@ -75,7 +75,7 @@ func (j *Journal) followOnce(ctx context.Context, f feed, handle Handler) (progr
 		msg := sub.Recv()
 		switch {
 		case msg.SubscriptionDropped != nil:
-			return progressed, fmt.Errorf("dropped: %w", msg.SubscriptionDropped.Error)
+			return progressed, dropError(msg.SubscriptionDropped.Error)
 		case msg.CheckPointReached != nil:
 			progressed = true
 			if err := f.reached(ctx, *msg.CheckPointReached); err != nil {
@@ -90,6 +90,16 @@ func (j *Journal) followOnce(ctx context.Context, f feed, handle Handler) (progr
 			progressed = true
 		}
 	}
+}
+
+// dropError describes why a subscription dropped. The client hands over the bare gRPC status:
+// the server ends a subscription to a tombstoned stream with FailedPrecondition ("Event stream
+// '<name>' is deleted."), which is mapped to ErrStreamDeleted.
+func dropError(err error) error {
+	if status.Code(err) == codes.FailedPrecondition && strings.Contains(status.Convert(err).Message(), "deleted") {
+		return fmt.Errorf("dropped: %w: %w", ErrStreamDeleted, err)
+	}
+	return fmt.Errorf("dropped: %w", err)
 }
 
 // deliver hands ev to handle unless it was handed over already or is filtered out.
@@ -121,12 +131,12 @@ type allFeed struct {
 	from AllFrom
 }
 
-func (f *allFeed) open(ctx context.Context, c *esdb.Client) (*esdb.Subscription, error) {
-	var from esdb.AllPosition = esdb.Start{}
+func (f *allFeed) opener(ctx context.Context) func(*esdb.Client) (*esdb.Subscription, error) {
+	opts := esdb.SubscribeToAllOptions{From: esdb.Start{}, Filter: f.opts.serverFilter()}
 	if f.from.set {
-		from = f.from.after.toClient()
+		opts.From = f.from.after.toClient()
 	}
-	return c.SubscribeToAll(ctx, esdb.SubscribeToAllOptions{From: from, Filter: f.opts.serverFilter()})
+	return func(c *esdb.Client) (*esdb.Subscription, error) { return c.SubscribeToAll(ctx, opts) }
 }
 
 func (f *allFeed) seen(ev *esdb.RecordedEvent) bool {
@@ -164,12 +174,13 @@ type streamFeed struct {
 	from   StreamFrom
 }
 
-func (f *streamFeed) open(ctx context.Context, c *esdb.Client) (*esdb.Subscription, error) {
-	var from esdb.StreamPosition = esdb.Start{}
+func (f *streamFeed) opener(ctx context.Context) func(*esdb.Client) (*esdb.Subscription, error) {
+	opts := esdb.SubscribeToStreamOptions{From: esdb.Start{}}
 	if f.from.set {
-		from = esdb.Revision(f.from.after)
+		opts.From = esdb.Revision(f.from.after)
 	}
-	return c.SubscribeToStream(ctx, f.stream, esdb.SubscribeToStreamOptions{From: from})
+	stream := f.stream
+	return func(c *esdb.Client) (*esdb.Subscription, error) { return c.SubscribeToStream(ctx, stream, opts) }
 }
 
 func (f *streamFeed) seen(ev *esdb.RecordedEvent) bool {

@@ -2,16 +2,22 @@ package events
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 )
 
-// defaultPageSize is how many events ReadStream asks for per request.
-const defaultPageSize = 512
+const (
+	// defaultPageSize is how many events ReadStream asks for per request.
+	defaultPageSize = 512
+	// defaultOpenTimeout bounds the wait for a subscription to open (see WithOpenTimeout).
+	defaultOpenTimeout = 15 * time.Second
+	// closeWait bounds how long Close waits for client calls still running.
+	closeWait = 5 * time.Second
+)
 
 // Journal stores and reads domain events through the official EventStoreDB client.
 //
@@ -21,6 +27,11 @@ const defaultPageSize = 512
 // same connection string on the next call, so long-running subscriptions and services recover
 // when the server is back. A Journal built by New uses the caller's client as is and cannot
 // recover it.
+//
+// Give every call a context with a deadline. While the server is unreachable the official client
+// waits for it without regard to the context, and a call caught while the client gives up can
+// block for good; the Journal returns when ctx ends and leaves such a call behind (a goroutine).
+// Subscriptions bound their own waits (WithOpenTimeout).
 type Journal struct {
 	codec    *Codec
 	log      *slog.Logger
@@ -28,9 +39,13 @@ type Journal struct {
 	pageSize uint64
 	conf     *esdb.Configuration // nil when built by New: no redial
 
-	mu     sync.Mutex
-	client *esdb.Client
-	closed bool
+	// openTimeout bounds the wait for the client to open a subscription.
+	openTimeout time.Duration
+
+	mu       sync.Mutex
+	client   *esdb.Client
+	closed   bool
+	inflight sync.WaitGroup // client calls running, including abandoned ones
 }
 
 // Option configures Open and New.
@@ -60,6 +75,17 @@ func WithBackoff(b Backoff) Option {
 	return func(j *Journal) { j.backoff = b.withDefaults() }
 }
 
+// WithOpenTimeout bounds how long a subscription waits for the client to open it before it gives
+// up and resubscribes (default 15s). The official client can block without regard to the
+// context while it looks for a server.
+func WithOpenTimeout(d time.Duration) Option {
+	return func(j *Journal) {
+		if d > 0 {
+			j.openTimeout = d
+		}
+	}
+}
+
 // WithReadPageSize sets how many events ReadStream fetches per request (default 512).
 func WithReadPageSize(n uint64) Option {
 	return func(j *Journal) {
@@ -71,7 +97,10 @@ func WithReadPageSize(n uint64) Option {
 
 func newJournal(opts []Option) *Journal {
 	codec, _ := NewCodec() // cannot fail without options
-	j := &Journal{codec: codec, log: slog.Default(), backoff: Backoff{}.withDefaults(), pageSize: defaultPageSize}
+	j := &Journal{
+		codec: codec, log: slog.Default(), backoff: Backoff{}.withDefaults(),
+		pageSize: defaultPageSize, openTimeout: defaultOpenTimeout,
+	}
 	for _, opt := range opts {
 		opt(j)
 	}
@@ -106,108 +135,37 @@ func New(c *esdb.Client, opts ...Option) *Journal {
 }
 
 // Close releases the connection of a Journal built by Open. Call it after every Append, read and
-// subscription using the Journal has returned. Later calls fail with ErrClosed.
+// subscription using the Journal has returned. It waits up to closeWait for client calls still
+// running in the background (see clientCall); if some are stuck, it leaves the connection open
+// rather than risk the official client panicking, and says so. Later calls fail with ErrClosed.
 func (j *Journal) Close() error {
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	if j.closed {
+		j.mu.Unlock()
 		return nil
 	}
 	j.closed = true
-	if j.conf == nil {
+	c, owned := j.client, j.conf != nil
+	j.mu.Unlock()
+	if !owned {
 		return nil
 	}
-	return j.client.Close()
+	if !waitWithin(&j.inflight, closeWait) {
+		return fmt.Errorf("close journal: client calls still running after %v; connection left open", closeWait)
+	}
+	return c.Close()
 }
 
 // ServerVersion returns the server's version as "major.minor.patch", waiting at most until ctx
 // is done. It is a cheap way to check that the server is reachable.
 func (j *Journal) ServerVersion(ctx context.Context) (string, error) {
-	var v *esdb.ServerVersion
-	err := j.call(func(c *esdb.Client) (err error) {
-		v, err = withContext(ctx, c.GetServerVersion) // the client's call takes no context
-		return err
-	})
+	v, err := clientCall(ctx, j, 0, func(c *esdb.Client) (*esdb.ServerVersion, error) {
+		return c.GetServerVersion()
+	}, nil)
 	if err != nil {
 		return "", fmt.Errorf("server version: %w", err)
 	}
 	return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch), nil
-}
-
-// withContext runs f in a goroutine and returns its answer, or ctx.Err() if ctx ends first (f
-// then finishes in the background).
-func withContext[T any](ctx context.Context, f func() (T, error)) (T, error) {
-	type answer struct {
-		v   T
-		err error
-	}
-	done := make(chan answer, 1)
-	go func() {
-		v, err := f()
-		done <- answer{v, err}
-	}()
-	select {
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	case a := <-done:
-		return a.v, a.err
-	}
-}
-
-// call runs op with the current client. If the client reports that it has closed for good and the
-// Journal owns its connection, the Journal replaces the client and runs op once more: the closed
-// client never sent the request, so the retry cannot duplicate anything.
-func (j *Journal) call(op func(c *esdb.Client) error) error {
-	c, err := j.current()
-	if err != nil {
-		return err
-	}
-	err = op(c)
-	if !isClientClosed(err) || !j.replace(c) {
-		return err
-	}
-	if c, err = j.current(); err != nil {
-		return err
-	}
-	return op(c)
-}
-
-func (j *Journal) current() (*esdb.Client, error) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.closed {
-		return nil, ErrClosed
-	}
-	return j.client, nil
-}
-
-// replace swaps a closed client old for a new one, if old is still current and the Journal can
-// redial. It reports whether the current client is now a different one.
-//
-// The old client is not closed: the official client's state machine has already stopped, and
-// closing it would make any goroutine still reporting an error to it panic.
-func (j *Journal) replace(old *esdb.Client) bool {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.closed || j.conf == nil {
-		return false
-	}
-	if j.client != old {
-		return true
-	}
-	c, err := esdb.NewClient(j.conf)
-	if err != nil {
-		return false
-	}
-	j.log.Info("event store client closed after failed discovery; reconnecting")
-	j.client = c
-	return true
-}
-
-func isClientClosed(err error) bool {
-	var e *esdb.Error
-	return errors.As(err, &e) && e.Code() == esdb.ErrorCodeConnectionClosed
 }
 
 func clientLogger(l *slog.Logger) esdb.LoggingFunc {

@@ -40,11 +40,9 @@ func (j *Journal) ReadStreamFrom(ctx context.Context, stream string, from, maxCo
 	if maxCount == 0 {
 		return nil, fmt.Errorf("read %s: maxCount must be at least 1", stream)
 	}
-	var out []Recorded
-	err := j.call(func(c *esdb.Client) (err error) {
-		out, err = j.readPage(ctx, c, stream, from, maxCount)
-		return err
-	})
+	out, err := clientCall(ctx, j, 0, func(c *esdb.Client) ([]Recorded, error) {
+		return j.readPage(ctx, c, stream, from, maxCount)
+	}, nil)
 	if err != nil {
 		return nil, readError(stream, err)
 	}

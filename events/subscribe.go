@@ -146,7 +146,7 @@ func (j *Journal) SubscribeStream(ctx context.Context, stream string, from Strea
 
 // isPermanent reports whether resubscribing cannot help.
 func isPermanent(err error) bool {
-	if errors.Is(err, ErrClosed) {
+	if errors.Is(err, ErrClosed) || errors.Is(err, ErrStreamDeleted) {
 		return true
 	}
 	switch clientCode(err) {
