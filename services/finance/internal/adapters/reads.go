@@ -1,0 +1,147 @@
+package adapters
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// Contract reads a committed contract and its totals.
+func (s *Store) Contract(ctx context.Context, id string) (ContractRow, bool, error) {
+	return scanContract(s.read.QueryRowContext(ctx,
+		"SELECT doc, released, spent, activities, settled FROM contracts WHERE id = ?", id))
+}
+
+// ContractIDs lists every contract, in ID order.
+func (s *Store) ContractIDs(ctx context.Context) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, "SELECT id FROM contracts ORDER BY id")
+	return collect(rows, err, func(r *sql.Rows) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+}
+
+// Line is spend grouped by a key.
+type Line struct {
+	Key   string
+	Spent int64
+	Count int64
+}
+
+// SpendBy groups a contract's spend by "provider", "intervention_code" or "month", in key order.
+func (s *Store) SpendBy(ctx context.Context, contract, column string) ([]Line, error) {
+	switch column {
+	case "provider", "intervention_code", "month":
+	default:
+		return nil, fmt.Errorf("spend by %q: not a grouping column", column)
+	}
+	q := "SELECT " + column + ", SUM(price), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1"
+	rows, err := s.read.QueryContext(ctx, q, contract)
+	return collect(rows, err, func(r *sql.Rows) (Line, error) {
+		var l Line
+		return l, r.Scan(&l.Key, &l.Spent, &l.Count)
+	})
+}
+
+// StatementLine is what a provider is owed for one intervention in one month.
+type StatementLine struct {
+	Month, InterventionCode string
+	Count, Amount           int64
+}
+
+// Statement lists a provider's charges under a contract by month and intervention; month ""
+// means every month.
+func (s *Store) Statement(ctx context.Context, contract, provider, month string) ([]StatementLine, error) {
+	q := `SELECT month, intervention_code, COUNT(*), SUM(price) FROM charges
+		WHERE contract_id = ? AND provider = ? AND (? = '' OR month = ?) GROUP BY 1, 2 ORDER BY 1, 2`
+	rows, err := s.read.QueryContext(ctx, q, contract, provider, month, month)
+	return collect(rows, err, func(r *sql.Rows) (StatementLine, error) {
+		var l StatementLine
+		return l, r.Scan(&l.Month, &l.InterventionCode, &l.Count, &l.Amount)
+	})
+}
+
+// MonthCharges lists a contract's charges of one month, by time then event ID.
+func (s *Store) MonthCharges(ctx context.Context, contract, month string) ([]Charge, error) {
+	q := `SELECT event_id, contract_id, month, provider, intervention_code, intervention_id, journey_id, occurred_at,
+		price, pcn, segment FROM charges WHERE contract_id = ? AND month = ? ORDER BY occurred_at, event_id`
+	rows, err := s.read.QueryContext(ctx, q, contract, month)
+	return collect(rows, err, func(r *sql.Rows) (Charge, error) {
+		var c Charge
+		return c, r.Scan(&c.EventID, &c.ContractID, &c.Month, &c.Provider, &c.InterventionCode, &c.InterventionID,
+			&c.JourneyID, &c.OccurredAt, &c.Price, &c.PCN, &c.Segment)
+	})
+}
+
+// Scores returns, for each journey of pathway with a score of measure at point under contract,
+// that score and the journey's baseline score of the measure (if any), in journey order.
+func (s *Store) Scores(ctx context.Context, contract, pathway, measure, point string) ([]ScorePair, error) {
+	q := `SELECT f.journey_id, f.value, b.value FROM scores f
+		LEFT JOIN scores b ON b.pathway_id = f.pathway_id AND b.journey_id = f.journey_id AND b.point = 'baseline' AND b.measure = f.measure
+		WHERE f.contract_id = ? AND f.pathway_id = ? AND f.measure = ? AND f.point = ? ORDER BY f.journey_id`
+	rows, err := s.read.QueryContext(ctx, q, contract, pathway, measure, point)
+	return collect(rows, err, func(r *sql.Rows) (ScorePair, error) {
+		var p ScorePair
+		var base sql.NullFloat64
+		err := r.Scan(&p.JourneyID, &p.FollowUp, &base)
+		if base.Valid {
+			p.Baseline = &base.Float64
+		}
+		return p, err
+	})
+}
+
+// ScorePair is a journey's follow-up score and its baseline, if recorded.
+type ScorePair struct {
+	JourneyID string
+	FollowUp  float64
+	Baseline  *float64
+}
+
+// OutboxEvent is one capitation event in the outbox.
+type OutboxEvent struct {
+	Seq        uint64
+	ContractID string
+	Revision   uint64
+	EventID    string
+	Payload    []byte
+}
+
+// Outbox returns up to limit outbox events after seq, in order.
+func (s *Store) Outbox(ctx context.Context, after uint64, limit int) ([]OutboxEvent, error) {
+	q := "SELECT seq, contract_id, revision, event_id, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?"
+	rows, err := s.read.QueryContext(ctx, q, after, limit)
+	return collect(rows, err, scanOutbox)
+}
+
+// Pending returns up to limit outbox events not yet relayed, in order.
+func (s *Store) Pending(ctx context.Context, limit int) ([]OutboxEvent, error) {
+	q := "SELECT seq, contract_id, revision, event_id, payload FROM outbox WHERE relayed = 0 ORDER BY seq LIMIT ?"
+	rows, err := s.read.QueryContext(ctx, q, limit)
+	return collect(rows, err, scanOutbox)
+}
+
+func scanOutbox(r *sql.Rows) (OutboxEvent, error) {
+	var e OutboxEvent
+	return e, r.Scan(&e.Seq, &e.ContractID, &e.Revision, &e.EventID, &e.Payload)
+}
+
+// collect scans every row of a query with scan.
+func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, fmt.Errorf("query ledger: %w", err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan ledger row: %w", err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query ledger: %w", err)
+	}
+	return out, nil
+}

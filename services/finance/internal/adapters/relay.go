@@ -1,0 +1,152 @@
+package adapters
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
+	"github.com/nhs-pathways/pathways/events"
+)
+
+// ContractCategory is the stream category of contracts: "financecontract-<contract id>" (the
+// naming rules allow letters and digits only in a category).
+const ContractCategory = "financecontract"
+
+// ContractStream is the event store stream of a contract.
+func ContractStream(contractID string) string { return events.Stream(ContractCategory, contractID) }
+
+// Relay copies outbox events to the event store, one append per contract stream and batch, at
+// the revision the ledger gave each event and under its deterministic ID. After a crash it
+// resends what was not marked relayed; an append that the store already holds is recognised (by
+// revision and ID) and only marked. Nothing is lost or stored twice.
+type Relay struct {
+	Store   *Store
+	Journal *events.Journal
+	Log     *slog.Logger
+	// Idle is how long the relay waits for new events before looking again (default 1s).
+	Idle time.Duration
+}
+
+// relayBatch is how many outbox events one pass relays.
+const relayBatch = 1000
+
+// Run relays until ctx ends.
+func (r *Relay) Run(ctx context.Context) {
+	idle := r.Idle
+	if idle <= 0 {
+		idle = time.Second
+	}
+	for ctx.Err() == nil {
+		changed := r.Store.Changed()
+		n, err := r.Pass(ctx)
+		if err != nil && ctx.Err() == nil {
+			r.Log.WarnContext(ctx, "relay capitation events", "err", err)
+		}
+		if n == relayBatch && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-changed:
+		case <-time.After(idle):
+		}
+	}
+}
+
+// Pass relays one batch of pending events and returns how many it relayed.
+func (r *Relay) Pass(ctx context.Context) (int, error) {
+	pending, err := r.Store.Pending(ctx, relayBatch)
+	if err != nil || len(pending) == 0 {
+		return 0, err
+	}
+	var order []string
+	by := map[string][]OutboxEvent{}
+	for _, e := range pending {
+		if _, ok := by[e.ContractID]; !ok {
+			order = append(order, e.ContractID)
+		}
+		by[e.ContractID] = append(by[e.ContractID], e)
+	}
+	done := 0
+	for _, c := range order {
+		if err := r.relay(ctx, by[c]); err != nil {
+			return done, err
+		}
+		done += len(by[c])
+	}
+	return done, nil
+}
+
+func (r *Relay) relay(ctx context.Context, evs []OutboxEvent) error {
+	stream := ContractStream(evs[0].ContractID)
+	batch := make([]events.Event, len(evs))
+	seqs := make([]uint64, len(evs))
+	for i, e := range evs {
+		ev, err := decodeOutbox(e)
+		if err != nil {
+			return err
+		}
+		batch[i], seqs[i] = ev, e.Seq
+	}
+	expected := events.NoStream()
+	if evs[0].Revision > 0 {
+		expected = events.Exact(evs[0].Revision - 1)
+	}
+	_, err := r.Journal.Append(ctx, stream, expected, batch...)
+	if errors.Is(err, events.ErrConflict) {
+		err = r.alreadyStored(ctx, stream, evs)
+	}
+	if err != nil {
+		return err
+	}
+	return r.Store.Update(ctx, func(tx *Tx) error { return tx.MarkRelayed(seqs) })
+}
+
+// alreadyStored checks that a refused append was refused because an earlier pass stored the same
+// events (crash between append and marking); any other state is an error that stops the relay.
+func (r *Relay) alreadyStored(ctx context.Context, stream string, evs []OutboxEvent) error {
+	stored, err := r.Journal.ReadStreamFrom(ctx, stream, evs[0].Revision, uint64(len(evs)))
+	if err != nil {
+		return fmt.Errorf("check relayed events of %s: %w", stream, err)
+	}
+	if len(stored) != len(evs) {
+		return fmt.Errorf("relay %s: stream holds %d of %d events from revision %d", stream, len(stored), len(evs), evs[0].Revision)
+	}
+	for i, e := range evs {
+		if stored[i].ID.String() != e.EventID || stored[i].Revision != e.Revision {
+			return fmt.Errorf("relay %s: revision %d holds event %s, not %s", stream, stored[i].Revision, stored[i].ID, e.EventID)
+		}
+	}
+	return nil
+}
+
+func decodeOutbox(e OutboxEvent) (events.Event, error) {
+	id, err := uuid.Parse(e.EventID)
+	if err != nil {
+		return events.Event{}, fmt.Errorf("outbox event %d id: %w", e.Seq, err)
+	}
+	msg, err := DecodeEvent(e.Payload)
+	if err != nil {
+		return events.Event{}, fmt.Errorf("outbox event %d: %w", e.Seq, err)
+	}
+	return events.Event{ID: id, Payload: msg, Meta: events.Metadata{Actor: "finance"}}, nil
+}
+
+// DecodeEvent returns the concrete message (ActivityCosted, ...) of a stored CapitationEvent.
+func DecodeEvent(payload []byte) (proto.Message, error) {
+	var ce financev1.CapitationEvent
+	if err := proto.Unmarshal(payload, &ce); err != nil {
+		return nil, fmt.Errorf("decode capitation event: %w", err)
+	}
+	kind := ce.ProtoReflect().WhichOneof(ce.ProtoReflect().Descriptor().Oneofs().ByName("kind"))
+	if kind == nil {
+		return nil, errors.New("decode capitation event: no kind set")
+	}
+	return ce.ProtoReflect().Get(kind).Message().Interface(), nil
+}

@@ -1,0 +1,179 @@
+package adapters
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/nhs-pathways/pathways/services/finance/internal/domain"
+)
+
+// Tx is one write inside a ledger transaction. It is valid only inside the Update callback.
+type Tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+// ContractRow is a contract with its running totals.
+type ContractRow struct {
+	Contract   domain.Contract
+	Released   int
+	Spent      int64
+	Activities int64
+	Settled    bool
+}
+
+// AppliedHash returns the payload hash an event ID was applied with, if it was.
+func (t *Tx) AppliedHash(id string) ([]byte, bool, error) {
+	var h []byte
+	err := t.tx.QueryRowContext(t.ctx, "SELECT hash FROM applied WHERE event_id = ?", id).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read applied event %s: %w", id, err)
+	}
+	return h, true, nil
+}
+
+// MarkApplied records that event ID id was applied with payload hash h.
+func (t *Tx) MarkApplied(id string, h []byte) error {
+	if _, err := t.tx.ExecContext(t.ctx, "INSERT INTO applied (event_id, hash) VALUES (?, ?)", id, h); err != nil {
+		return fmt.Errorf("record applied event %s: %w", id, err)
+	}
+	return nil
+}
+
+// Contract reads a contract and its totals.
+func (t *Tx) Contract(id string) (ContractRow, bool, error) {
+	return scanContract(t.tx.QueryRowContext(t.ctx,
+		"SELECT doc, released, spent, activities, settled FROM contracts WHERE id = ?", id))
+}
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanContract(r rowScanner) (ContractRow, bool, error) {
+	var row ContractRow
+	var doc []byte
+	err := r.Scan(&doc, &row.Released, &row.Spent, &row.Activities, &row.Settled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return row, false, nil
+	}
+	if err != nil {
+		return row, false, fmt.Errorf("read contract: %w", err)
+	}
+	if err := json.Unmarshal(doc, &row.Contract); err != nil {
+		return row, false, fmt.Errorf("decode contract: %w", err)
+	}
+	return row, true, nil
+}
+
+// PutContract inserts or replaces a contract and its totals (the stream revision is kept).
+func (t *Tx) PutContract(row ContractRow) error {
+	doc, err := json.Marshal(row.Contract)
+	if err != nil {
+		return fmt.Errorf("encode contract %s: %w", row.Contract.ID, err)
+	}
+	_, err = t.tx.ExecContext(t.ctx, `INSERT INTO contracts (id, doc, released, next_rev, spent, activities, settled)
+		VALUES (?, ?, ?, 0, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, released = excluded.released,
+		spent = excluded.spent, activities = excluded.activities, settled = excluded.settled`,
+		row.Contract.ID, doc, row.Released, row.Spent, row.Activities, row.Settled)
+	if err != nil {
+		return fmt.Errorf("write contract %s: %w", row.Contract.ID, err)
+	}
+	return nil
+}
+
+// Charge is one costed activity row.
+type Charge struct {
+	EventID, ContractID, Month, Provider, InterventionCode, InterventionID, JourneyID string
+	OccurredAt                                                                        string
+	Price                                                                             int64
+	PCN                                                                               string
+	Segment                                                                           int32
+}
+
+// InsertCharge records a costed activity.
+func (t *Tx) InsertCharge(c Charge) error {
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO charges (event_id, contract_id, month, provider, intervention_code,
+		intervention_id, journey_id, occurred_at, price, pcn, segment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.EventID, c.ContractID, c.Month, c.Provider, c.InterventionCode, c.InterventionID, c.JourneyID, c.OccurredAt, c.Price, c.PCN, c.Segment)
+	if err != nil {
+		return fmt.Errorf("record charge %s: %w", c.EventID, err)
+	}
+	return nil
+}
+
+// AddPayable adds amount to what provider is owed under contract and returns the new total.
+func (t *Tx) AddPayable(contract, provider string, amount int64) (int64, error) {
+	var total int64
+	err := t.tx.QueryRowContext(t.ctx, `INSERT INTO payables (contract_id, provider, amount) VALUES (?, ?, ?)
+		ON CONFLICT (contract_id, provider) DO UPDATE SET amount = amount + excluded.amount RETURNING amount`,
+		contract, provider, amount).Scan(&total)
+	if err != nil {
+		return 0, fmt.Errorf("record payable: %w", err)
+	}
+	return total, nil
+}
+
+// MarkCrossed records a threshold crossing and reports whether it is new.
+func (t *Tx) MarkCrossed(contract, key string) (bool, error) {
+	res, err := t.tx.ExecContext(t.ctx, "INSERT OR IGNORE INTO crossings (contract_id, key) VALUES (?, ?)", contract, key)
+	if err != nil {
+		return false, fmt.Errorf("record threshold crossing: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// Score is one outcome score of a journey.
+type Score struct {
+	PathwayID, JourneyID, Point, Measure string
+	Value                                float64
+	OccurredAt                           string
+	ContractID                           string
+}
+
+// PutScore records a score, keeping the latest (by occurred_at) per journey, point and measure.
+func (t *Tx) PutScore(s Score) error {
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO scores (pathway_id, journey_id, point, measure, value, occurred_at, contract_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (pathway_id, journey_id, point, measure) DO UPDATE SET value = excluded.value,
+		occurred_at = excluded.occurred_at, contract_id = excluded.contract_id WHERE excluded.occurred_at >= scores.occurred_at`,
+		s.PathwayID, s.JourneyID, s.Point, s.Measure, s.Value, s.OccurredAt, s.ContractID)
+	if err != nil {
+		return fmt.Errorf("record score: %w", err)
+	}
+	return nil
+}
+
+// Emit appends an event to the contract's outbox at the stream's next revision, returning that
+// revision. The event ID must be deterministic for the fact, so the relay can retry.
+func (t *Tx) Emit(contract, eventID string, payload []byte) (uint64, error) {
+	var rev uint64
+	err := t.tx.QueryRowContext(t.ctx, "UPDATE contracts SET next_rev = next_rev + 1 WHERE id = ? RETURNING next_rev - 1", contract).Scan(&rev)
+	if err != nil {
+		return 0, fmt.Errorf("next revision of contract %s: %w", contract, err)
+	}
+	if _, err := t.tx.ExecContext(t.ctx, "INSERT INTO outbox (contract_id, revision, event_id, payload) VALUES (?, ?, ?, ?)",
+		contract, rev, eventID, payload); err != nil {
+		return 0, fmt.Errorf("write outbox event %s: %w", eventID, err)
+	}
+	return rev, nil
+}
+
+// MarkRelayed marks outbox events as stored in the event store.
+func (t *Tx) MarkRelayed(seqs []uint64) error {
+	for _, s := range seqs {
+		if _, err := t.tx.ExecContext(t.ctx, "UPDATE outbox SET relayed = 1 WHERE seq = ?", s); err != nil {
+			return fmt.Errorf("mark outbox event %d relayed: %w", s, err)
+		}
+	}
+	return nil
+}
+
+// TimeLayout is how times are stored: UTC, fixed width, so text order is time order.
+const TimeLayout = "2006-01-02T15:04:05.000000000Z07:00"

@@ -1,0 +1,186 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
+	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
+	"github.com/nhs-pathways/pathways/services/finance/internal/adapters"
+	"github.com/nhs-pathways/pathways/services/finance/internal/domain"
+)
+
+// RecordActivity charges a costed activity against its contract, exactly once per event ID.
+// It reports duplicate=true when the ID was already applied with the same payload hash h.
+func (a *App) RecordActivity(ctx context.Context, act domain.Activity, h []byte) (bool, error) {
+	if err := act.Validate(); err != nil {
+		return false, err
+	}
+	var dup bool
+	err := a.store.Update(ctx, func(tx *adapters.Tx) error {
+		var err error
+		if dup, err = a.seen(tx, "activity", act.EventID, h); dup || err != nil {
+			return err
+		}
+		row, err := a.contractFor(tx, act.PathwayID, act.OccurredAt)
+		if err != nil {
+			return err
+		}
+		if err := a.release(tx, &row); err != nil {
+			return err
+		}
+		if err := charge(tx, &row, act); err != nil {
+			return err
+		}
+		if err := crossings(tx, &row); err != nil {
+			return err
+		}
+		if err := tx.PutContract(row); err != nil {
+			return err
+		}
+		return tx.MarkApplied(act.EventID, h)
+	})
+	return dup, a.conflicted(err)
+}
+
+// seen reports whether id was applied with hash h; another hash is an AlreadyExists error.
+func (a *App) seen(tx *adapters.Tx, kind, id string, h []byte) (bool, error) {
+	prev, ok, err := tx.AppliedHash(id)
+	switch {
+	case err != nil || !ok:
+		return false, err
+	case bytes.Equal(prev, h):
+		return true, nil
+	}
+	return false, &conflictError{kind: kind, id: id}
+}
+
+type conflictError struct{ kind, id string }
+
+func (e *conflictError) Error() string {
+	return "event " + e.id + " was already applied with a different payload"
+}
+
+// conflicted logs (without patient data) and counts a refused duplicate, and turns it into the
+// domain's AlreadyExists error.
+func (a *App) conflicted(err error) error {
+	ce, ok := err.(*conflictError)
+	if !ok {
+		return err
+	}
+	a.log.Warn("ingest refused: event ID reused with a different payload", "kind", ce.kind, "event_id", ce.id)
+	a.OnConflict(ce.kind)
+	return domain.Errorf(domain.KindAlreadyExists, "%s", ce.Error())
+}
+
+func (a *App) contractFor(tx *adapters.Tx, pathway string, at time.Time) (adapters.ContractRow, error) {
+	year := domain.ContractYearOf(at)
+	row, ok, err := tx.Contract(domain.ContractID(pathway, year))
+	if err != nil {
+		return row, err
+	}
+	if !ok {
+		return row, domain.Errorf(domain.KindFailedPrecondition,
+			"no contract for pathway %q in contract year %d (April %d to March %d): create it first", pathway, year, year, year+1)
+	}
+	return row, nil
+}
+
+func charge(tx *adapters.Tx, row *adapters.ContractRow, act domain.Activity) error {
+	id := row.Contract.ID
+	month := domain.MonthOf(act.OccurredAt)
+	err := tx.InsertCharge(adapters.Charge{
+		EventID: act.EventID, ContractID: id, Month: month, Provider: act.Provider,
+		InterventionCode: act.InterventionCode, InterventionID: act.InterventionID, JourneyID: act.JourneyID,
+		OccurredAt: act.OccurredAt.UTC().Format(adapters.TimeLayout), Price: act.PricePence, PCN: act.PCN, Segment: act.Segment,
+	})
+	if err != nil {
+		return err
+	}
+	row.Spent += act.PricePence
+	row.Activities++
+	payable, err := tx.AddPayable(id, act.Provider, act.PricePence)
+	if err != nil {
+		return err
+	}
+	costed := &financev1.ActivityCosted{
+		ContractId: id, SourceEventId: act.EventID, JourneyId: act.JourneyID, InterventionId: act.InterventionID,
+		InterventionCode: act.InterventionCode, Provider: act.Provider, UnitPricePence: act.PricePence,
+		OccurredAt: timestamppb.New(act.OccurredAt), Month: month, PcnOdsCode: act.PCN,
+		Segment: journeyv1.Segment(act.Segment), SpentToDatePence: row.Spent,
+	}
+	if err := emit(tx, id, &financev1.CapitationEvent{Kind: &financev1.CapitationEvent_ActivityCosted{ActivityCosted: costed}}, "costed", act.EventID); err != nil {
+		return err
+	}
+	pay := &financev1.ProviderPayable{ContractId: id, SourceEventId: act.EventID, Provider: act.Provider, Month: month,
+		AmountPence: act.PricePence, PayableToDatePence: payable}
+	return emit(tx, id, &financev1.CapitationEvent{Kind: &financev1.CapitationEvent_ProviderPayable{ProviderPayable: pay}}, "payable", act.EventID)
+}
+
+// release releases every period of the contract that has started by now and is not released.
+func (a *App) release(tx *adapters.Tx, row *adapters.ContractRow) error {
+	c := row.Contract
+	due := domain.ReleasedPeriods(c.Terms.Year, a.now())
+	for p := row.Released + 1; p <= due; p++ {
+		row.Released = p
+		ev := &financev1.AllocationReleased{ContractId: c.ID, Period: int32(p), Month: domain.PeriodMonth(c.Terms.Year, p),
+			AmountPence: c.Schedule[p-1], AllocatedToDatePence: c.AllocatedBy(p)}
+		if err := emit(tx, c.ID, &financev1.CapitationEvent{Kind: &financev1.CapitationEvent_AllocationReleased{AllocationReleased: ev}},
+			"released", strconv.Itoa(p)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// crossings raises each threshold the contract's spend has newly reached.
+func crossings(tx *adapters.Tx, row *adapters.ContractRow) error {
+	for _, cr := range row.Contract.Crossings(row.Spent, row.Released) {
+		fresh, err := tx.MarkCrossed(row.Contract.ID, cr.Key)
+		if err != nil || !fresh {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		ev := &financev1.ThresholdCrossed{ContractId: row.Contract.ID, RateBp: cr.Threshold.RateBP,
+			Basis: financev1.ThresholdBasis(cr.Threshold.Basis), SpentPence: row.Spent, BasisPence: cr.Basis, Month: cr.Month}
+		if err := emit(tx, row.Contract.ID, &financev1.CapitationEvent{Kind: &financev1.CapitationEvent_ThresholdCrossed{ThresholdCrossed: ev}},
+			"threshold", cr.Key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RecordOutcome stores a journey's outcome scores (for outcome targets), exactly once per ID.
+func (a *App) RecordOutcome(ctx context.Context, o domain.Outcome, h []byte) (bool, error) {
+	if err := o.Validate(); err != nil {
+		return false, err
+	}
+	var dup bool
+	err := a.store.Update(ctx, func(tx *adapters.Tx) error {
+		var err error
+		if dup, err = a.seen(tx, "outcome", o.EventID, h); dup || err != nil {
+			return err
+		}
+		row, err := a.contractFor(tx, o.PathwayID, o.OccurredAt)
+		if err != nil {
+			return err
+		}
+		at := o.OccurredAt.UTC().Format(adapters.TimeLayout)
+		for m, v := range o.Measures {
+			s := adapters.Score{PathwayID: o.PathwayID, JourneyID: o.JourneyID, Point: o.CollectionPoint, Measure: m,
+				Value: v, OccurredAt: at, ContractID: row.Contract.ID}
+			if err := tx.PutScore(s); err != nil {
+				return err
+			}
+		}
+		return tx.MarkApplied(o.EventID, h)
+	})
+	return dup, a.conflicted(err)
+}

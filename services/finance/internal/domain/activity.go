@@ -1,0 +1,75 @@
+package domain
+
+import (
+	"time"
+	"unicode/utf8"
+)
+
+// Activity is one delivered intervention to charge against a budget.
+type Activity struct {
+	EventID          string
+	JourneyID        string
+	PathwayID        string
+	InterventionID   string
+	InterventionCode string
+	Provider         string
+	PricePence       int64
+	OccurredAt       time.Time
+	PCN              string
+	Segment          int32
+}
+
+// MaxPricePence bounds one unit price (£1m) so that no sum of a year's activity can overflow.
+const MaxPricePence int64 = 100_000_000
+
+// Validate lists every rule the activity breaks.
+func (a Activity) Validate() error {
+	var vs Violations
+	requireID(&vs, "event_id", a.EventID)
+	requireID(&vs, "journey_id", a.JourneyID)
+	requireID(&vs, "pathway.pathway_id", a.PathwayID)
+	requireID(&vs, "intervention_code", a.InterventionCode)
+	requireID(&vs, "provider", a.Provider)
+	if a.PricePence <= 0 || a.PricePence > MaxPricePence {
+		vs.Add("unit_price_pence", "must be more than 0 and at most %d pence, not %d", MaxPricePence, a.PricePence)
+	}
+	if a.OccurredAt.IsZero() {
+		vs.Add("occurred_at", "is required")
+	}
+	return vs.Err()
+}
+
+// Outcome is an outcome measure set of one journey at one collection point.
+type Outcome struct {
+	EventID         string
+	JourneyID       string
+	PathwayID       string
+	CollectionPoint string
+	Measures        map[string]float64
+	OccurredAt      time.Time
+}
+
+// Validate lists every rule the outcome breaks.
+func (o Outcome) Validate() error {
+	var vs Violations
+	requireID(&vs, "event_id", o.EventID)
+	requireID(&vs, "journey_id", o.JourneyID)
+	requireID(&vs, "pathway.pathway_id", o.PathwayID)
+	requireID(&vs, "collection_point", o.CollectionPoint)
+	if len(o.Measures) == 0 {
+		vs.Add("measures", "at least one measure is required")
+	}
+	if o.OccurredAt.IsZero() {
+		vs.Add("occurred_at", "is required")
+	}
+	return vs.Err()
+}
+
+func requireID(vs *Violations, field, v string) {
+	switch {
+	case v == "":
+		vs.Add(field, "is required")
+	case len(v) > 200 || !utf8.ValidString(v):
+		vs.Add(field, "must be at most 200 bytes of UTF-8")
+	}
+}

@@ -1,0 +1,94 @@
+package ports
+
+import (
+	"context"
+	"time"
+
+	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
+	"github.com/nhs-pathways/pathways/services/finance/internal/app"
+	"github.com/nhs-pathways/pathways/services/finance/internal/domain"
+)
+
+// Finance serves FinanceService.
+type Finance struct {
+	financev1.UnimplementedFinanceServiceServer
+	app *app.App
+}
+
+// NewFinance serves a over FinanceService.
+func NewFinance(a *app.App) *Finance { return &Finance{app: a} }
+
+// CreateContract records a contract (finance-admin only).
+func (s *Finance) CreateContract(ctx context.Context, req *financev1.CreateContractRequest) (*financev1.CreateContractResponse, error) {
+	c, err := requireAdmin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if req.GetTerms() == nil {
+		return nil, toStatus(ctx, domain.Invalid("terms", "is required"))
+	}
+	out, err := s.app.CreateContract(ctx, c.Actor, app.TermsFromProto(req.GetTerms()))
+	if err != nil {
+		return nil, toStatus(ctx, err)
+	}
+	return &financev1.CreateContractResponse{Contract: app.ContractProto(out)}, nil
+}
+
+// AmendContract replaces a contract's terms (finance-admin only).
+func (s *Finance) AmendContract(ctx context.Context, req *financev1.AmendContractRequest) (*financev1.AmendContractResponse, error) {
+	c, err := requireAdmin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if req.GetTerms() == nil {
+		return nil, toStatus(ctx, domain.Invalid("terms", "is required"))
+	}
+	out, err := s.app.AmendContract(ctx, c.Actor, req.GetContractId(), app.TermsFromProto(req.GetTerms()), int(req.GetExpectedAmendment()), req.GetReason())
+	if err != nil {
+		return nil, toStatus(ctx, err)
+	}
+	return &financev1.AmendContractResponse{Contract: app.ContractProto(out)}, nil
+}
+
+// GetContract returns a contract.
+func (s *Finance) GetContract(ctx context.Context, req *financev1.GetContractRequest) (*financev1.GetContractResponse, error) {
+	row, err := s.app.Contract(ctx, req.GetContractId())
+	if err != nil {
+		return nil, toStatus(ctx, err)
+	}
+	return &financev1.GetContractResponse{Contract: app.ContractProto(row.Contract)}, nil
+}
+
+// GetBudgetPosition returns a contract's budget position.
+func (s *Finance) GetBudgetPosition(ctx context.Context, req *financev1.GetBudgetPositionRequest) (*financev1.GetBudgetPositionResponse, error) {
+	var asOf time.Time
+	if req.GetAsOf() != nil {
+		asOf = req.GetAsOf().AsTime()
+	}
+	p, err := s.app.Position(ctx, req.GetContractId(), asOf)
+	return p, toStatus(ctx, err)
+}
+
+// GetProviderStatement returns what a provider is owed.
+func (s *Finance) GetProviderStatement(ctx context.Context, req *financev1.GetProviderStatementRequest) (*financev1.GetProviderStatementResponse, error) {
+	st, err := s.app.Statement(ctx, req.GetContractId(), req.GetProvider(), req.GetMonth())
+	return st, toStatus(ctx, err)
+}
+
+// ExportMonth returns a month's charges as CSV.
+func (s *Finance) ExportMonth(ctx context.Context, req *financev1.ExportMonthRequest) (*financev1.ExportMonthResponse, error) {
+	b, err := s.app.ExportMonth(ctx, req.GetContractId(), req.GetMonth())
+	if err != nil {
+		return nil, toStatus(ctx, err)
+	}
+	return &financev1.ExportMonthResponse{Csv: b}, nil
+}
+
+// SettleOutcomeIncentive settles the outcome incentive (finance-admin only).
+func (s *Finance) SettleOutcomeIncentive(ctx context.Context, req *financev1.SettleOutcomeIncentiveRequest) (*financev1.SettleOutcomeIncentiveResponse, error) {
+	if _, err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	out, err := s.app.SettleOutcomeIncentive(ctx, req.GetContractId())
+	return out, toStatus(ctx, err)
+}

@@ -1,0 +1,75 @@
+// Package server runs the finance service: it wires the SQLite ledger, the outbox relay to the
+// event store, the application and the gRPC and HTTP APIs, and serves them until closed.
+// cmd/finance and the devstack both start it here.
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+)
+
+// Defaults of Config.
+const (
+	DefaultListen          = "127.0.0.1:9103"
+	DefaultEventStoreURL   = "esdb://127.0.0.1:2113?tls=false"
+	DefaultLedgerPath      = "finance.db"
+	DefaultReleaseInterval = time.Minute
+)
+
+// Config is everything the service needs to start.
+type Config struct {
+	// Listen is the gRPC address (host:port; port 0 picks a free one).
+	Listen string
+	// HTTPListen serves /metrics (Prometheus) and /export.csv when not empty.
+	HTTPListen string
+	// EventStoreURL is the esdb:// connection string the capitation events are relayed to;
+	// empty turns the relay off (events wait in the outbox, the feed still serves them).
+	EventStoreURL string
+	// LedgerPath is the SQLite ledger file.
+	LedgerPath string
+	// ReleaseInterval is how often due allocation periods are released.
+	ReleaseInterval time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// AfterCommit, if set, runs after every durable ledger commit and before any caller is
+	// answered. Fault injection for crash tests; leave nil in production.
+	AfterCommit func()
+}
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config {
+	return Config{Listen: DefaultListen, EventStoreURL: DefaultEventStoreURL, LedgerPath: DefaultLedgerPath, ReleaseInterval: DefaultReleaseInterval}
+}
+
+// Validate reports every problem with the configuration.
+func (c Config) Validate() error {
+	var errs []error
+	if err := checkAddr("listen", c.Listen); err != nil {
+		errs = append(errs, err)
+	}
+	if c.HTTPListen != "" {
+		if err := checkAddr("http-listen", c.HTTPListen); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.EventStoreURL != "" && !strings.HasPrefix(c.EventStoreURL, "esdb://") && !strings.HasPrefix(c.EventStoreURL, "esdb+discover://") {
+		errs = append(errs, fmt.Errorf("eventstore-url: must be an esdb:// or esdb+discover:// connection string (or empty), not %q", c.EventStoreURL))
+	}
+	if strings.TrimSpace(c.LedgerPath) == "" {
+		errs = append(errs, errors.New("ledger: the SQLite ledger path is required"))
+	}
+	if c.ReleaseInterval <= 0 {
+		errs = append(errs, fmt.Errorf("release-interval: must be positive, not %s", c.ReleaseInterval))
+	}
+	return errors.Join(errs...)
+}
+
+func checkAddr(name, addr string) error {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return fmt.Errorf("%s: must be host:port, not %q: %w", name, addr, err)
+	}
+	return nil
+}

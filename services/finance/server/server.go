@@ -1,0 +1,178 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
+	"github.com/nhs-pathways/pathways/events"
+	"github.com/nhs-pathways/pathways/services/finance/internal/adapters"
+	"github.com/nhs-pathways/pathways/services/finance/internal/app"
+	"github.com/nhs-pathways/pathways/services/finance/internal/ports"
+)
+
+// Server is a running finance service.
+type Server struct {
+	app     *app.App
+	store   *adapters.Store
+	journal *events.Journal
+	grpc    *grpc.Server
+	lis     net.Listener
+	http    *http.Server
+	hlis    net.Listener
+	stop    context.CancelFunc
+	bg      sync.WaitGroup
+	served  chan error
+	once    sync.Once
+}
+
+// Start opens the ledger, connects to the event store (when configured) and serves the APIs in
+// the background until Close.
+func Start(ctx context.Context, cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("finance config: %w", err)
+	}
+	s := &Server{served: make(chan error, 2)}
+	var err error
+	if s.store, err = adapters.Open(cfg.LedgerPath); err != nil {
+		return nil, fmt.Errorf("finance: %w", err)
+	}
+	s.store.AfterCommit = cfg.AfterCommit
+	if cfg.EventStoreURL != "" {
+		if s.journal, err = events.Open(ctx, cfg.EventStoreURL); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("finance: %w", err)
+		}
+	}
+	a := app.New(s.store, cfg.Now, slog.Default())
+	s.app = a
+	if err := s.listen(ctx, cfg, a); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.background(cfg, a)
+	return s, nil
+}
+
+func (s *Server) background(cfg Config, a *app.App) {
+	bg, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		releaseLoop(bg, a, cfg.ReleaseInterval)
+	}()
+	if s.journal == nil {
+		return
+	}
+	relay := &adapters.Relay{Store: s.store, Journal: s.journal, Log: slog.Default()}
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		relay.Run(bg)
+	}()
+}
+
+func releaseLoop(ctx context.Context, a *app.App, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := a.ReleaseDue(ctx); err != nil && ctx.Err() == nil {
+			slog.WarnContext(ctx, "release due allocations", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m, err := ports.NewMetrics(reg)
+	if err != nil {
+		return fmt.Errorf("finance metrics: %w", err)
+	}
+	a.OnConflict = m.Conflict
+	s.grpc = grpc.NewServer(grpc.ChainUnaryInterceptor(m.Unary, ports.Authenticate), grpc.ChainStreamInterceptor(ports.AuthenticateStream))
+	financev1.RegisterFinanceIngestServiceServer(s.grpc, ports.NewIngest(a))
+	financev1.RegisterFinanceServiceServer(s.grpc, ports.NewFinance(a))
+	financev1.RegisterFinanceFeedServiceServer(s.grpc, ports.NewFeed(a))
+	healthpb.RegisterHealthServer(s.grpc, health.NewServer())
+	var lc net.ListenConfig
+	if s.lis, err = lc.Listen(ctx, "tcp", cfg.Listen); err != nil {
+		return fmt.Errorf("finance listen: %w", err)
+	}
+	go func() { s.served <- s.grpc.Serve(s.lis) }()
+	if cfg.HTTPListen == "" {
+		return nil
+	}
+	if s.hlis, err = lc.Listen(ctx, "tcp", cfg.HTTPListen); err != nil {
+		return fmt.Errorf("finance http listen: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("/export.csv", ports.ExportHandler(a))
+	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := s.http.Serve(s.hlis); !errors.Is(err, http.ErrServerClosed) {
+			s.served <- err
+		}
+	}()
+	return nil
+}
+
+// Addr is the gRPC address the service listens on.
+func (s *Server) Addr() string { return s.lis.Addr().String() }
+
+// HTTPAddr is the metrics and export address, or "" when off.
+func (s *Server) HTTPAddr() string {
+	if s.hlis == nil {
+		return ""
+	}
+	return s.hlis.Addr().String()
+}
+
+// Done delivers an error if serving stops on its own.
+func (s *Server) Done() <-chan error { return s.served }
+
+// Close stops serving (feeds end with Unavailable, unary calls in flight finish), stops the relay and the
+// release loop, and closes the ledger and the journal. Safe to call more than once.
+func (s *Server) Close() {
+	s.once.Do(func() {
+		if s.http != nil {
+			_ = s.http.Close()
+		}
+		if s.app != nil {
+			s.app.Shutdown()
+		}
+		if s.grpc != nil {
+			s.grpc.GracefulStop()
+		}
+		if s.stop != nil {
+			s.stop()
+		}
+		s.bg.Wait()
+		if s.journal != nil {
+			_ = s.journal.Close()
+		}
+		if s.store != nil {
+			_ = s.store.Close()
+		}
+	})
+}
