@@ -191,6 +191,7 @@ func TestDeletedAndUndecodableStreams(t *testing.T) {
 	srv := startServer(t)
 	conf, err := esdb.ParseConnectionString(srv.URL())
 	require.NoError(t, err)
+	conf.Logger = esdb.NoopLogging()
 	client, err := esdb.NewClient(conf)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = client.Close() })

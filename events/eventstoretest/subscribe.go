@@ -90,6 +90,15 @@ func (s *suite) testSubscribeToAll(t *testing.T) {
 		require.Equal(t, liveB, ids(byStream[category+"-b"]))
 		s.requireNothingBefore(t, f, category+"-old")
 	})
+	t.Run("from start", func(t *testing.T) {
+		category := s.category("suballstart")
+		evs := jsonEvents("Start", 0, 3)
+		s.appendEvents(t, category+"-x", esdb.NoStream{}, evs...)
+		filter := &esdb.SubscriptionFilter{Type: esdb.StreamFilterType, Prefixes: []string{category + "-"}}
+		f := s.subscribeAll(t, esdb.SubscribeToAllOptions{From: esdb.Start{}, Filter: filter}, nil)
+		require.Equal(t, dataIDs(evs), ids(f.take(t, 3)))
+		s.requireNothingBefore(t, f, category+"-x")
+	})
 	t.Run("from position is exclusive", func(t *testing.T) {
 		category := s.category("suballpos")
 		stream := category + "-x"
