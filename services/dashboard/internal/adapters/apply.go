@@ -1,0 +1,155 @@
+package adapters
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
+)
+
+// Apply applies facts in one transaction with their event IDs. A fact whose ID was applied
+// before with the same digest is skipped and reported as a duplicate; one with another digest
+// fails the whole call with domain.ErrReusedEventID and changes nothing.
+func (s *Store) Apply(ctx context.Context, facts ...domain.Fact) (duplicate []bool, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin apply: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	duplicate = make([]bool, len(facts))
+	for i, f := range facts {
+		if duplicate[i], err = applyOne(ctx, tx, f); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit apply: %w", err)
+	}
+	return duplicate, nil
+}
+
+func applyOne(ctx context.Context, tx *sql.Tx, f domain.Fact) (bool, error) {
+	digest := f.Digest()
+	var stored []byte
+	err := tx.QueryRowContext(ctx, `SELECT digest FROM applied WHERE event_id = ?`, f.EventID).Scan(&stored)
+	switch {
+	case err == nil && bytes.Equal(stored, digest):
+		return true, nil
+	case err == nil:
+		return false, fmt.Errorf("event %s: %w", f.EventID, domain.ErrReusedEventID)
+	case !errors.Is(err, sql.ErrNoRows):
+		return false, fmt.Errorf("look up event %s: %w", f.EventID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO applied (event_id, digest) VALUES (?, ?)`, f.EventID, digest); err != nil {
+		return false, fmt.Errorf("record event %s: %w", f.EventID, err)
+	}
+	if err := applyFact(ctx, tx, f); err != nil {
+		return false, fmt.Errorf("apply %s fact %s: %w", f.Kind, f.EventID, err)
+	}
+	return false, nil
+}
+
+func applyFact(ctx context.Context, tx *sql.Tx, f domain.Fact) error {
+	at := f.OccurredAt.Unix()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO journeys (journey_id, pathway_id, version, pcn, segment) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (journey_id) DO UPDATE SET version = excluded.version`,
+		f.JourneyID, f.PathwayID, f.Version, f.PCN, int32(f.Segment)); err != nil {
+		return err
+	}
+	switch f.Kind {
+	case domain.KindReferral:
+		return exec(ctx, tx, `UPDATE journeys SET referred_at = ? WHERE journey_id = ?`, f.Referral.ReferredAt.Unix(), f.JourneyID)
+	case domain.KindTriage:
+		return applyTriage(ctx, tx, f, at)
+	case domain.KindIntervention:
+		return applyIntervention(ctx, tx, f, at)
+	case domain.KindOutcome:
+		return applyScores(ctx, tx, f.JourneyID, f.Outcome.Point, f.Outcome.Scores, at)
+	case domain.KindDischarge:
+		return exec(ctx, tx, `UPDATE journeys SET discharged_at = ? WHERE journey_id = ?`, at, f.JourneyID)
+	case domain.KindCancellation:
+		return exec(ctx, tx, `UPDATE journeys SET cancelled_at = ? WHERE journey_id = ?`, at, f.JourneyID)
+	case domain.KindRTT:
+		return applyRTT(ctx, tx, f, at)
+	}
+	return fmt.Errorf("unknown fact kind %q", f.Kind)
+}
+
+func exec(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	_, err := tx.ExecContext(ctx, query, args...)
+	return err
+}
+
+func applyTriage(ctx context.Context, tx *sql.Tx, f domain.Fact, at int64) error {
+	t := f.Triage
+	if t.Breached {
+		if err := exec(ctx, tx, `UPDATE journeys SET triage_breached = 1 WHERE journey_id = ?`, f.JourneyID); err != nil {
+			return err
+		}
+	}
+	if !t.Completed {
+		return nil
+	}
+	if err := exec(ctx, tx, `UPDATE journeys SET triaged_at = ? WHERE journey_id = ?`, at, f.JourneyID); err != nil {
+		return err
+	}
+	return applyScores(ctx, tx, f.JourneyID, domain.BaselinePoint, t.Baseline, at)
+}
+
+func applyIntervention(ctx context.Context, tx *sql.Tx, f domain.Fact, at int64) error {
+	iv := f.Intervention
+	if err := exec(ctx, tx, `INSERT INTO interventions (journey_id, intervention_id, code, provider) VALUES (?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, f.JourneyID, iv.ID, iv.Code, iv.Provider); err != nil {
+		return err
+	}
+	switch iv.Status {
+	case domain.InterventionScheduled:
+		return exec(ctx, tx, `UPDATE interventions SET scheduled_at = ? WHERE journey_id = ? AND intervention_id = ?`, at, f.JourneyID, iv.ID)
+	case domain.InterventionCompleted:
+		return exec(ctx, tx, `UPDATE interventions SET completed_at = ?, price_pence = ?, provider = ? WHERE journey_id = ? AND intervention_id = ?`,
+			at, iv.UnitPricePence, iv.Provider, f.JourneyID, iv.ID)
+	case domain.InterventionDidNotAttend:
+		return exec(ctx, tx, `UPDATE interventions SET dna_at = ? WHERE journey_id = ? AND intervention_id = ?`, at, f.JourneyID, iv.ID)
+	}
+	return nil
+}
+
+func applyRTT(ctx context.Context, tx *sql.Tx, f domain.Fact, at int64) error {
+	started := f.RTT.StartedAt.Unix()
+	switch f.RTT.Status {
+	case domain.RTTStarted, domain.RTTBreached:
+		return exec(ctx, tx, `INSERT INTO rtt_clocks (journey_id, started_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, f.JourneyID, started)
+	case domain.RTTStopped, domain.RTTNullified:
+		return exec(ctx, tx, `INSERT INTO rtt_clocks (journey_id, started_at, ended_at) VALUES (?, ?, ?)
+			ON CONFLICT DO UPDATE SET ended_at = excluded.ended_at`, f.JourneyID, started, at)
+	}
+	return nil
+}
+
+// applyScores keeps, per journey and measure, the first baseline and the latest later score.
+func applyScores(ctx context.Context, tx *sql.Tx, journey, point string, scores []domain.Score, at int64) error {
+	for _, s := range scores {
+		var err error
+		if point == domain.BaselinePoint {
+			err = exec(ctx, tx, `INSERT INTO measure_pairs (journey_id, measure, baseline, baseline_scale) VALUES (?, ?, ?, ?)
+				ON CONFLICT DO UPDATE SET baseline = excluded.baseline, baseline_scale = excluded.baseline_scale WHERE baseline IS NULL`,
+				journey, s.Measure, s.Value, s.Scale)
+		} else {
+			err = exec(ctx, tx, `INSERT INTO measure_pairs (journey_id, measure, latest, latest_scale, latest_at) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT DO UPDATE SET latest = excluded.latest, latest_scale = excluded.latest_scale, latest_at = excluded.latest_at
+				WHERE latest_at IS NULL OR latest_at <= excluded.latest_at`,
+				journey, s.Measure, s.Value, s.Scale, at)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,48 @@
+package adapters
+
+import (
+	"context"
+	"fmt"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/app"
+)
+
+// Finance reads budget positions from the finance service's query API.
+type Finance struct {
+	conn   *grpc.ClientConn
+	client financev1.FinanceServiceClient
+}
+
+// DialFinance connects to the finance service at addr (plaintext, as on the private network).
+func DialFinance(addr string) (*Finance, error) {
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return nil, fmt.Errorf("dial finance %s: %w", addr, err)
+	}
+	return &Finance{conn: conn, client: financev1.NewFinanceServiceClient(conn)}, nil
+}
+
+// Close closes the connection.
+func (f *Finance) Close() error { return f.conn.Close() }
+
+// Position implements app.BudgetSource for contract "<pathway>-<year>".
+func (f *Finance) Position(ctx context.Context, pathwayID string, year int) (app.Budget, error) {
+	id := fmt.Sprintf("%s-%d", pathwayID, year)
+	ctx = metadata.AppendToOutgoingContext(ctx, "x-actor", "dashboard", "x-roles", "reader")
+	pos, err := f.client.GetBudgetPosition(ctx, &financev1.GetBudgetPositionRequest{ContractId: id})
+	if status.Code(err) == codes.NotFound {
+		return app.Budget{}, fmt.Errorf("contract %s: %w", id, app.ErrNoBudget)
+	}
+	if err != nil {
+		return app.Budget{}, fmt.Errorf("finance budget position %s: %w", id, err)
+	}
+	return app.Budget{ContractID: id, SpentPence: pos.GetSpentPence(), AllocatedToDatePence: pos.GetAllocatedToDatePence(),
+		AnnualBudgetPence: pos.GetAnnualBudgetPence()}, nil
+}

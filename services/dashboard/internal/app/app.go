@@ -1,0 +1,65 @@
+// Package app is the dashboard's application: it applies journey facts to the read model once
+// each and answers the System Dashboard's figures (as the query API's messages, so the web page
+// and the API show the same numbers).
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
+)
+
+// ErrNoBudget: the finance service holds no contract for the pathway and year.
+var ErrNoBudget = errors.New("no contract for the pathway and year")
+
+// App is safe for concurrent use.
+type App struct {
+	model   ReadModel
+	budgets BudgetSource
+	catalog *domain.Catalog
+	now     func() time.Time
+}
+
+// New returns an App. budgets may be nil (budget used is then "not available"); now nil means
+// time.Now.
+func New(model ReadModel, budgets BudgetSource, catalog *domain.Catalog, now func() time.Time) *App {
+	if now == nil {
+		now = time.Now
+	}
+	return &App{model: model, budgets: budgets, catalog: catalog, now: now}
+}
+
+// Catalog is the pathway catalogue the figures are defined by.
+func (a *App) Catalog() *domain.Catalog { return a.catalog }
+
+// Now is the application clock.
+func (a *App) Now() time.Time { return a.now() }
+
+// Ingest validates and applies one fact. It reports whether the event ID had been applied
+// already with the same content; the same ID with other content is domain.ErrReusedEventID.
+func (a *App) Ingest(ctx context.Context, f domain.Fact) (duplicate bool, err error) {
+	if err := f.Validate(); err != nil {
+		return false, err
+	}
+	dups, err := a.model.Apply(ctx, f)
+	if err != nil {
+		return false, fmt.Errorf("ingest: %w", err)
+	}
+	return dups[0], nil
+}
+
+// IngestBatch validates and applies many facts in one transaction (bulk loads and rebuilds).
+func (a *App) IngestBatch(ctx context.Context, facts []domain.Fact) error {
+	for _, f := range facts {
+		if err := f.Validate(); err != nil {
+			return fmt.Errorf("fact %s: %w", f.EventID, err)
+		}
+	}
+	if _, err := a.model.Apply(ctx, facts...); err != nil {
+		return fmt.Errorf("ingest batch: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+package ports
+
+import (
+	"html/template"
+	"net/http"
+
+	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/app"
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
+)
+
+// view is what the page template renders.
+type view struct {
+	Query                 string
+	Pathway, PCN, Segment string
+	From, To              string
+	Problems              []domain.FieldViolation
+	Segments              []struct {
+		Value int
+		Name  string
+	}
+	Dims *dashboardv1.ListDimensionsResponse
+	Sys  *dashboardv1.GetSystemFiguresResponse
+	Pop  *dashboardv1.GetPopulationFiguresResponse
+
+	ReferralsChart, WaitingChart, RTTChart, TriageChart template.HTML
+	MICChart, ImprovedChart                             template.HTML
+	RTTPercent                                          string
+	BudgetPercent                                       string
+	CostPerJourneyPence                                 int64
+	PathwayTitles                                       map[string]string
+}
+
+func (v *view) load(r *http.Request, a *app.App, f domain.Filter) error {
+	var err error
+	if v.Dims, err = a.Dimensions(r.Context()); err != nil {
+		return err
+	}
+	if v.Sys, err = a.SystemFigures(r.Context(), f); err != nil {
+		return err
+	}
+	if v.Pop, err = a.PopulationFigures(r.Context(), f); err != nil {
+		return err
+	}
+	v.PathwayTitles = map[string]string{}
+	for _, p := range a.Catalog().Pathways() {
+		v.PathwayTitles[p] = a.Catalog().Title(p)
+	}
+	v.charts()
+	return nil
+}
+
+func sharePoint(label string, s *dashboardv1.Share) Point {
+	p, ok := (domain.Share{Count: s.GetCount(), Total: s.GetTotal()}).Percent()
+	return Point{Label: label, Value: p, Missing: !ok}
+}
+
+func (v *view) charts() {
+	var refs, waiting, rtt, triage []Point
+	for _, m := range v.Sys.Months {
+		refs = append(refs, Point{Label: m.Month, Value: float64(m.ReferralsReceived)})
+		waiting = append(waiting, Point{Label: m.Month, Value: float64(m.WaitingForTriage)})
+		rtt = append(rtt, sharePoint(m.Month, m.RttWithin_18Weeks))
+		triage = append(triage, sharePoint(m.Month, m.TriageWithinSla))
+	}
+	v.ReferralsChart = BarChart("chart-referrals", "Referrals received by month", "Bar chart of referrals received each month of the period.", refs)
+	v.WaitingChart = BarChart("chart-waiting", "Waiting for triage at each month end", "Bar chart of journeys referred and not yet triaged at the end of each month.", waiting)
+	v.RTTChart = LineChart("chart-rtt", "Incomplete pathways within 18 weeks", "Line chart of the share of incomplete RTT pathways waiting 18 weeks or less at each month end, against the 92% standard line.", rtt, domain.RTTStandardPercent)
+	v.TriageChart = LineChart("chart-triage", "Triage within SLA by month", "Line chart of the share of triages completed on time each month.", triage, 0)
+	var mic, improved []Point
+	for _, m := range v.Pop.Measures {
+		label := m.PathwayId + " · " + m.Name
+		if m.HasMic {
+			mic = append(mic, sharePoint(label, m.ReachedMic))
+		}
+		improved = append(improved, sharePoint(label, m.Improved))
+	}
+	v.MICChart = HBarChart("chart-mic", "Share reaching the minimal important change", "Horizontal bars: share of journeys whose score improved by at least the minimal important change, per measure.", mic)
+	v.ImprovedChart = HBarChart("chart-improved", "Share improving at all", "Horizontal bars: share of journeys whose latest score is better than baseline, per measure.", improved)
+	v.RTTPercent = pct(v.Sys.RttWithin_18Weeks)
+	if b := v.Sys.Budget; b.Available {
+		v.BudgetPercent = pct(&dashboardv1.Share{Count: b.SpentPence, Total: b.AllocatedToDatePence})
+	}
+	if v.Sys.CompletedJourneys > 0 {
+		v.CostPerJourneyPence = v.Sys.CompletedJourneyCostPence / v.Sys.CompletedJourneys
+	}
+}

@@ -1,0 +1,83 @@
+package server_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
+	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
+)
+
+func TestEachEventIDIsAppliedOnce(t *testing.T) {
+	svc := startService(t, fixtureNow, nil)
+	f := sevenJourneys()
+	svc.load(t, f)
+	before := svc.system(t, q1)
+
+	// A retried push (same ID, same content) is OK, says duplicate, and counts nothing twice.
+	resp, err := svc.ingest.RecordJourneyFact(t.Context(), f.facts[0])
+	require.NoError(t, err)
+	require.True(t, resp.GetDuplicate())
+
+	// The same ID with other content is refused and changes nothing.
+	changed := proto.Clone(f.facts[0]).(*dashboardv1.RecordJourneyFactRequest)
+	changed.PcnOdsCode = pcn2
+	_, err = svc.ingest.RecordJourneyFact(t.Context(), changed)
+	require.Equal(t, codes.AlreadyExists, status.Code(err), "%v", err)
+
+	require.True(t, proto.Equal(before, svc.system(t, q1)))
+}
+
+func TestBadFactsAreRefusedWithFieldViolations(t *testing.T) {
+	svc := startService(t, fixtureNow, nil)
+	tests := []struct {
+		name string
+		req  *dashboardv1.RecordJourneyFactRequest
+		want map[string]string
+	}{
+		{"empty", &dashboardv1.RecordJourneyFactRequest{}, map[string]string{
+			"event_id": "is required", "journey_id": "is required", "pathway.pathway_id": "is required",
+			"pathway.version": "must be 1 or more", "segment": "must be one of", "occurred_at": "is required", "fact": "is required",
+		}},
+		{"bad intervention", &dashboardv1.RecordJourneyFactRequest{EventId: "e", JourneyId: "j", Pathway: &journeyv1.PathwayRef{PathwayId: "msk", Version: 1},
+			Segment: gh, OccurredAt: ts(at(2026, 1, 1)), Fact: &dashboardv1.RecordJourneyFactRequest_Intervention{Intervention: &dashboardv1.InterventionFact{
+				Status: dashboardv1.InterventionStatus_INTERVENTION_STATUS_COMPLETED, UnitPricePence: -1}}},
+			map[string]string{"intervention.intervention_id": "is required", "intervention.code": "is required",
+				"intervention.unit_price_pence": "must not be negative", "intervention.provider": "is required"}},
+		{"bad score", &dashboardv1.RecordJourneyFactRequest{EventId: "e", JourneyId: "j", Pathway: &journeyv1.PathwayRef{PathwayId: "msk", Version: 1},
+			Segment: gh, OccurredAt: ts(at(2026, 1, 1)), Fact: &dashboardv1.RecordJourneyFactRequest_Outcome{Outcome: &dashboardv1.OutcomeFact{
+				Measures: []*journeyv1.Measure{{Value: 3}}}}},
+			map[string]string{"outcome.collection_point": "is required", "outcome.measures[0].code": "is required"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := svc.ingest.RecordJourneyFact(t.Context(), tt.req)
+			got := violations(t, err)
+			for field, desc := range tt.want {
+				require.Contains(t, got[field], desc, "field %s in %v", field, got)
+			}
+		})
+	}
+	dims, err := svc.query.ListDimensions(t.Context(), &dashboardv1.ListDimensionsRequest{})
+	require.NoError(t, err)
+	require.Empty(t, dims.GetPathwayIds(), "a refused fact must change nothing")
+}
+
+func TestBadFiltersAreRefusedWithFieldViolations(t *testing.T) {
+	svc := startService(t, fixtureNow, nil)
+	_, err := svc.query.GetSystemFigures(t.Context(), &dashboardv1.GetSystemFiguresRequest{Filter: &dashboardv1.Filter{
+		PathwayId: "MSK!", PcnOdsCode: "u1", Segment: 9, ToMonth: "March"}})
+	got := violations(t, err)
+	require.Contains(t, got["filter.pathway_id"], "must be a pathway id")
+	require.Contains(t, got["filter.pcn_ods_code"], "must be an ODS code")
+	require.Contains(t, got["filter.segment"], "must be")
+	require.Contains(t, got["filter.to_month"], "YYYY-MM")
+
+	_, err = svc.query.GetPopulationFigures(t.Context(), &dashboardv1.GetPopulationFiguresRequest{Filter: &dashboardv1.Filter{
+		FromMonth: "2026-05", ToMonth: "2026-01"}})
+	require.Contains(t, violations(t, err)["filter.from_month"], "must not be after to_month")
+}
