@@ -46,8 +46,8 @@ func ExampleJournal_SubscribeAll() {
 	defer func() { _ = j.Close() }()
 
 	from := events.AllFromStart()
-	var stored events.Position // loaded from the read model's own database
-	if found := false; found {
+	stored, found := loadCheckpoint()
+	if found {
 		from = events.AllAfter(stored)
 	}
 	err = j.SubscribeAll(ctx, events.SubscribeOptions{
@@ -63,3 +63,6 @@ func ExampleJournal_SubscribeAll() {
 	})
 	fmt.Println(err)
 }
+
+// loadCheckpoint stands for reading the read model's checkpoint from its own database.
+func loadCheckpoint() (events.Position, bool) { return events.Position{}, false }

@@ -173,7 +173,14 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"read missing stream", func() error { _, err := j.ReadStream(ctx, newJourney()); return err }, events.ErrStreamNotFound},
 		{"read zero events", func() error { _, err := j.ReadStreamFrom(ctx, newJourney(), 0, 0); return err }, nil},
 		{"subscribe with empty prefix", func() error {
-			return j.SubscribeAll(ctx, events.SubscribeOptions{StreamPrefixes: []string{""}}, nil)
+			err := j.SubscribeAll(ctx, events.SubscribeOptions{StreamPrefixes: []string{""}}, func(context.Context, events.Recorded) error { return nil })
+			require.ErrorContains(t, err, "StreamPrefixes[0] must not be empty")
+			return err
+		}, nil},
+		{"subscribe without handler", func() error {
+			err := j.SubscribeStream(ctx, newJourney(), events.StreamFromStart(), nil)
+			require.ErrorContains(t, err, "handler must not be nil")
+			return err
 		}, nil},
 	}
 	for _, tt := range tests {

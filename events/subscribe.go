@@ -74,6 +74,13 @@ func (o SubscribeOptions) validate() error {
 	return errors.Join(errs...)
 }
 
+func validateHandler(h Handler) error {
+	if h == nil {
+		return errors.New("handler must not be nil")
+	}
+	return nil
+}
+
 // serverFilter is the filter the server applies. The server takes one filter, so with both kinds
 // of prefix the stream prefixes go to the server and the event types are checked in wanted.
 // Without prefixes, system events are excluded server-side, which also makes the server send
@@ -120,7 +127,7 @@ func hasAnyPrefix(s string, prefixes []string) bool {
 // fix (access denied, bad filter, journal closed) are returned. Handlers run on the calling
 // goroutine, so they need no locking of their own; many SubscribeAll calls may run at once.
 func (j *Journal) SubscribeAll(ctx context.Context, opts SubscribeOptions, handle Handler) error {
-	if err := opts.validate(); err != nil {
+	if err := errors.Join(opts.validate(), validateHandler(handle)); err != nil {
 		return fmt.Errorf("subscribe to $all: %w", err)
 	}
 	f := &allFeed{opts: opts, from: opts.From}
@@ -134,7 +141,7 @@ func (j *Journal) SubscribeAll(ctx context.Context, opts SubscribeOptions, handl
 // values of SubscribeAll. The stream need not exist yet. It ends with ErrStreamDeleted if the
 // stream is tombstoned.
 func (j *Journal) SubscribeStream(ctx context.Context, stream string, from StreamFrom, handle Handler) error {
-	if err := ValidateStream(stream); err != nil {
+	if err := errors.Join(ValidateStream(stream), validateHandler(handle)); err != nil {
 		return fmt.Errorf("subscribe: %w", err)
 	}
 	f := &streamFeed{stream: stream, from: from}

@@ -8,6 +8,8 @@ import (
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // clockSkew is how far the server's clock may be from the test's.
@@ -158,5 +160,20 @@ func (s *suite) testDelete(t *testing.T) {
 		}
 		_, err = s.client.DeleteStream(ctx(t), stream, esdb.DeleteStreamOptions{})
 		requireCode(t, err, esdb.ErrorCodeStreamDeleted, "delete after tombstone")
+
+		// A subscription is confirmed, then dropped the way the real server reports a deleted
+		// stream (RpcExceptions.StreamDeleted); the journal maps that to ErrStreamDeleted.
+		f := s.subscribeStream(t, stream, esdb.Start{})
+		timer := time.NewTimer(waitTimeout)
+		defer timer.Stop()
+		select {
+		case err := <-f.dropped:
+			require.Equal(t, codes.FailedPrecondition, status.Code(err), "drop error %v", err)
+			require.Contains(t, status.Convert(err).Message(), "is deleted")
+		case ev := <-f.events:
+			require.FailNow(t, "event delivered from a tombstoned stream", "%s@%d", ev.StreamID, ev.EventNumber)
+		case <-timer.C:
+			require.FailNow(t, "subscription to a tombstoned stream was not dropped")
+		}
 	})
 }
