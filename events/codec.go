@@ -134,13 +134,8 @@ func (c *Codec) fillMetadata(name protoreflect.FullName, m Metadata) (wireMetada
 	if m.OccurredAt.IsZero() {
 		m.OccurredAt = c.now()
 	}
-	return wireMetadata{
-		SchemaVersion: m.SchemaVersion,
-		Actor:         m.Actor,
-		CorrelationID: m.CorrelationID,
-		CausationID:   m.CausationID,
-		OccurredAt:    m.OccurredAt.UTC(),
-	}, nil
+	m.OccurredAt = m.OccurredAt.UTC()
+	return wireMetadata(m), nil
 }
 
 // decode turns one stored event into a Recorded. Errors name the stream and revision.
@@ -195,11 +190,5 @@ func (c *Codec) decodeMetadata(eventType string, raw []byte) (Metadata, error) {
 	if known := c.SchemaVersion(protoreflect.FullName(eventType)); w.SchemaVersion > known {
 		return Metadata{}, &SchemaVersionError{Type: eventType, Stored: w.SchemaVersion, Known: known}
 	}
-	return Metadata{
-		SchemaVersion: w.SchemaVersion,
-		Actor:         w.Actor,
-		CorrelationID: w.CorrelationID,
-		CausationID:   w.CausationID,
-		OccurredAt:    w.OccurredAt,
-	}, nil
+	return Metadata(w), nil
 }

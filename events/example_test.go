@@ -53,11 +53,11 @@ func ExampleJournal_SubscribeAll() {
 	err = j.SubscribeAll(ctx, events.SubscribeOptions{
 		From:           from,
 		StreamPrefixes: []string{events.JourneyCategory + "-"},
-		Checkpoint: func(ctx context.Context, p events.Position) error {
+		Checkpoint: func(_ context.Context, p events.Position) error {
 			stored = p // persist it, in the same transaction as the state where possible
 			return nil
 		},
-	}, func(ctx context.Context, r events.Recorded) error {
+	}, func(_ context.Context, r events.Recorded) error {
 		fmt.Println(r.Stream, r.Revision, r.Type)
 		return nil
 	})

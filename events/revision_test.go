@@ -28,7 +28,7 @@ func TestExpectedRevision(t *testing.T) {
 			require.Equal(t, tt.exact, exact)
 		})
 	}
-	require.Equal(t, events.Any(), events.ExpectedRevision{})
+	require.Equal(t, events.ExpectedRevision{}, events.Any())
 	require.NotEqual(t, events.Exact(0), events.NoStream())
 }
 
