@@ -13,6 +13,17 @@ MODULES := $(shell sed -n 's|^[[:space:]]*\./\([^[:space:]]*\)$$|\1|p' go.work)
 GOTEST_FLAGS ?= -race -shuffle=on -count=1 -timeout=20m
 DATA_DIR ?= $(CURDIR)/.data
 
+# Pinned tools (tools/go.mod: buf, golangci-lint, workflowcheck; tools/protoc/go.mod: the protoc
+# plugins, at the versions of the runtimes in api/go.mod). They are built once into bin/ and rebuilt
+# only when a tools go.mod/go.sum changes. The tools modules are not in go.work, so their
+# dependencies never enter the services' build graph; GOWORK=off lets them build on their own.
+BIN := $(CURDIR)/bin
+TOOLS_STAMP := $(BIN)/.tools-stamp
+TOOLS_MODFILES := tools/go.mod tools/go.sum tools/protoc/go.mod tools/protoc/go.sum
+BUF := $(BIN)/buf
+GOLANGCI_LINT := $(BIN)/golangci-lint
+WORKFLOWCHECK := $(BIN)/workflowcheck
+
 .PHONY: help
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -22,7 +33,7 @@ run: ## Run the whole system locally on embedded defaults (data under .data/).
 	go run ./services/eventstore/cmd/eventstore --data-dir $(DATA_DIR)/eventstore
 
 .PHONY: test
-test: unit ## Run every check and test, as CI does.
+test: check-generated lint workflowcheck unit ## Run every check and test, as CI does.
 
 .PHONY: unit
 unit: ## go test every module (race detector, shuffled, uncached).
@@ -35,3 +46,41 @@ vet: ## go vet every module.
 .PHONY: tidy
 tidy: ## go mod tidy every module.
 	@for m in $(MODULES); do (cd $$m && go mod tidy); done
+
+.PHONY: tools
+tools: $(TOOLS_STAMP) ## Build the pinned tools into bin/ (once; again only when tools/ go.mod changes).
+
+$(TOOLS_STAMP): $(TOOLS_MODFILES)
+	@mkdir -p $(BIN)
+	@echo "== building pinned tools into bin/ (first time takes minutes)"
+	cd tools && GOWORK=off go build -o $(BIN)/ tool
+	cd tools/protoc && GOWORK=off go build -o $(BIN)/ tool
+	@touch $@
+
+.PHONY: generate
+generate: $(TOOLS_STAMP) ## Regenerate the Go (and gateways, OpenAPI) beside every api/proto .proto file.
+	@tools/generate.sh
+
+.PHONY: check-generated
+check-generated: $(TOOLS_STAMP) ## Regenerate and fail, listing the files, if the committed generated code differs.
+	@tools/check-generated.sh
+
+.PHONY: lint
+lint: $(TOOLS_STAMP) ## buf lint the contracts, then golangci-lint (.golangci.yml) every module that has Go code.
+	@if [ -n "$$(find api/proto -name '*.proto' 2>/dev/null)" ]; then echo "== buf lint api/"; (cd api && $(BUF) lint); fi
+	@status=0; for m in $(MODULES); do \
+		if [ -z "$$(find $$m -name '*.go' -not -path '*/testdata/*' -print -quit)" ]; then echo "== golangci-lint ./$$m/... (no Go files, skipped)"; continue; fi; \
+		echo "== golangci-lint ./$$m/..."; \
+		(cd $$m && $(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml ./...) || status=1; \
+	done; exit $$status
+
+.PHONY: breaking
+breaking: $(TOOLS_STAMP) ## buf breaking: api/proto against its previous committed version (BREAKING_AGAINST=<git ref> to choose).
+	@tools/breaking.sh
+
+# Workflows are registered from non-test code, so test files are left out (-test=false): they would
+# drag the embedded event store and test servers into the analysis for nothing.
+.PHONY: workflowcheck
+workflowcheck: $(TOOLS_STAMP) ## Check workflows/ for non-deterministic workflow code (time.Now, goroutines, map range, I/O).
+	@if [ -z "$$(cd workflows && go list ./... 2>/dev/null)" ]; then echo "workflowcheck: no Go packages in workflows/ yet, skipped"; exit 0; fi; \
+	echo "== workflowcheck ./workflows/..."; cd workflows && $(WORKFLOWCHECK) -test=false ./...
