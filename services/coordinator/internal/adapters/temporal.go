@@ -1,0 +1,93 @@
+package adapters
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+
+	"github.com/nhs-pathways/pathways/services/coordinator/internal/domain"
+	"github.com/nhs-pathways/pathways/workflows/journey"
+)
+
+// MemoFingerprint is the memo key holding the referral's fingerprint on each journey workflow.
+const MemoFingerprint = "referralFingerprint"
+
+// Journeys runs journeys on Temporal. Safe for concurrent use.
+type Journeys struct {
+	Client client.Client
+}
+
+// Start starts a referral's journey, or recognises it as already submitted.
+func (j Journeys) Start(ctx context.Context, r domain.Referral, fingerprint string) (string, bool, error) {
+	ref := journey.Referral{ReferralID: r.ReferralID, PathwayID: r.PathwayID, NHSNumber: r.NHSNumber,
+		PCN: r.PCNCode, Segment: r.Segment, Source: r.Source, ReferredAt: r.ReferredAt.UTC()}
+	opts := journey.StartOptions(ref)
+	opts.Memo = map[string]any{MemoFingerprint: fingerprint}
+	opts.WorkflowExecutionErrorWhenAlreadyStarted = true
+	_, err := j.Client.ExecuteWorkflow(ctx, opts, journey.WorkflowName, journey.Input{Referral: ref})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	switch {
+	case err == nil:
+		return opts.ID, true, nil
+	case !errors.As(err, &started):
+		return "", false, fmt.Errorf("start journey: %w", err)
+	}
+	existing, err := j.fingerprint(ctx, opts.ID)
+	if err != nil {
+		return "", false, err
+	}
+	if existing != fingerprint {
+		return "", false, domain.Refuse(domain.KindAlreadyExists,
+			"referral %s was already submitted with different details (journey %s); use a new referral_id for a new referral", r.ReferralID, opts.ID)
+	}
+	return opts.ID, false, nil
+}
+
+func (j Journeys) fingerprint(ctx context.Context, journeyID string) (string, error) {
+	d, err := j.Client.DescribeWorkflowExecution(ctx, journeyID, "")
+	if err != nil {
+		return "", fmt.Errorf("describe journey %s: %w", journeyID, err)
+	}
+	p, ok := d.GetWorkflowExecutionInfo().GetMemo().GetFields()[MemoFingerprint]
+	if !ok {
+		return "", nil
+	}
+	var fp string
+	if err := converter.GetDefaultDataConverter().FromPayload(p, &fp); err != nil {
+		return "", fmt.Errorf("journey %s memo: %w", journeyID, err)
+	}
+	return fp, nil
+}
+
+// State queries a journey's view.
+func (j Journeys) State(ctx context.Context, journeyID string) (journey.View, error) {
+	res, err := j.Client.QueryWorkflow(ctx, journeyID, "", journey.QueryState)
+	if err != nil {
+		return journey.View{}, temporalError(journeyID, err)
+	}
+	var v journey.View
+	if err := res.Get(&v); err != nil {
+		return journey.View{}, fmt.Errorf("decode journey %s state: %w", journeyID, err)
+	}
+	return v, nil
+}
+
+// Update sends a transition and waits for the journey's answer.
+func (j Journeys) Update(ctx context.Context, journeyID, name, requestID string, arg any) (journey.UpdateResult, error) {
+	h, err := j.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: journeyID, UpdateID: requestID, UpdateName: name, Args: []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return journey.UpdateResult{}, temporalError(journeyID, err)
+	}
+	var r journey.UpdateResult
+	if err := h.Get(ctx, &r); err != nil {
+		return journey.UpdateResult{}, temporalError(journeyID, err)
+	}
+	return r, nil
+}

@@ -1,0 +1,108 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nhs-pathways/pathways/services/coordinator/internal/domain"
+	"github.com/nhs-pathways/pathways/workflows/journey"
+)
+
+// App carries out the coordinator's commands and queries. Safe for concurrent use.
+type App struct {
+	journeys Journeys
+	timeline Timeline
+	pathways Pathways
+	key      []byte
+	now      func() time.Time
+}
+
+// New returns an App. key keys the referral fingerprints; now is the clock.
+func New(j Journeys, t Timeline, p Pathways, key []byte, now func() time.Time) *App {
+	return &App{journeys: j, timeline: t, pathways: p, key: key, now: now}
+}
+
+// Submitted is the answer to SubmitReferral.
+type Submitted struct {
+	JourneyID string
+	Created   bool
+}
+
+// SubmitReferral validates a referral and starts its journey, idempotently on the referral id.
+func (a *App) SubmitReferral(ctx context.Context, r domain.Referral) (Submitted, error) {
+	if err := r.Validate(a.now()); err != nil {
+		return Submitted{}, err
+	}
+	id, created, err := a.journeys.Start(ctx, r, r.Fingerprint(a.key))
+	if err != nil {
+		return Submitted{}, fmt.Errorf("submit referral: %w", err)
+	}
+	return Submitted{JourneyID: id, Created: created}, nil
+}
+
+// JourneyDetail is a journey with its timeline.
+type JourneyDetail struct {
+	View     journey.View
+	Timeline []TimelineEntry
+}
+
+// GetJourney returns a journey's state and timeline.
+func (a *App) GetJourney(ctx context.Context, journeyID string) (JourneyDetail, error) {
+	if !domain.ValidJourneyID(journeyID) {
+		return JourneyDetail{}, domain.Violations{{Field: "journey_id", Description: "is required: the journey id from SubmitReferral"}}.Err()
+	}
+	v, err := a.journeys.State(ctx, journeyID)
+	if err != nil {
+		return JourneyDetail{}, fmt.Errorf("journey %s: %w", journeyID, err)
+	}
+	tl, err := a.timeline.Read(ctx, journeyID)
+	if err != nil {
+		return JourneyDetail{}, fmt.Errorf("journey %s timeline: %w", journeyID, err)
+	}
+	return JourneyDetail{View: v, Timeline: tl}, nil
+}
+
+// Apply carries out one transition. A transition the journey refuses because of its stage is
+// KindFailedPrecondition naming the stage, unless the journey changed between the caller's
+// request and the refusal (another coordinator got there first): then KindAborted.
+func (a *App) Apply(ctx context.Context, cmd domain.Command) (journey.UpdateResult, error) {
+	if err := cmd.Validate(); err != nil {
+		return journey.UpdateResult{}, err
+	}
+	before, err := a.journeys.State(ctx, cmd.JourneyID)
+	if err != nil {
+		return journey.UpdateResult{}, fmt.Errorf("journey %s: %w", cmd.JourneyID, err)
+	}
+	arg, err := a.argument(ctx, cmd, before)
+	if err != nil {
+		return journey.UpdateResult{}, err
+	}
+	res, err := a.journeys.Update(ctx, cmd.JourneyID, string(cmd.Transition), cmd.RequestID, arg)
+	if err == nil {
+		return res, nil
+	}
+	var refusal *domain.Error
+	if !errors.As(err, &refusal) || refusal.Kind != domain.KindFailedPrecondition {
+		return journey.UpdateResult{}, fmt.Errorf("%s %s: %w", cmd.Transition, cmd.JourneyID, err)
+	}
+	return journey.UpdateResult{}, a.explainRefusal(ctx, cmd, before, refusal)
+}
+
+// explainRefusal names the stage the journey is in now, and turns the refusal into Aborted when
+// the journey moved on after the caller's request arrived.
+func (a *App) explainRefusal(ctx context.Context, cmd domain.Command, before journey.View, refusal *domain.Error) error {
+	after, err := a.journeys.State(ctx, cmd.JourneyID)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", cmd.Transition, cmd.JourneyID, refusal)
+	}
+	if after.Revision != before.Revision || after.Stage != before.Stage {
+		return &domain.Error{Kind: domain.KindAborted, Stage: after.Stage, Err: refusal,
+			Message: fmt.Sprintf("journey %s changed while %s was being decided (now at stage %q): %s; read the journey and retry if still wanted",
+				cmd.JourneyID, cmd.Transition, after.Stage, refusal.Message)}
+	}
+	return &domain.Error{Kind: domain.KindFailedPrecondition, Stage: after.Stage, Err: refusal,
+		Message: fmt.Sprintf("%s is not allowed now: journey %s is at stage %q (%s): %s",
+			cmd.Transition, cmd.JourneyID, after.Stage, after.Status, refusal.Message)}
+}

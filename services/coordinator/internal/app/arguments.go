@@ -1,0 +1,44 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/nhs-pathways/pathways/services/coordinator/internal/domain"
+	"github.com/nhs-pathways/pathways/workflows/journey"
+)
+
+// argument builds the journey update's argument for a command; the caller's identity becomes
+// RequestedBy.
+func (a *App) argument(ctx context.Context, c domain.Command, v journey.View) (any, error) {
+	switch c.Transition {
+	case domain.Triage:
+		return journey.TriageRequest{Disposition: c.Disposition, Baseline: scores(c.Measures), RequestedBy: c.Actor}, nil
+	case domain.ScheduleIntervention:
+		return journey.ScheduleInterventionRequest{Intervention: c.Intervention, ScheduledFor: c.ScheduledFor, RequestedBy: c.Actor}, nil
+	case domain.StartIntervention, domain.CompleteIntervention, domain.RecordDidNotAttend:
+		return journey.InterventionRequest{InterventionID: c.InterventionID, RequestedBy: c.Actor}, nil
+	case domain.RecordOutcome:
+		return journey.OutcomeRequest{CollectionPoint: c.CollectionPoint, Measures: scores(c.Measures), RequestedBy: c.Actor}, nil
+	case domain.Discharge:
+		return journey.DischargeRequest{Reason: c.Reason, Stage: c.Stage, RequestedBy: c.Actor}, nil
+	case domain.Cancel:
+		return journey.CancelRequest{Reason: c.Reason, RequestedBy: c.Actor}, nil
+	case domain.MigrateVersion:
+		doc, err := a.pathways.Document(ctx, v.PathwayID, c.TargetVersion)
+		if err != nil {
+			return nil, fmt.Errorf("target version %d of %s: %w", c.TargetVersion, v.PathwayID, err)
+		}
+		return journey.MigrateVersionRequest{TargetVersion: c.TargetVersion, DefinitionYAML: doc, Reason: c.Reason,
+			RequestedBy: c.Actor, DryRun: c.DryRun}, nil
+	}
+	return nil, domain.Violations{{Field: "transition", Description: fmt.Sprintf("unknown transition %q", c.Transition)}}.Err()
+}
+
+func scores(ms []domain.Measure) []journey.Score {
+	out := make([]journey.Score, len(ms))
+	for i, m := range ms {
+		out[i] = journey.Score{Measure: m.Code, Value: m.Value, Scale: m.Scale}
+	}
+	return out
+}

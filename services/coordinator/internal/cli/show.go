@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
+)
+
+func show(ctx context.Context, c *call, args []string) error {
+	if len(args) != 1 {
+		return usagef("show needs a journey id")
+	}
+	client, err := c.coordinator()
+	if err != nil {
+		return err
+	}
+	resp, err := client.GetJourney(c.identify(ctx), &coordinatorv1.GetJourneyRequest{JourneyId: args[0]})
+	if err != nil {
+		return err
+	}
+	return c.print(resp, func(w *tabwriter.Writer) { journeyTable(w, resp) })
+}
+
+func journeyTable(w *tabwriter.Writer, resp *coordinatorv1.GetJourneyResponse) {
+	j := resp.GetJourney()
+	row(w, "Journey:", j.GetJourneyId())
+	row(w, "Pathway:", fmt.Sprintf("%s v%d", j.GetPathwayId(), j.GetVersion()))
+	row(w, "Stage:", j.GetStage()+" ("+j.GetStatus()+")")
+	row(w, "PCN / segment:", j.GetPcnOdsCode()+" / "+strings.TrimPrefix(j.GetSegment().String(), "SEGMENT_"))
+	t := j.GetTriage()
+	row(w, "Triage due:", when(t.GetDueAt()), "done: "+when(t.GetCompletedAt()), "disposition: "+dash(t.GetDisposition()),
+		fmt.Sprintf("breached: %t", t.GetBreached()))
+	r := j.GetRtt()
+	row(w, "RTT clock:", dash(r.GetStatus()), "started: "+when(r.GetStartedAt()), "breach at: "+when(r.GetBreachAt()),
+		"stopped: "+when(r.GetStoppedAt()))
+	row(w, "Next deadline:", when(j.GetNextDeadline()))
+	row(w, "Flags:", dash(strings.Join(j.GetFlags(), ", ")))
+	for _, iv := range j.GetInterventions() {
+		row(w, "Intervention:", iv.GetInterventionId(), iv.GetCode(), iv.GetStatus(), "for "+when(iv.GetScheduledFor()))
+	}
+	row(w, "")
+	row(w, "REV", "WHEN", "EVENT", "STAGE", "BY", "DETAILS")
+	for _, e := range resp.GetTimeline() {
+		row(w, e.GetRevision(), when(e.GetOccurredAt()), e.GetType(), dash(e.GetStage()), dash(e.GetActor()), e.GetSummary())
+	}
+}

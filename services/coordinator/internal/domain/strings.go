@@ -1,0 +1,8 @@
+package domain
+
+import "strconv"
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// ValidJourneyID reports whether id has the shape of a journey id.
+func ValidJourneyID(id string) bool { return idPattern.MatchString(id) }

@@ -1,0 +1,38 @@
+package ports
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc"
+
+	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
+)
+
+// Gateway returns the REST/JSON handler: the grpc-gateway routes of CoordinatorService, calling
+// the gRPC service through conn (so the same interceptors run), plus the OpenAPI document at
+// /openapi.json. X-Actor and X-Roles headers become the x-actor and x-roles metadata.
+func Gateway(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
+	gw := runtime.NewServeMux(runtime.WithIncomingHeaderMatcher(headerMatcher))
+	if err := coordinatorv1.RegisterCoordinatorServiceHandler(ctx, gw, conn); err != nil {
+		return nil, fmt.Errorf("register coordinator gateway: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(coordinatorv1.OpenAPI)
+	})
+	mux.Handle("/", gw)
+	return mux, nil
+}
+
+func headerMatcher(key string) (string, bool) {
+	switch k := strings.ToLower(key); k {
+	case ActorHeader, RolesHeader:
+		return k, true
+	}
+	return runtime.DefaultHeaderMatcher(key)
+}

@@ -1,0 +1,86 @@
+// Package server runs the coordinator service: it wires the Temporal client, the journal, the
+// governance client, the application, the gRPC API and the REST/JSON gateway, and serves them
+// until closed. cmd/coordinator and the devstack both start it here.
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/client"
+)
+
+// Defaults of Config.
+const (
+	DefaultListen          = "127.0.0.1:9101"
+	DefaultHTTPListen      = "127.0.0.1:8081"
+	DefaultTemporalAddress = "127.0.0.1:7233"
+	DefaultNamespace       = "default"
+	DefaultEventStoreURL   = "esdb://127.0.0.1:2113?tls=false"
+	DefaultGovernanceAddr  = "127.0.0.1:9102"
+	DefaultActor           = "coordinator-service"
+)
+
+// Config is everything the service needs to start.
+type Config struct {
+	// Listen is the gRPC address (host:port; port 0 picks a free one).
+	Listen string
+	// HTTPListen is the REST/JSON gateway and OpenAPI address; empty turns the gateway off.
+	HTTPListen string
+	// TemporalAddress is the Temporal frontend (host:port); ignored when TemporalClient is set.
+	TemporalAddress string
+	// Namespace is the Temporal namespace of the journeys.
+	Namespace string
+	// TemporalClient, when set, is used instead of dialling TemporalAddress (and not closed).
+	TemporalClient client.Client
+	// EventStoreURL is the esdb:// connection string of the event store.
+	EventStoreURL string
+	// GovernanceAddr is the governance gRPC address (host:port).
+	GovernanceAddr string
+	// Actor names this service to governance (x-actor).
+	Actor string
+	// FingerprintKey keys the referral fingerprints kept in each journey's memo. Set a secret in
+	// production; empty uses a fixed development key.
+	FingerprintKey string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config {
+	return Config{Listen: DefaultListen, HTTPListen: DefaultHTTPListen, TemporalAddress: DefaultTemporalAddress,
+		Namespace: DefaultNamespace, EventStoreURL: DefaultEventStoreURL, GovernanceAddr: DefaultGovernanceAddr,
+		Actor: DefaultActor}
+}
+
+// Validate reports every problem with the configuration.
+func (c Config) Validate() error {
+	var errs []error
+	errs = append(errs, checkAddr("listen", c.Listen), checkAddr("governance-addr", c.GovernanceAddr))
+	if c.HTTPListen != "" {
+		errs = append(errs, checkAddr("http-listen", c.HTTPListen))
+	}
+	if c.TemporalClient == nil {
+		errs = append(errs, checkAddr("temporal-address", c.TemporalAddress))
+	}
+	if strings.TrimSpace(c.Namespace) == "" {
+		errs = append(errs, errors.New("namespace: is required"))
+	}
+	if !strings.HasPrefix(c.EventStoreURL, "esdb://") && !strings.HasPrefix(c.EventStoreURL, "esdb+discover://") {
+		errs = append(errs, fmt.Errorf("eventstore-url: must be an esdb:// or esdb+discover:// connection string, not %q", c.EventStoreURL))
+	}
+	if strings.TrimSpace(c.Actor) == "" {
+		errs = append(errs, errors.New("actor: is required"))
+	}
+	return errors.Join(errs...)
+}
+
+func checkAddr(name, addr string) error {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return fmt.Errorf("%s: must be host:port, not %q: %w", name, addr, err)
+	}
+	return nil
+}

@@ -1,0 +1,124 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
+	"github.com/nhs-pathways/pathways/services/coordinator/internal/app"
+	"github.com/nhs-pathways/pathways/services/coordinator/internal/ports"
+)
+
+// Server is a running coordinator service.
+type Server struct {
+	grpc    *grpc.Server
+	lis     net.Listener
+	http    *http.Server
+	hlis    net.Listener
+	gwConn  *grpc.ClientConn
+	cleanup func()
+	served  chan error
+}
+
+// Start connects to Temporal, the event store and governance, and serves the gRPC API and the
+// REST/JSON gateway in the background until Close.
+func Start(ctx context.Context, cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("coordinator config: %w", err)
+	}
+	a, cleanup, err := NewApp(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cleanup: cleanup, served: make(chan error, 2)}
+	if err := s.serveGRPC(ctx, cfg, a); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if cfg.HTTPListen != "" {
+		if err := s.serveHTTP(ctx, cfg); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (s *Server) serveGRPC(ctx context.Context, cfg Config, a *app.App) error {
+	s.grpc = grpc.NewServer(grpc.StatsHandler(otelgrpc.NewServerHandler()), grpc.ChainUnaryInterceptor(ports.Authenticate))
+	coordinatorv1.RegisterCoordinatorServiceServer(s.grpc, ports.NewServer(a))
+	healthpb.RegisterHealthServer(s.grpc, health.NewServer())
+	var lc net.ListenConfig
+	var err error
+	if s.lis, err = lc.Listen(ctx, "tcp", cfg.Listen); err != nil {
+		return fmt.Errorf("coordinator listen: %w", err)
+	}
+	go func() { s.served <- s.grpc.Serve(s.lis) }()
+	return nil
+}
+
+func (s *Server) serveHTTP(ctx context.Context, cfg Config) error {
+	var err error
+	s.gwConn, err = grpc.NewClient(s.lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithStatsHandler(otelgrpc.NewClientHandler()))
+	if err != nil {
+		return fmt.Errorf("coordinator gateway connection: %w", err)
+	}
+	h, err := ports.Gateway(context.WithoutCancel(ctx), s.gwConn)
+	if err != nil {
+		return err
+	}
+	var lc net.ListenConfig
+	if s.hlis, err = lc.Listen(ctx, "tcp", cfg.HTTPListen); err != nil {
+		return fmt.Errorf("coordinator http listen: %w", err)
+	}
+	s.http = &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := s.http.Serve(s.hlis); !errors.Is(err, http.ErrServerClosed) {
+			s.served <- err
+		}
+	}()
+	return nil
+}
+
+// Addr is the gRPC address the service listens on.
+func (s *Server) Addr() string { return s.lis.Addr().String() }
+
+// HTTPAddr is the REST/JSON address, or "" when the gateway is off.
+func (s *Server) HTTPAddr() string {
+	if s.hlis == nil {
+		return ""
+	}
+	return s.hlis.Addr().String()
+}
+
+// Done delivers an error if serving stops on its own.
+func (s *Server) Done() <-chan error { return s.served }
+
+// Close stops serving (letting calls in flight finish) and closes the connections it opened.
+func (s *Server) Close() {
+	if s.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = s.http.Shutdown(ctx)
+		cancel()
+	}
+	if s.gwConn != nil {
+		_ = s.gwConn.Close()
+	}
+	if s.grpc != nil {
+		s.grpc.GracefulStop()
+	}
+	if s.cleanup != nil {
+		s.cleanup()
+	}
+}

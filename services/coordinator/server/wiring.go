@@ -1,0 +1,88 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
+	tlog "go.temporal.io/sdk/log"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
+	"github.com/nhs-pathways/pathways/events"
+	"github.com/nhs-pathways/pathways/services/coordinator/internal/adapters"
+	"github.com/nhs-pathways/pathways/services/coordinator/internal/app"
+	"github.com/nhs-pathways/pathways/workflows/journey"
+)
+
+// devFingerprintKey keys referral fingerprints when Config.FingerprintKey is empty.
+const devFingerprintKey = "pathways-development-only-key"
+
+// NewApp wires the application: it returns the app and a cleanup closing what it opened.
+func NewApp(ctx context.Context, cfg Config) (*app.App, func(), error) {
+	var closers []func()
+	cleanup := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	tc, err := temporalClient(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.TemporalClient == nil {
+		closers = append(closers, tc.Close)
+	}
+	j, err := events.Open(ctx, cfg.EventStoreURL)
+	if err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("coordinator: %w", err)
+	}
+	closers = append(closers, func() { _ = j.Close() })
+	gc, err := grpc.NewClient(cfg.GovernanceAddr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithStatsHandler(otelgrpc.NewClientHandler()))
+	if err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("coordinator: governance client: %w", err)
+	}
+	closers = append(closers, func() { _ = gc.Close() })
+	key := cfg.FingerprintKey
+	if key == "" {
+		key = devFingerprintKey
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	a := app.New(adapters.Journeys{Client: tc}, adapters.Timeline{Journal: j},
+		&adapters.Governance{Client: governancev1.NewGovernanceServiceClient(gc), Actor: cfg.Actor}, []byte(key), now)
+	return a, cleanup, nil
+}
+
+// temporalClient returns the configured client, or dials one with the journey's OpenTelemetry
+// interceptor and otelgrpc on its connection.
+func temporalClient(cfg Config) (client.Client, error) {
+	if cfg.TemporalClient != nil {
+		return cfg.TemporalClient, nil
+	}
+	ins, err := journey.Interceptors()
+	if err != nil {
+		return nil, fmt.Errorf("coordinator: %w", err)
+	}
+	cis := make([]interceptor.ClientInterceptor, len(ins))
+	for i, x := range ins {
+		cis[i] = x
+	}
+	c, err := client.NewLazyClient(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace,
+		Interceptors: cis, Logger: tlog.NewStructuredLogger(slog.Default()),
+		ConnectionOptions: client.ConnectionOptions{DialOptions: []grpc.DialOption{grpc.WithStatsHandler(otelgrpc.NewClientHandler())}}})
+	if err != nil {
+		return nil, fmt.Errorf("coordinator: temporal client for %s: %w", cfg.TemporalAddress, err)
+	}
+	return c, nil
+}
