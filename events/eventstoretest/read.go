@@ -80,6 +80,9 @@ func (s *suite) testReadAll(t *testing.T) {
 		evs := s.readAll(t, esdb.ReadAllOptions{Direction: esdb.Backwards, From: mine[3].Position}, 3)
 		require.Equal(t, ids([]*esdb.RecordedEvent{mine[2], mine[1], mine[0]}), ids(evs))
 	})
+	t.Run("backwards from start is empty", func(t *testing.T) {
+		require.Empty(t, s.readAll(t, esdb.ReadAllOptions{Direction: esdb.Backwards, From: esdb.Start{}}, 10))
+	})
 	t.Run("backwards from end", func(t *testing.T) {
 		evs := s.readAll(t, esdb.ReadAllOptions{Direction: esdb.Backwards, From: esdb.End{}}, 500)
 		require.NotEmpty(t, evs)
