@@ -37,7 +37,7 @@ require (
 	github.com/nhs-pathways/pathways/events v0.0.0
 	github.com/pkg/errors v0.9.1 // indirect
 	github.com/pmezard/go-difflib v1.0.0 // indirect
-	github.com/prometheus/client_model v0.3.0 // indirect
+	github.com/prometheus/client_model v0.3.0
 	github.com/prometheus/common v0.42.0 // indirect
 	github.com/prometheus/procfs v0.10.1 // indirect
 	github.com/rogpeppe/go-internal v1.9.0 // indirect
@@ -45,11 +45,7 @@ require (
 	golang.org/x/net v0.58.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
-	// Not needed by the build itself, but `go mod tidy` must keep it: pebble ->
-	// cockroachdb/errors requires the pre-split genproto, which in workspace mode
-	// makes googleapis/rpc/status ambiguous. Pinning a post-split version fixes it.
-	google.golang.org/genproto v0.0.0-20260128011058-8636f8732409
-	google.golang.org/protobuf v1.36.11 // indirect
+	google.golang.org/protobuf v1.36.11
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
 

@@ -49,6 +49,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 	if err != nil {
 		return nil, err
 	}
+	m.WatchFsyncs(st.WALFsyncs)
 	s := &Server{store: st, served: make(chan error, 1), tls: cfg.TLSCert != ""}
 	if err := s.listen(ctx, cfg, log, m); err != nil {
 		_ = st.Close()

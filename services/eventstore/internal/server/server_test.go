@@ -70,7 +70,7 @@ func TestMetricsEndpoint(t *testing.T) {
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	for _, want := range []string{
-		"eventstore_events_appended_total 1", "eventstore_writes_total 1", "eventstore_fsyncs_total 1",
+		"eventstore_events_appended_total 1", "eventstore_writes_total 1", "eventstore_commit_groups_total 1", "eventstore_fsyncs_total",
 		"eventstore_bytes_appended_total", "eventstore_group_commit_writes_bucket", "eventstore_active_subscriptions 0",
 		"eventstore_append_seconds_count 1", "eventstore_read_seconds_count",
 	} {

@@ -74,8 +74,26 @@ func (s *Store) submit(ctx context.Context, op *writeOp) (WriteResult, error) {
 	return op.result, op.err
 }
 
+// maxInFlight bounds the groups applied to Pebble but not yet synced.
+const maxInFlight = 8
+
+// inFlight is one group applied to Pebble (visible to the committer's next
+// decisions) and waiting for its WAL sync before anyone is answered.
+type inFlight struct {
+	ops     []*writeOp
+	t       *tx // nil when nothing was applied
+	applied time.Time
+}
+
+// commitLoop decides each group in order and applies it without waiting
+// for its sync, so the next group is decided and queued for the same or
+// the next WAL sync while this one syncs (Pebble syncs everything pending
+// at once). syncLoop answers the groups in order once durable.
 func (s *Store) commitLoop() {
 	defer close(s.done)
+	queue := make(chan *inFlight, maxInFlight)
+	synced := make(chan struct{})
+	go s.syncLoop(queue, synced)
 	for op := range s.ops {
 		batch := []*writeOp{op}
 		size := opBytes(op)
@@ -92,8 +110,10 @@ func (s *Store) commitLoop() {
 				break gather
 			}
 		}
-		s.commit(batch)
+		queue <- s.prepare(batch)
 	}
+	close(queue)
+	<-synced
 }
 
 func opBytes(op *writeOp) int {
@@ -104,55 +124,103 @@ func opBytes(op *writeOp) int {
 	return n
 }
 
-// commit applies every write of the group to one batch, syncs it once,
-// then answers the writers and feeds the subscribers.
-func (s *Store) commit(ops []*writeOp) {
-	defer func() {
-		for _, op := range ops {
-			close(op.done)
-		}
-	}()
+// prepare decides every write of the group against the stream states and
+// applies the successful ones to Pebble as one batch whose sync is awaited
+// by syncLoop.
+func (s *Store) prepare(ops []*writeOp) *inFlight {
+	f := &inFlight{ops: ops}
+	if err := s.brokenErr(); err != nil {
+		failOps(ops, err)
+		return f
+	}
 	t := s.newTx()
-	defer t.b.Close()
 	for _, op := range ops {
 		if err := op.ctx.Err(); err != nil {
 			op.err = fmt.Errorf("write abandoned before commit: %w", err)
 			continue
 		}
 		if err := t.apply(op); err != nil {
-			s.failAll(ops, err)
-			return
+			s.discard(t, ops, err)
+			return f
 		}
 	}
-	if len(t.events) == 0 && t.b.Empty() {
-		return
+	if t.b.Empty() {
+		_ = t.b.Close()
+		return f
 	}
-	start := time.Now()
-	if err := t.b.Commit(pebble.Sync); err != nil {
-		s.failAll(ops, fmt.Errorf("sync batch: %w", err))
-		return
+	f.applied = time.Now()
+	if err := s.db.ApplyNoSyncWait(t.b, pebble.Sync); err != nil {
+		s.discard(t, ops, fmt.Errorf("apply batch: %w", err))
+		return f
 	}
-	elapsed := time.Since(start)
 	s.nextPos, s.nextSID = t.nextPos, t.nextSID
 	s.cacheStates(t.states)
-	if len(t.events) > 0 {
-		s.hub.publish(t.events)
-	}
-	if s.obs != nil {
-		s.obs.ObserveCommit(len(ops), len(t.events), t.bytes, elapsed)
+	f.t = t
+	return f
+}
+
+// discard drops a batch that could not be applied and forgets cached
+// state that may describe it.
+func (s *Store) discard(t *tx, ops []*writeOp, err error) {
+	_ = t.b.Close()
+	failOps(ops, err)
+	clear(s.states)
+}
+
+// syncLoop waits for each applied group's WAL sync, in order, then
+// publishes its events to subscribers and answers its writers. Groups with
+// nothing to sync are answered in the same order, so a retry is never
+// acknowledged before the write it repeats is durable.
+func (s *Store) syncLoop(queue <-chan *inFlight, done chan<- struct{}) {
+	defer close(done)
+	for f := range queue {
+		s.finish(f)
 	}
 }
 
-// failAll fails every write of a group that did not already fail on its
-// own, and forgets cached state that may describe the discarded batch.
-func (s *Store) failAll(ops []*writeOp, err error) {
+func (s *Store) finish(f *inFlight) {
+	defer func() {
+		for _, op := range f.ops {
+			close(op.done)
+		}
+	}()
+	if f.t == nil {
+		return
+	}
+	defer f.t.b.Close()
+	if err := f.t.b.SyncWait(); err != nil {
+		err = fmt.Errorf("sync batch: %w", err)
+		s.broken.CompareAndSwap(nil, &err)
+		failOps(f.ops, err)
+		return
+	}
+	elapsed := time.Since(f.applied)
+	if len(f.t.events) > 0 {
+		s.hub.publish(f.t.events)
+	}
+	if s.obs != nil {
+		s.obs.ObserveCommit(len(f.ops), len(f.t.events), f.t.bytes, elapsed)
+	}
+}
+
+// failOps fails every write of a group that did not already fail on its
+// own.
+func failOps(ops []*writeOp, err error) {
 	for _, op := range ops {
 		if op.err == nil {
 			op.err = err
 			op.result = WriteResult{}
 		}
 	}
-	clear(s.states)
+}
+
+// brokenErr is the sync failure that stopped the store, if any: once a WAL
+// sync fails, no later write can be trusted and every write fails.
+func (s *Store) brokenErr() error {
+	if p := s.broken.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 func (s *Store) cacheStates(states map[string]*streamState) {

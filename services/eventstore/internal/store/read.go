@@ -56,7 +56,7 @@ func (s *Store) ReadStream(stream string, dir Direction, from StreamFrom, limit 
 	if st.meta.maxAgeSeconds > 0 {
 		cutoff = ticks(s.now()) - st.meta.maxAgeSeconds*10_000_000
 	}
-	return s.scanStream(st.id, dir, start, lo, hi, limit, cutoff)
+	return s.scanStream(st.id, dir, start, lo, hi, limit, cutoff, s.hub.lastPosition())
 }
 
 func (s *Store) visibleState(stream string) (*streamState, error) {
@@ -117,7 +117,10 @@ func streamStart(dir Direction, from StreamFrom, lo, hi int64) (int64, bool) {
 	return start, start >= lo && start <= hi
 }
 
-func (s *Store) scanStream(id uint64, dir Direction, start, lo, hi int64, limit int, cutoff int64) ([]*Event, error) {
+// scanStream reads the index range, skipping events above the durable
+// position: Pebble shows a batch before its WAL sync completes, and no
+// reader may see an event that a crash could still take back.
+func (s *Store) scanStream(id uint64, dir Direction, start, lo, hi int64, limit int, cutoff int64, durable uint64) ([]*Event, error) {
 	opts := &pebble.IterOptions{LowerBound: indexKey(id, uint64(lo)), UpperBound: indexKey(id, uint64(hi)+1)}
 	if dir == Forwards {
 		opts.LowerBound = indexKey(id, uint64(start))
@@ -136,7 +139,14 @@ func (s *Store) scanStream(id uint64, dir Direction, start, lo, hi int64, limit 
 		valid, next = it.Last(), it.Prev
 	}
 	for ; valid && len(out) < limit; valid = next() {
-		ev, err := s.eventAt(decodeU64(it.Value()))
+		pos := decodeU64(it.Value())
+		if pos > durable {
+			if dir == Forwards {
+				break
+			}
+			continue
+		}
+		ev, err := s.eventAt(pos)
 		if err != nil {
 			return nil, err
 		}
@@ -147,18 +157,22 @@ func (s *Store) scanStream(id uint64, dir Direction, start, lo, hi int64, limit 
 	return out, it.Error()
 }
 
-// ReadAll returns up to limit events of the global log.
+// ReadAll returns up to limit durable events of the global log.
 func (s *Store) ReadAll(dir Direction, from AllFrom, limit int) ([]*Event, error) {
-	opts := &pebble.IterOptions{LowerBound: []byte{tableLog}, UpperBound: []byte{tableLog + 1}}
+	end := s.hub.lastPosition() + 1 // first position not yet durable
+	opts := &pebble.IterOptions{LowerBound: []byte{tableLog}, UpperBound: logKey(end)}
 	switch {
 	case from.Kind == FromEnd && dir == Forwards:
 		return nil, nil
 	case from.Kind == FromStart && dir == Backwards:
 		return nil, nil
 	case from.Kind == FromExact && dir == Forwards:
+		if from.Position >= end {
+			return nil, nil
+		}
 		opts.LowerBound = logKey(from.Position)
 	case from.Kind == FromExact && dir == Backwards:
-		opts.UpperBound = logKey(from.Position)
+		opts.UpperBound = logKey(min(from.Position, end))
 	}
 	it, err := s.db.NewIter(opts)
 	if err != nil {
