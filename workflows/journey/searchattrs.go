@@ -1,7 +1,13 @@
 package journey
 
 import (
+	"context"
+	"fmt"
 	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/sdk/client"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -74,4 +80,27 @@ func (j *journey) upsertSearchAttributes(ctx workflow.Context, force bool) error
 		ups = append(ups, AttrTriageDueAt.ValueSet(j.s.Triage.DueAt))
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx, ups...)
+}
+
+// RegisterSearchAttributes adds the journey search attributes to the namespace, skipping those
+// already there. The worker (or the devstack) calls it once at start.
+func RegisterSearchAttributes(ctx context.Context, c client.Client, namespace string) error {
+	existing, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	if err != nil {
+		return fmt.Errorf("list search attributes of %s: %w", namespace, err)
+	}
+	missing := map[string]enumspb.IndexedValueType{}
+	for _, k := range SearchAttributes() {
+		if _, ok := existing.GetCustomAttributes()[k.GetName()]; !ok {
+			missing[k.GetName()] = k.GetValueType()
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	_, err = c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{Namespace: namespace, SearchAttributes: missing})
+	if err != nil {
+		return fmt.Errorf("add journey search attributes to %s: %w", namespace, err)
+	}
+	return nil
 }
