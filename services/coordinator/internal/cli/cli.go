@@ -169,7 +169,10 @@ func (c *call) close() {
 }
 
 // usageError is a wrong command line.
-type usageError struct{ msg string }
+type usageError struct {
+	msg     string
+	printed bool // the flag package already printed it
+}
 
 func (e usageError) Error() string { return e.msg }
 
@@ -186,7 +189,7 @@ func (c *call) newFlags(name string) *flag.FlagSet {
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return nil, err
 		}
 		args = fs.Args()
@@ -199,3 +202,12 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func trim(s string) string { return strings.TrimSpace(s) }
+
+// parseFlags parses a subcommand's flags; a bad flag is a usage error (already printed).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return usageError{msg: err.Error(), printed: true}
+	}
+	return err
+}

@@ -21,7 +21,9 @@ func (c *call) exit(err error) int {
 	case errors.Is(err, flag.ErrHelp):
 		return ExitUsage
 	case errors.As(err, &ue):
-		fmt.Fprintf(c.stderr, "pathwayctl: %s\n", ue.msg)
+		if !ue.printed {
+			fmt.Fprintf(c.stderr, "pathwayctl: %s\n", ue.msg)
+		}
 		return ExitUsage
 	}
 	st, ok := status.FromError(err)

@@ -35,7 +35,7 @@ func submit(ctx context.Context, c *call, args []string) error {
 	fs.StringVar(&source, "source", "", "GP, FCP or SELF")
 	fs.StringVar(&req.Reason, "reason", "", "reason for referral")
 	fs.StringVar(&referredAt, "referred-at", "", "when the referral was made (RFC3339; default now)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	var err error

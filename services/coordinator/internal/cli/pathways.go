@@ -51,7 +51,7 @@ func versionTable(w *tabwriter.Writer, vs ...*governancev1.PathwayVersion) {
 func listVersions(ctx context.Context, c *call, args []string) error {
 	fs := c.newFlags("pathways list")
 	pathway := fs.String("pathway", "", "only this pathway")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	gov, err := c.governance()

@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
+	"github.com/nhs-pathways/pathways/services/coordinator/internal/domain"
+	"github.com/nhs-pathways/pathways/workflows/journey"
+)
+
+var now = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func newApp(j *fakeJourneys, stages ...string) *App {
+	return New(j, fakeTimeline{}, fakePathways{stages: stages}, []byte("k"), func() time.Time { return now })
+}
+
+func triageCmd() domain.Command {
+	return domain.Command{Transition: domain.Triage, JourneyID: "ref-R-1", RequestID: "req-1", Actor: "c1", Disposition: "cats"}
+}
+
+func TestApplyExplainsRefusals(t *testing.T) {
+	refused := &domain.Error{Kind: domain.KindFailedPrecondition, Message: "journey ref-R-1 was already triaged (cats)"}
+	tests := []struct {
+		name   string
+		states []journey.View
+		kind   domain.Kind
+		stage  string
+	}{
+		{"journey unchanged: not allowed at its stage",
+			[]journey.View{{Stage: "cats-assessment", Revision: 5, Status: "active"}}, domain.KindFailedPrecondition, "cats-assessment"},
+		{"journey moved on during the request: a lost race",
+			[]journey.View{{Stage: "spa-triage", Revision: 3}, {Stage: "cats-assessment", Revision: 5}}, domain.KindAborted, "cats-assessment"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := &fakeJourneys{states: tt.states, updErr: refused}
+			_, err := newApp(j).Apply(context.Background(), triageCmd())
+			var de *domain.Error
+			require.ErrorAs(t, err, &de)
+			require.Equal(t, tt.kind, de.Kind)
+			require.Equal(t, tt.stage, de.Stage)
+			require.Contains(t, de.Message, tt.stage)
+			require.Contains(t, de.Message, "already triaged")
+		})
+	}
+}
+
+func TestApplyRefusesBadInputBeforeTouchingTheJourney(t *testing.T) {
+	j := &fakeJourneys{states: []journey.View{{Stage: "spa-triage"}}}
+	cmd := triageCmd()
+	cmd.Disposition, cmd.RequestID = "", "bad id!"
+	_, err := newApp(j).Apply(context.Background(), cmd)
+	var ve *domain.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Len(t, ve.Violations, 2)
+	require.Empty(t, j.updates, "nothing was sent")
+}
+
+func TestApplySendsTheRequestIDAsUpdateID(t *testing.T) {
+	j := &fakeJourneys{states: []journey.View{{Stage: "spa-triage"}}}
+	res, err := newApp(j).Apply(context.Background(), triageCmd())
+	require.NoError(t, err)
+	require.Equal(t, "req-1", res.RequestID)
+	require.Equal(t, []string{"Triage/req-1"}, j.updates)
+}
+
+func TestSubmitInvalidReferralStartsNothing(t *testing.T) {
+	j := &fakeJourneys{}
+	_, err := newApp(j).SubmitReferral(context.Background(), domain.Referral{ReferralID: "R-1", PathwayID: "msk",
+		NHSNumber: "9434765918", PracticeCode: "A81001", PCNCode: "U12345", Segment: journeyv1.Segment_SEGMENT_COMPLEX,
+		Source: journeyv1.ReferralSource_REFERRAL_SOURCE_GP, Reason: "x", ReferredAt: now})
+	var ve *domain.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "nhs_number", ve.Violations[0].Field)
+	require.Zero(t, j.started)
+}

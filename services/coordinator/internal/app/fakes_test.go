@@ -1,0 +1,75 @@
+package app
+
+import (
+	"context"
+	"sync"
+
+	"github.com/nhs-pathways/pathways/services/coordinator/internal/domain"
+	"github.com/nhs-pathways/pathways/workflows/journey"
+)
+
+// fakeJourneys is an in-memory Journeys for unit tests: states are returned in turn, updates
+// answer with err (or a result), lists return listed.
+type fakeJourneys struct {
+	mu       sync.Mutex
+	states   []journey.View
+	updErr   error
+	updates  []string
+	started  int
+	listed   []Listed
+	queries  []string
+	byID     map[string]journey.View
+	startErr error
+}
+
+func (f *fakeJourneys) Start(_ context.Context, r domain.Referral, _ string) (string, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.started++
+	return journey.JourneyID(r.ReferralID), true, f.startErr
+}
+
+func (f *fakeJourneys) State(_ context.Context, id string) (journey.View, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if v, ok := f.byID[id]; ok {
+		return v, nil
+	}
+	if len(f.states) == 0 {
+		return journey.View{}, domain.Refuse(domain.KindNotFound, "journey %s not found", id)
+	}
+	v := f.states[0]
+	if len(f.states) > 1 {
+		f.states = f.states[1:]
+	}
+	return v, nil
+}
+
+func (f *fakeJourneys) Update(_ context.Context, _, name, requestID string, _ any) (journey.UpdateResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.updates = append(f.updates, name+"/"+requestID)
+	if f.updErr != nil {
+		return journey.UpdateResult{}, f.updErr
+	}
+	return journey.UpdateResult{RequestID: requestID, Stage: "next"}, nil
+}
+
+func (f *fakeJourneys) List(_ context.Context, query string, _ int) ([]Listed, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.queries = append(f.queries, query)
+	return append([]Listed(nil), f.listed...), nil
+}
+
+type fakeTimeline struct{}
+
+func (fakeTimeline) Read(context.Context, string) ([]TimelineEntry, error) { return nil, nil }
+
+type fakePathways struct{ stages []string }
+
+func (fakePathways) Document(context.Context, string, int) (string, error) { return "doc", nil }
+
+func (f fakePathways) StagesOfKind(context.Context, string, ...string) ([]string, error) {
+	return f.stages, nil
+}
