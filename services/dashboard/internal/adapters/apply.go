@@ -14,10 +14,11 @@ import (
 // before with the same digest is skipped and reported as a duplicate; one with another digest
 // fails the whole call with domain.ErrReusedEventID and changes nothing.
 func (s *Store) Apply(ctx context.Context, facts ...domain.Fact) (duplicate []bool, err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin apply: %w", err)
 	}
+	tx := &txn{Tx: sqlTx, stmts: map[string]*sql.Stmt{}}
 	defer func() {
 		if err != nil {
 			_ = tx.Rollback()
@@ -35,10 +36,10 @@ func (s *Store) Apply(ctx context.Context, facts ...domain.Fact) (duplicate []bo
 	return duplicate, nil
 }
 
-func applyOne(ctx context.Context, tx *sql.Tx, f domain.Fact) (bool, error) {
+func applyOne(ctx context.Context, tx *txn, f domain.Fact) (bool, error) {
 	digest := f.Digest()
 	var stored []byte
-	err := tx.QueryRowContext(ctx, `SELECT digest FROM applied WHERE event_id = ?`, f.EventID).Scan(&stored)
+	err := tx.lookup(ctx, f.EventID).Scan(&stored)
 	switch {
 	case err == nil && bytes.Equal(stored, digest):
 		return true, nil
@@ -47,7 +48,7 @@ func applyOne(ctx context.Context, tx *sql.Tx, f domain.Fact) (bool, error) {
 	case !errors.Is(err, sql.ErrNoRows):
 		return false, fmt.Errorf("look up event %s: %w", f.EventID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO applied (event_id, digest) VALUES (?, ?)`, f.EventID, digest); err != nil {
+	if err := tx.exec(ctx, `INSERT INTO applied (event_id, digest) VALUES (?, ?)`, f.EventID, digest); err != nil {
 		return false, fmt.Errorf("record event %s: %w", f.EventID, err)
 	}
 	if err := applyFact(ctx, tx, f); err != nil {
@@ -56,16 +57,16 @@ func applyOne(ctx context.Context, tx *sql.Tx, f domain.Fact) (bool, error) {
 	return false, nil
 }
 
-func applyFact(ctx context.Context, tx *sql.Tx, f domain.Fact) error {
+func applyFact(ctx context.Context, tx *txn, f domain.Fact) error {
 	at := f.OccurredAt.Unix()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO journeys (journey_id, pathway_id, version, pcn, segment) VALUES (?, ?, ?, ?, ?)
+	if err := tx.exec(ctx, `INSERT INTO journeys (journey_id, pathway_id, version, pcn, segment) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (journey_id) DO UPDATE SET version = excluded.version`,
 		f.JourneyID, f.PathwayID, f.Version, f.PCN, int32(f.Segment)); err != nil {
 		return err
 	}
 	switch f.Kind {
 	case domain.KindReferral:
-		return exec(ctx, tx, `UPDATE journeys SET referred_at = ? WHERE journey_id = ?`, f.Referral.ReferredAt.Unix(), f.JourneyID)
+		return tx.exec(ctx, `UPDATE journeys SET referred_at = ? WHERE journey_id = ?`, f.Referral.ReferredAt.Unix(), f.JourneyID)
 	case domain.KindTriage:
 		return applyTriage(ctx, tx, f, at)
 	case domain.KindIntervention:
@@ -73,76 +74,90 @@ func applyFact(ctx context.Context, tx *sql.Tx, f domain.Fact) error {
 	case domain.KindOutcome:
 		return applyScores(ctx, tx, f.JourneyID, f.Outcome.Point, f.Outcome.Scores, at)
 	case domain.KindDischarge:
-		return exec(ctx, tx, `UPDATE journeys SET discharged_at = ? WHERE journey_id = ?`, at, f.JourneyID)
+		return tx.exec(ctx, `UPDATE journeys SET discharged_at = ? WHERE journey_id = ?`, at, f.JourneyID)
 	case domain.KindCancellation:
-		return exec(ctx, tx, `UPDATE journeys SET cancelled_at = ? WHERE journey_id = ?`, at, f.JourneyID)
+		return tx.exec(ctx, `UPDATE journeys SET cancelled_at = ? WHERE journey_id = ?`, at, f.JourneyID)
 	case domain.KindRTT:
 		return applyRTT(ctx, tx, f, at)
 	}
 	return fmt.Errorf("unknown fact kind %q", f.Kind)
 }
 
-func exec(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
-	_, err := tx.ExecContext(ctx, query, args...)
+// txn is a transaction that prepares each statement once (a batch reuses them).
+type txn struct {
+	*sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (tx *txn) exec(ctx context.Context, query string, args ...any) error {
+	st, ok := tx.stmts[query]
+	if !ok {
+		var err error
+		if st, err = tx.PrepareContext(ctx, query); err != nil {
+			return err
+		}
+		tx.stmts[query] = st
+	}
+	_, err := st.ExecContext(ctx, args...)
 	return err
 }
 
-func applyTriage(ctx context.Context, tx *sql.Tx, f domain.Fact, at int64) error {
+func applyTriage(ctx context.Context, tx *txn, f domain.Fact, at int64) error {
 	t := f.Triage
 	if t.Breached {
-		if err := exec(ctx, tx, `UPDATE journeys SET triage_breached = 1 WHERE journey_id = ?`, f.JourneyID); err != nil {
+		if err := tx.exec(ctx, `UPDATE journeys SET triage_breached = 1 WHERE journey_id = ?`, f.JourneyID); err != nil {
 			return err
 		}
 	}
 	if !t.Completed {
 		return nil
 	}
-	if err := exec(ctx, tx, `UPDATE journeys SET triaged_at = ? WHERE journey_id = ?`, at, f.JourneyID); err != nil {
+	if err := tx.exec(ctx, `UPDATE journeys SET triaged_at = ? WHERE journey_id = ?`, at, f.JourneyID); err != nil {
 		return err
 	}
 	return applyScores(ctx, tx, f.JourneyID, domain.BaselinePoint, t.Baseline, at)
 }
 
-func applyIntervention(ctx context.Context, tx *sql.Tx, f domain.Fact, at int64) error {
+func applyIntervention(ctx context.Context, tx *txn, f domain.Fact, at int64) error {
 	iv := f.Intervention
-	if err := exec(ctx, tx, `INSERT INTO interventions (journey_id, intervention_id, code, provider) VALUES (?, ?, ?, ?)
+	if err := tx.exec(ctx, `INSERT INTO interventions (journey_id, intervention_id, code, provider) VALUES (?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`, f.JourneyID, iv.ID, iv.Code, iv.Provider); err != nil {
 		return err
 	}
 	switch iv.Status {
 	case domain.InterventionScheduled:
-		return exec(ctx, tx, `UPDATE interventions SET scheduled_at = ? WHERE journey_id = ? AND intervention_id = ?`, at, f.JourneyID, iv.ID)
+		return tx.exec(ctx, `UPDATE interventions SET scheduled_at = ? WHERE journey_id = ? AND intervention_id = ?`, at, f.JourneyID, iv.ID)
 	case domain.InterventionCompleted:
-		return exec(ctx, tx, `UPDATE interventions SET completed_at = ?, price_pence = ?, provider = ? WHERE journey_id = ? AND intervention_id = ?`,
+		return tx.exec(ctx, `UPDATE interventions SET completed_at = ?, price_pence = ?, provider = ? WHERE journey_id = ? AND intervention_id = ?`,
 			at, iv.UnitPricePence, iv.Provider, f.JourneyID, iv.ID)
 	case domain.InterventionDidNotAttend:
-		return exec(ctx, tx, `UPDATE interventions SET dna_at = ? WHERE journey_id = ? AND intervention_id = ?`, at, f.JourneyID, iv.ID)
+		return tx.exec(ctx, `UPDATE interventions SET dna_at = ? WHERE journey_id = ? AND intervention_id = ?`, at, f.JourneyID, iv.ID)
 	}
 	return nil
 }
 
-func applyRTT(ctx context.Context, tx *sql.Tx, f domain.Fact, at int64) error {
+func applyRTT(ctx context.Context, tx *txn, f domain.Fact, at int64) error {
 	started := f.RTT.StartedAt.Unix()
 	switch f.RTT.Status {
 	case domain.RTTStarted, domain.RTTBreached:
-		return exec(ctx, tx, `INSERT INTO rtt_clocks (journey_id, started_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, f.JourneyID, started)
+		return tx.exec(ctx, `INSERT INTO rtt_clocks (journey_id, started_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, f.JourneyID, started)
 	case domain.RTTStopped, domain.RTTNullified:
-		return exec(ctx, tx, `INSERT INTO rtt_clocks (journey_id, started_at, ended_at) VALUES (?, ?, ?)
+		return tx.exec(ctx, `INSERT INTO rtt_clocks (journey_id, started_at, ended_at) VALUES (?, ?, ?)
 			ON CONFLICT DO UPDATE SET ended_at = excluded.ended_at`, f.JourneyID, started, at)
 	}
 	return nil
 }
 
 // applyScores keeps, per journey and measure, the first baseline and the latest later score.
-func applyScores(ctx context.Context, tx *sql.Tx, journey, point string, scores []domain.Score, at int64) error {
+func applyScores(ctx context.Context, tx *txn, journey, point string, scores []domain.Score, at int64) error {
 	for _, s := range scores {
 		var err error
 		if point == domain.BaselinePoint {
-			err = exec(ctx, tx, `INSERT INTO measure_pairs (journey_id, measure, baseline, baseline_scale) VALUES (?, ?, ?, ?)
+			err = tx.exec(ctx, `INSERT INTO measure_pairs (journey_id, measure, baseline, baseline_scale) VALUES (?, ?, ?, ?)
 				ON CONFLICT DO UPDATE SET baseline = excluded.baseline, baseline_scale = excluded.baseline_scale WHERE baseline IS NULL`,
 				journey, s.Measure, s.Value, s.Scale)
 		} else {
-			err = exec(ctx, tx, `INSERT INTO measure_pairs (journey_id, measure, latest, latest_scale, latest_at) VALUES (?, ?, ?, ?, ?)
+			err = tx.exec(ctx, `INSERT INTO measure_pairs (journey_id, measure, latest, latest_scale, latest_at) VALUES (?, ?, ?, ?, ?)
 				ON CONFLICT DO UPDATE SET latest = excluded.latest, latest_scale = excluded.latest_scale, latest_at = excluded.latest_at
 				WHERE latest_at IS NULL OR latest_at <= excluded.latest_at`,
 				journey, s.Measure, s.Value, s.Scale, at)
@@ -152,4 +167,18 @@ func applyScores(ctx context.Context, tx *sql.Tx, journey, point string, scores 
 		}
 	}
 	return nil
+}
+
+const lookupQuery = `SELECT digest FROM applied WHERE event_id = ?`
+
+func (tx *txn) lookup(ctx context.Context, eventID string) *sql.Row {
+	st, ok := tx.stmts[lookupQuery]
+	if !ok {
+		var err error
+		if st, err = tx.PrepareContext(ctx, lookupQuery); err != nil {
+			return tx.QueryRowContext(ctx, lookupQuery, eventID)
+		}
+		tx.stmts[lookupQuery] = st
+	}
+	return st.QueryRowContext(ctx, eventID)
 }

@@ -49,9 +49,14 @@ func each(ctx context.Context, db *sql.DB, query string, args []any, scan func(*
 func (s *Store) EachJourney(ctx context.Context, d app.Dims, w app.Window, fn func(app.JourneyRow) error) error {
 	cond, args := where(d)
 	q := `SELECT COALESCE(j.referred_at,0), COALESCE(j.triaged_at,0), COALESCE(j.discharged_at,0), COALESCE(j.cancelled_at,0),
-		j.triage_breached, (SELECT COALESCE(SUM(i.price_pence),0) FROM interventions i WHERE i.journey_id = j.journey_id AND i.completed_at IS NOT NULL)
-		FROM journeys j WHERE ` + cond + ` AND j.referred_at < ?`
-	return each(ctx, s.db, q, append(args, w.To), func(rows *sql.Rows) error {
+		j.triage_breached,
+		CASE WHEN j.discharged_at >= ? AND j.discharged_at < ? THEN
+			(SELECT COALESCE(SUM(i.price_pence),0) FROM interventions i WHERE i.journey_id = j.journey_id AND i.completed_at IS NOT NULL)
+		ELSE 0 END
+		FROM journeys j WHERE ` + cond + ` AND j.referred_at < ?
+		AND (j.referred_at >= ? OR j.triaged_at IS NULL OR j.triaged_at >= ? OR j.discharged_at >= ?)`
+	args = append([]any{w.From, w.To}, args...)
+	return each(ctx, s.db, q, append(args, w.To, w.From, w.From, w.From), func(rows *sql.Rows) error {
 		var r app.JourneyRow
 		if err := rows.Scan(&r.ReferredAt, &r.TriagedAt, &r.DischargedAt, &r.CancelledAt, &r.TriageBreached, &r.CostPence); err != nil {
 			return fmt.Errorf("scan journey: %w", err)

@@ -23,7 +23,7 @@ func esc(s string) string { return template.HTMLEscapeString(s) }
 
 // svgOpen starts an accessible chart: role img, labelled by its title and description.
 func svgOpen(b *strings.Builder, id, title, desc string) {
-	fmt.Fprintf(b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t %s-d" preserveAspectRatio="xMidYMid meet">`, chartW, chartH, id, id)
+	fmt.Fprintf(b, `<svg class="chart" id="%s" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t %s-d" preserveAspectRatio="xMidYMid meet">`, id, chartW, chartH, id, id)
 	fmt.Fprintf(b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc(desc))
 }
 
@@ -56,7 +56,7 @@ func xLabels(b *strings.Builder, pts []Point, x func(int) float64) {
 		step = 2
 	}
 	for i, p := range pts {
-		if i%step == 0 || i == len(pts)-1 {
+		if i%step == 0 {
 			fmt.Fprintf(b, `<text class="tick" x="%.1f" y="%d" text-anchor="middle">%s</text>`, x(i), chartH-padB+18, esc(p.Label))
 		}
 	}
@@ -126,7 +126,7 @@ func HBarChart(id, title, desc string, pts []Point) template.HTML {
 	h := int(rowH*float64(len(pts))) + 24
 	labelW := 230.0
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t %s-d">`, chartW, h, id, id)
+	fmt.Fprintf(&b, `<svg class="chart" id="%s" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t %s-d">`, id, chartW, h, id, id)
 	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc(desc))
 	w := float64(chartW) - labelW - 60
 	for i, p := range pts {

@@ -26,9 +26,11 @@ type view struct {
 	ReferralsChart, WaitingChart, RTTChart, TriageChart template.HTML
 	MICChart, ImprovedChart                             template.HTML
 	RTTPercent                                          string
-	BudgetPercent                                       string
-	CostPerJourneyPence                                 int64
-	PathwayTitles                                       map[string]string
+	// RTTStatus is "meets" or "below" the standard, or "" without incomplete pathways.
+	RTTStatus           string
+	BudgetPercent       string
+	CostPerJourneyPence int64
+	PathwayTitles       map[string]string
 }
 
 func (v *view) load(r *http.Request, a *app.App, f domain.Filter) error {
@@ -69,15 +71,23 @@ func (v *view) charts() {
 	v.TriageChart = LineChart("chart-triage", "Triage within SLA by month", "Line chart of the share of triages completed on time each month.", triage, 0)
 	var mic, improved []Point
 	for _, m := range v.Pop.Measures {
-		label := m.PathwayId + " · " + m.Name
+		label := m.PathwayId + " · " + m.Code
 		if m.HasMic {
 			mic = append(mic, sharePoint(label, m.ReachedMic))
 		}
-		improved = append(improved, sharePoint(label, m.Improved))
+		if m.Journeys > 0 {
+			improved = append(improved, sharePoint(label, m.Improved))
+		}
 	}
 	v.MICChart = HBarChart("chart-mic", "Share reaching the minimal important change", "Horizontal bars: share of journeys whose score improved by at least the minimal important change, per measure.", mic)
 	v.ImprovedChart = HBarChart("chart-improved", "Share improving at all", "Horizontal bars: share of journeys whose latest score is better than baseline, per measure.", improved)
 	v.RTTPercent = pct(v.Sys.RttWithin_18Weeks)
+	if p, ok := (domain.Share{Count: v.Sys.RttWithin_18Weeks.GetCount(), Total: v.Sys.RttWithin_18Weeks.GetTotal()}).Percent(); ok {
+		v.RTTStatus = "meets"
+		if p < v.Sys.RttStandardPercent {
+			v.RTTStatus = "below"
+		}
+	}
 	if b := v.Sys.Budget; b.Available {
 		v.BudgetPercent = pct(&dashboardv1.Share{Count: b.SpentPence, Total: b.AllocatedToDatePence})
 	}

@@ -1,0 +1,122 @@
+// Command dashbench measures the dashboard with a year of synthetic data for a population:
+// bulk ingest rate, single-fact gRPC ingest rate, query latency (gRPC), page load latency (HTTP)
+// and, as a baseline in the same run, a raw SQL aggregate over the same rows.
+//
+//	go run ./cmd/dashbench --population 300000 --iterations 200
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"time"
+	_ "time/tzdata" // Europe/London months without a system zoneinfo
+
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/adapters"
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/app"
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/demo"
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/ports"
+	"github.com/nhs-pathways/pathways/services/dashboard/server"
+	"github.com/nhs-pathways/pathways/workflows/pathway"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		slog.Error("dashbench", "err", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	population, iterations, single int
+	dir                            string
+}
+
+var (
+	start = time.Date(2025, 4, 1, 8, 0, 0, 0, time.UTC)
+	now   = time.Date(2026, 4, 10, 9, 0, 0, 0, time.UTC)
+)
+
+func run(ctx context.Context, args []string) error {
+	var o options
+	fs := flag.NewFlagSet("dashbench", flag.ContinueOnError)
+	fs.IntVar(&o.population, "population", 300000, "people served")
+	fs.IntVar(&o.iterations, "iterations", 200, "timed calls per measurement")
+	fs.IntVar(&o.single, "single", 2000, "facts sent one by one over gRPC for the single-fact ingest rate")
+	fs.StringVar(&o.dir, "dir", "", "working directory (default: a temporary one, removed after)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if o.dir == "" {
+		dir, err := os.MkdirTemp("", "dashbench-")
+		if err != nil {
+			return err
+		}
+		defer func() { _ = os.RemoveAll(dir) }()
+		o.dir = dir
+	}
+	db := filepath.Join(o.dir, "dashboard.db")
+	if err := bulkLoad(ctx, db, o.population); err != nil {
+		return err
+	}
+	cfg := server.DefaultConfig()
+	cfg.Listen, cfg.HTTPListen, cfg.DBPath, cfg.Now = "127.0.0.1:0", "127.0.0.1:0", db, func() time.Time { return now }
+	srv, err := server.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	return measure(ctx, srv, db, o)
+}
+
+func bulkLoad(ctx context.Context, db string, population int) error {
+	t0 := time.Now()
+	reqs := demo.Generate(demo.Options{Population: population, Start: start, Now: now, Seed: 1})
+	gen := time.Since(t0)
+	store, err := adapters.OpenStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = store.Close() }()
+	a := app.New(store, nil, domain.NewCatalog(pathway.Builtin()), func() time.Time { return now })
+	t0 = time.Now()
+	const batch = 1000
+	for i := 0; i < len(reqs); i += batch {
+		facts := make([]domain.Fact, 0, batch)
+		for _, r := range reqs[i:min(i+batch, len(reqs))] {
+			facts = append(facts, ports.FactFromRequest(r))
+		}
+		if err := a.IngestBatch(ctx, facts); err != nil {
+			return err
+		}
+	}
+	took := time.Since(t0)
+	fmt.Printf("population %d: %d facts generated in %s\n", population, len(reqs), gen.Round(time.Millisecond))
+	fmt.Printf("bulk ingest (batches of %d, one transaction each): %s, %.0f facts/s\n", batch, took.Round(time.Millisecond), float64(len(reqs))/took.Seconds())
+	return nil
+}
+
+type timer struct{ samples []time.Duration }
+
+func (t *timer) time(f func() error) error {
+	t0 := time.Now()
+	err := f()
+	t.samples = append(t.samples, time.Since(t0))
+	return err
+}
+
+func (t *timer) report(name string) {
+	slices.Sort(t.samples)
+	p := func(q float64) time.Duration { return t.samples[int(q*float64(len(t.samples)-1))] }
+	fmt.Printf("%-44s p50 %9s  p99 %9s  (n=%d)\n", name, p(0.5).Round(10*time.Microsecond), p(0.99).Round(10*time.Microsecond), len(t.samples))
+}

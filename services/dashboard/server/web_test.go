@@ -1,0 +1,89 @@
+package server_test
+
+import (
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func get(t *testing.T, url string) (int, string, http.Header) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, http.NoBody)
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer func() { _ = resp.Body.Close() }()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+// attr returns the value of attribute name on the element with id.
+func attr(t *testing.T, html, id, name string) string {
+	t.Helper()
+	el := regexp.MustCompile(`<[^>]*id="` + regexp.QuoteMeta(id) + `"[^>]*>`).FindString(html)
+	require.NotEmpty(t, el, "element #%s", id)
+	m := regexp.MustCompile(name + `="([^"]*)"`).FindStringSubmatch(el)
+	require.Len(t, m, 2, "attribute %s on #%s", name, id)
+	return m[1]
+}
+
+func TestPageShowsTheFilteredFigures(t *testing.T) {
+	svc := startService(t, fixtureNow, nil)
+	svc.load(t, sevenJourneys())
+	base := "http://" + svc.srv.HTTPAddr()
+	code, html, hdr := get(t, base+"/?pcn=U12345&segment=2&from=2026-01&to=2026-03")
+	require.Equal(t, http.StatusOK, code)
+	require.Contains(t, hdr.Get("Content-Security-Policy"), "default-src 'self'")
+	// Same hand-computed figures as the API test for U12345, long-term conditions.
+	require.Equal(t, "4", attr(t, html, "fig-referrals-received", "data-value"))
+	require.Equal(t, "1", attr(t, html, "fig-waiting-for-triage", "data-value"))
+	require.Equal(t, "2", attr(t, html, "fig-rtt", "data-count"))
+	require.Equal(t, "2", attr(t, html, "fig-rtt", "data-total"))
+	require.Equal(t, "meets", attr(t, html, "fig-rtt", "data-status"))
+	require.Equal(t, "37750", attr(t, html, "fig-cost-per-journey", "data-value")) // (3000 + 72500) / 2
+	require.Equal(t, "1", attr(t, html, "measure-copd-cat", "data-mic-count"))
+	require.Contains(t, html, `class="standard" data-standard="92"`, "the 92% RTT line is drawn")
+	require.Contains(t, html, `<a class="skip-link" href="#main">`)
+	require.Contains(t, html, `<option value="U12345" selected>`)
+	require.NotRegexp(t, `(src|href)="https?://`, html, "every asset is served by the dashboard itself")
+
+	for _, asset := range []string{"/static/style.css", "/static/app.js"} {
+		code, body, _ := get(t, base+asset)
+		require.Equal(t, http.StatusOK, code, asset)
+		require.NotEmpty(t, body)
+	}
+	code, _, _ = get(t, base+"/?pcn=bad%20code&to=March")
+	require.Equal(t, http.StatusBadRequest, code)
+}
+
+func TestCSVExportCarriesTheFigures(t *testing.T) {
+	svc := startService(t, fixtureNow, nil)
+	svc.load(t, sevenJourneys())
+	code, body, hdr := get(t, "http://"+svc.srv.HTTPAddr()+"/export.csv?from=2026-01&to=2026-03")
+	require.Equal(t, http.StatusOK, code)
+	require.Equal(t, "text/csv; charset=utf-8", hdr.Get("Content-Type"))
+	lines := strings.Split(body, "\n")
+	require.Equal(t, "lens,figure,key,month,value,count,total", lines[0])
+	for _, want := range []string{
+		"system,referrals_received,,2026-01..2026-03,6,,",
+		"system,rtt_within_18_weeks,,2026-03,,2,3",
+		"system,interventions_completed,physio/NZX01,2026-01..2026-03,1,,",
+		"population,reached_mic,copd/cat,2026-01..2026-03,,1,2",
+	} {
+		require.Contains(t, lines, want)
+	}
+}
+
+func TestPageFlagsRTTBelowTheStandard(t *testing.T) {
+	svc := startService(t, fixtureNow, nil)
+	svc.load(t, sevenJourneys())
+	_, html, _ := get(t, "http://"+svc.srv.HTTPAddr()+"/?from=2026-01&to=2026-03")
+	// 2 of 3 incomplete pathways within 18 weeks: 66.7%, below 92%.
+	require.Equal(t, "below", attr(t, html, "fig-rtt", "data-status"))
+	require.Contains(t, html, "Below the 92% standard")
+}
