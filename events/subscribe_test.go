@@ -266,3 +266,22 @@ func TestResubscribesAfterServerRestart(t *testing.T) {
 		})
 	}
 }
+
+// TestServerCheckpointsReachTheSubscriber: with nothing matching its filter, a subscriber still
+// hears of the server's checkpoints, so its stored position moves past unrelated traffic.
+func TestServerCheckpointsReachTheSubscriber(t *testing.T) {
+	j := openJournal(t, startServer(t).URL())
+	ctx := testCtx(t)
+	res, err := j.Append(ctx, newJourney(), events.NoStream(), stringEvents("other", 3)...)
+	require.NoError(t, err)
+	sub := subscribe(t, func(ctx context.Context, s *subscriber) error {
+		opts := events.SubscribeOptions{StreamPrefixes: []string{events.PathwayCategory + "-"}, Checkpoint: s.checkpoint}
+		return j.SubscribeAll(ctx, opts, s.handle)
+	})
+	require.Eventually(t, func() bool {
+		sub.mu.Lock()
+		defer sub.mu.Unlock()
+		return len(sub.checkpoints) > 0 && sub.checkpoints[len(sub.checkpoints)-1].Compare(res.Position) >= 0
+	}, 10*time.Second, 10*time.Millisecond, "a checkpoint at or past the unrelated events")
+	require.Empty(t, sub.got, "nothing matched the filter")
+}
