@@ -1,0 +1,22 @@
+package server
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestConfigValidate(t *testing.T) {
+	require.NoError(t, DefaultConfig().Validate())
+
+	bad := Config{Listen: "nowhere", HTTPListen: "8081", TemporalAddress: "", Namespace: " ", EventStoreURL: "http://x", GovernanceAddr: "gov"}
+	err := bad.Validate()
+	require.Error(t, err)
+	for _, name := range []string{"listen", "http-listen", "temporal-address", "namespace", "eventstore-url", "governance-addr", "actor"} {
+		require.Contains(t, err.Error(), name+":", "every problem is listed")
+	}
+
+	noHTTP := DefaultConfig()
+	noHTTP.HTTPListen = ""
+	require.NoError(t, noHTTP.Validate(), "the gateway may be off")
+}
