@@ -10,15 +10,18 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 	"time"
 )
 
 type options struct {
-	dir      string
-	duration time.Duration
-	events   int
-	size     int
+	dir        string
+	duration   time.Duration
+	events     int
+	size       int
+	cpuProfile string
+	skipAppend bool
 }
 
 func main() {
@@ -37,7 +40,20 @@ func run(ctx context.Context) error {
 	flag.DurationVar(&o.duration, "duration", 5*time.Second, "duration of each append scenario")
 	flag.IntVar(&o.events, "catchup-events", 1_000_000, "events in the $all catch-up read")
 	flag.IntVar(&o.size, "event-size", 1024, "event payload bytes")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flag.BoolVar(&o.skipAppend, "skip-appends", false, "measure only the catch-up read")
 	flag.Parse()
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if o.dir == "" {
 		dir, err := os.MkdirTemp("", "esbench-")
 		if err != nil {
@@ -47,11 +63,14 @@ func run(ctx context.Context) error {
 		o.dir = dir
 	}
 	var rows []row
-	appendRows, latency, err := benchAppends(ctx, o, filepath.Join(o.dir, "appends"), filepath.Join(o.dir, "raw-appends"))
-	if err != nil {
-		return err
+	var latency latencies
+	if !o.skipAppend {
+		appendRows, lat, err := benchAppends(ctx, o, filepath.Join(o.dir, "appends"), filepath.Join(o.dir, "raw-appends"))
+		if err != nil {
+			return err
+		}
+		rows, latency = append(rows, appendRows...), lat
 	}
-	rows = append(rows, appendRows...)
 	catchUp, err := benchCatchUp(ctx, o, filepath.Join(o.dir, "catchup"))
 	if err != nil {
 		return err

@@ -21,16 +21,13 @@ func (s *Streams) subscribe(p readPlan, srv api.Streams_ReadServer) error {
 	send := func(d store.Delivery) error { return srv.Send(delivery(d, p.uuidString)) }
 	ctx := srv.Context()
 	if !p.all {
-		return s.store.SubscribeStream(ctx, p.stream, subscriptionStart(p.streamFrom), send)
+		// A revision is exclusive here: the subscription starts after it.
+		return s.store.SubscribeStream(ctx, p.stream, p.streamFrom, send)
 	}
 	return s.store.SubscribeAll(ctx, store.AllSubscription{
 		From: p.allFrom, Filter: filterOrNil(p.filter), CheckpointInterval: p.interval,
 	}, send)
 }
-
-// subscriptionStart maps the request's start to the store's: a stream
-// subscription from a revision starts after it.
-func subscriptionStart(from store.StreamFrom) store.StreamFrom { return from }
 
 func filterOrNil(f *eventFilter) store.Filter {
 	if f == nil {

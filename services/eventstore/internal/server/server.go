@@ -64,6 +64,9 @@ func (s *Server) listen(ctx context.Context, cfg config.Config, log *slog.Logger
 		grpc.ChainStreamInterceptor(grpcapi.RecoveryStream(log)),
 		// Stop must not return while a handler may still touch the store.
 		grpc.WaitForHandlers(true),
+		// Catch-up subscriptions stream one message per event: bigger
+		// write buffers mean fewer syscalls per event.
+		grpc.WriteBufferSize(256 << 10),
 		// The official client pings every 10s, even without calls.
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 5 * time.Second, PermitWithoutStream: true}),
 	}
