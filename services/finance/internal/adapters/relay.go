@@ -100,7 +100,9 @@ func (r *Relay) relay(ctx context.Context, evs []OutboxEvent) error {
 	}
 	_, err := r.Journal.Append(ctx, stream, expected, batch...)
 	if errors.Is(err, events.ErrConflict) {
-		err = r.alreadyStored(ctx, stream, evs)
+		var n int
+		n, err = r.alreadyStored(ctx, stream, evs)
+		seqs = seqs[:n] // the rest is appended on the next pass, after the stored ones
 	}
 	if err != nil {
 		return err
@@ -108,22 +110,24 @@ func (r *Relay) relay(ctx context.Context, evs []OutboxEvent) error {
 	return r.Store.Update(ctx, func(tx *Tx) error { return tx.MarkRelayed(seqs) })
 }
 
-// alreadyStored checks that a refused append was refused because an earlier pass stored the same
-// events (crash between append and marking); any other state is an error that stops the relay.
-func (r *Relay) alreadyStored(ctx context.Context, stream string, evs []OutboxEvent) error {
+// alreadyStored handles a refused append: an earlier pass stored some or all of these events
+// (the service died between appending and marking them). It returns how many, checking that
+// each stored one has the revision and ID the ledger gave it; any other state is an error that
+// stops the relay for this stream and is logged.
+func (r *Relay) alreadyStored(ctx context.Context, stream string, evs []OutboxEvent) (int, error) {
 	stored, err := r.Journal.ReadStreamFrom(ctx, stream, evs[0].Revision, uint64(len(evs)))
 	if err != nil {
-		return fmt.Errorf("check relayed events of %s: %w", stream, err)
+		return 0, fmt.Errorf("check relayed events of %s: %w", stream, err)
 	}
-	if len(stored) != len(evs) {
-		return fmt.Errorf("relay %s: stream holds %d of %d events from revision %d", stream, len(stored), len(evs), evs[0].Revision)
+	if len(stored) == 0 {
+		return 0, fmt.Errorf("relay %s: append at revision %d refused but nothing is stored there", stream, evs[0].Revision)
 	}
-	for i, e := range evs {
-		if stored[i].ID.String() != e.EventID || stored[i].Revision != e.Revision {
-			return fmt.Errorf("relay %s: revision %d holds event %s, not %s", stream, stored[i].Revision, stored[i].ID, e.EventID)
+	for i, st := range stored {
+		if st.ID.String() != evs[i].EventID || st.Revision != evs[i].Revision {
+			return 0, fmt.Errorf("relay %s: revision %d holds event %s, not %s", stream, st.Revision, st.ID, evs[i].EventID)
 		}
 	}
-	return nil
+	return len(stored), nil
 }
 
 func decodeOutbox(e OutboxEvent) (events.Event, error) {

@@ -6,14 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"sync"
+	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 )
 
 // Store is the SQLite ledger. Writes go through Update, which group-commits: transactions
-// submitted at the same time share one durable commit (WAL, synchronous=FULL), each inside its
-// own savepoint so one failing write leaves the others intact. Reads use a separate pool and see
+// submitted at the same time share one durable commit (WAL, synchronous=FULL), a failing
+// write is taken out and the rest rerun, so it leaves the others intact (see run). Reads use a separate pool and see
 // committed data only. Safe for concurrent use.
 type Store struct {
 	write *sql.DB
@@ -28,6 +30,30 @@ type Store struct {
 
 	mu      sync.Mutex
 	waiters []chan struct{}
+
+	stmts map[string]*sql.Stmt // read-only after Open
+}
+
+// prepare prepares every write statement on the single write connection, before any
+// transaction holds it.
+func (s *Store) prepare(ctx context.Context) error {
+	for _, q := range writeQueries {
+		st, err := s.write.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare ledger statement %q: %w", q, err)
+		}
+		s.stmts[q] = st
+	}
+	return nil
+}
+
+// stmt returns the prepared statement of query.
+func (s *Store) stmt(_ context.Context, query string) (*sql.Stmt, error) {
+	st, ok := s.stmts[query]
+	if !ok {
+		return nil, fmt.Errorf("ledger statement not prepared: %q", query)
+	}
+	return st, nil
 }
 
 type job struct {
@@ -43,7 +69,7 @@ const MaxBatch = 256
 // Open opens (creating if needed) the ledger at path and starts its writer.
 func Open(path string) (*Store, error) {
 	dsn := "file:" + url.PathEscape(path) +
-		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_txlock=immediate"
+		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	w, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open ledger: %w", err)
@@ -59,7 +85,12 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open ledger reader: %w", err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &Store{write: w, read: r, jobs: make(chan *job), done: make(chan struct{})}
+	s := &Store{write: w, read: r, jobs: make(chan *job), done: make(chan struct{}), stmts: map[string]*sql.Stmt{}}
+	if err := s.prepare(context.Background()); err != nil {
+		_ = w.Close()
+		_ = r.Close()
+		return nil, err
+	}
 	s.wg.Add(1)
 	go s.writer()
 	return s, nil
@@ -69,6 +100,9 @@ func Open(path string) (*Store, error) {
 func (s *Store) Close() error {
 	close(s.done)
 	s.wg.Wait()
+	for _, st := range s.stmts {
+		_ = st.Close()
+	}
 	return errors.Join(s.write.Close(), s.read.Close())
 }
 
@@ -132,6 +166,10 @@ func (s *Store) writer() {
 }
 
 func (s *Store) commit(batch []*job) {
+	if os.Getenv("DEBUGB") != "" {
+		t0 := time.Now()
+		defer func() { fmt.Fprintln(os.Stderr, "batch", len(batch), time.Since(t0)) }()
+	}
 	errs, err := s.run(batch)
 	if err == nil && s.AfterCommit != nil {
 		s.AfterCommit()
@@ -148,37 +186,51 @@ func (s *Store) commit(batch []*job) {
 	}
 }
 
+// run applies the batch in one transaction. A write that fails is taken out and the batch is
+// run again from the start in a fresh transaction, so the writes kept see exactly the state
+// they would have seen alone and the failed one leaves nothing behind. (Savepoints would do
+// the same but cost a statement journal per write.)
 func (s *Store) run(batch []*job) ([]error, error) {
+	errs := make([]error, len(batch))
+	for {
+		failed, err := s.try(batch, errs)
+		if err != nil {
+			return nil, err
+		}
+		if failed < 0 {
+			return errs, nil
+		}
+	}
+}
+
+// try runs the jobs not yet failed; it returns the index of a newly failed job (the transaction
+// rolled back) or -1 when every job ran and the transaction committed.
+func (s *Store) try(batch []*job, errs []error) (int, error) {
 	ctx := context.Background()
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("begin ledger transaction: %w", err)
+		return 0, fmt.Errorf("begin ledger transaction: %w", err)
 	}
-	errs := make([]error, len(batch))
 	for i, j := range batch {
-		errs[i] = s.runOne(ctx, tx, j)
+		if errs[i] != nil {
+			continue
+		}
+		if errs[i] = s.runOne(ctx, tx, j); errs[i] != nil {
+			if err := tx.Rollback(); err != nil {
+				return 0, fmt.Errorf("roll back ledger transaction: %w", err)
+			}
+			return i, nil
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit ledger transaction: %w", err)
+		return 0, fmt.Errorf("commit ledger transaction: %w", err)
 	}
-	return errs, nil
+	return -1, nil
 }
 
 func (s *Store) runOne(ctx context.Context, tx *sql.Tx, j *job) error {
 	if err := j.ctx.Err(); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
-		return fmt.Errorf("savepoint: %w", err)
-	}
-	ferr := j.fn(&Tx{ctx: ctx, tx: tx})
-	if ferr != nil {
-		if _, err := tx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
-			return errors.Join(ferr, fmt.Errorf("rollback to savepoint: %w", err))
-		}
-	}
-	if _, err := tx.ExecContext(ctx, "RELEASE w"); err != nil {
-		return errors.Join(ferr, fmt.Errorf("release savepoint: %w", err))
-	}
-	return ferr
+	return j.fn(&Tx{ctx: ctx, tx: tx, store: s})
 }

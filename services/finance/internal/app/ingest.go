@@ -39,7 +39,7 @@ func (a *App) RecordActivity(ctx context.Context, act domain.Activity, h []byte)
 		if err := crossings(tx, &row); err != nil {
 			return err
 		}
-		if err := tx.PutContract(row); err != nil {
+		if err := tx.PutTotals(row); err != nil {
 			return err
 		}
 		return tx.MarkApplied(act.EventID, h)
