@@ -187,3 +187,20 @@ func TestMetadataStreamKeepsOnlyLatest(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(9), *got.MaxCount())
 }
+
+func TestTombstoneEndsLiveSubscription(t *testing.T) {
+	_, c := startServer(t, "")
+	stream := newStream("tomb-live")
+	_, err := c.AppendToStream(ctxT(t), stream, esdb.AppendToStreamOptions{}, event("E", "{}"))
+	require.NoError(t, err)
+	sub, err := c.SubscribeToStream(ctxT(t), stream, esdb.SubscribeToStreamOptions{From: esdb.Start{}})
+	require.NoError(t, err)
+	defer sub.Close()
+	collect(t, sub, 1, true)
+	_, err = c.TombstoneStream(ctxT(t), stream, esdb.TombstoneStreamOptions{})
+	require.NoError(t, err)
+	dropped := sub.Recv().SubscriptionDropped
+	require.NotNil(t, dropped)
+	require.Equal(t, codes.FailedPrecondition, status.Code(dropped.Error))
+	require.ErrorContains(t, dropped.Error, "is deleted")
+}
