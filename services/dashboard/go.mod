@@ -8,6 +8,7 @@ require (
 	github.com/nhs-pathways/pathways/api v0.0.0
 	github.com/nhs-pathways/pathways/events v0.0.0
 	github.com/nhs-pathways/pathways/services/eventstore v0.0.0
+	github.com/nhs-pathways/pathways/services/finance v0.0.0
 	github.com/nhs-pathways/pathways/workflows v0.0.0
 	github.com/prometheus/client_golang v1.16.0
 	github.com/stretchr/testify v1.11.1
@@ -74,3 +75,5 @@ replace github.com/nhs-pathways/pathways/events => ../../events
 replace github.com/nhs-pathways/pathways/services/eventstore => ../eventstore
 
 replace github.com/nhs-pathways/pathways/workflows => ../../workflows
+
+replace github.com/nhs-pathways/pathways/services/finance => ../finance
