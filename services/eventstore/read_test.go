@@ -100,3 +100,25 @@ func TestServerVersion(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, esdb.ServerVersion{Major: 24, Minor: 10, Patch: 0}, *v)
 }
+
+func TestLargeEventsAcrossBytePages(t *testing.T) {
+	_, c := startServer(t, "")
+	stream := newStream("large")
+	for i := 0; i < 6; i++ {
+		ev := event("Large", "")
+		ev.ContentType, ev.Data = esdb.ContentTypeBinary, make([]byte, 1_000_000)
+		_, err := c.AppendToStream(ctxT(t), stream, esdb.AppendToStreamOptions{}, ev)
+		require.NoError(t, err)
+	}
+	evs, err := readStream(t, c, stream, esdb.ReadStreamOptions{}, 10)
+	require.NoError(t, err)
+	require.Equal(t, []uint64{0, 1, 2, 3, 4, 5}, revisions(evs))
+	rs, err := c.ReadAll(ctxT(t), esdb.ReadAllOptions{}, 10)
+	all, err := readAllOf(t, rs, err)
+	require.NoError(t, err)
+	require.Len(t, all, 6)
+	sub, err := c.SubscribeToStream(ctxT(t), stream, esdb.SubscribeToStreamOptions{From: esdb.Start{}})
+	require.NoError(t, err)
+	defer sub.Close()
+	require.Equal(t, seq(0, 6), collect(t, sub, 6, true).revisions)
+}

@@ -61,7 +61,7 @@ func (s *Streams) readStream(p readPlan, srv api.Streams_ReadServer) error {
 			}
 		}
 		remaining -= uint64(len(events))
-		if len(events) < want {
+		if len(events) == 0 {
 			return nil
 		}
 		last := events[len(events)-1].Revision
@@ -105,7 +105,7 @@ func (s *Streams) readAll(p readPlan, srv api.Streams_ReadServer) error {
 				return nil
 			}
 		}
-		if len(events) < readPage {
+		if len(events) == 0 {
 			return nil
 		}
 		last := events[len(events)-1].Position

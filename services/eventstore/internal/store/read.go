@@ -26,6 +26,12 @@ const (
 	FromExact // a revision or a position
 )
 
+// maxPageBytes bounds the data one read call returns (at least one event
+// is always returned), so a page of large events cannot take unbounded
+// memory. A page may therefore be shorter than asked for: readers go on
+// until a read returns no event.
+const maxPageBytes = 4 << 20
+
 // StreamFrom is where a stream read starts (inclusive).
 type StreamFrom struct {
 	Kind     FromKind
@@ -39,7 +45,8 @@ type AllFrom struct {
 	Position uint64
 }
 
-// ReadStream returns up to limit visible events of stream. It fails with
+// ReadStream returns up to limit visible events of stream (fewer when
+// they exceed maxPageBytes). It fails with
 // ErrStreamNotFound for missing or soft-deleted streams and with
 // ErrStreamDeleted for tombstoned ones (both wrapped in *StreamError).
 func (s *Store) ReadStream(stream string, dir Direction, from StreamFrom, limit int) ([]*Event, error) {
@@ -138,7 +145,7 @@ func (s *Store) scanStream(id uint64, dir Direction, start, lo, hi int64, limit 
 	if dir == Backwards {
 		valid, next = it.Last(), it.Prev
 	}
-	for ; valid && len(out) < limit; valid = next() {
+	for size := 0; valid && len(out) < limit && size < maxPageBytes; valid = next() {
 		pos := decodeU64(it.Value())
 		if pos > durable {
 			if dir == Forwards {
@@ -152,12 +159,14 @@ func (s *Store) scanStream(id uint64, dir Direction, start, lo, hi int64, limit 
 		}
 		if ev.Created >= cutoff {
 			out = append(out, ev)
+			size += len(ev.Data) + len(ev.Metadata)
 		}
 	}
 	return out, it.Error()
 }
 
-// ReadAll returns up to limit durable events of the global log.
+// ReadAll returns up to limit durable events of the global log (fewer
+// when they exceed maxPageBytes).
 func (s *Store) ReadAll(dir Direction, from AllFrom, limit int) ([]*Event, error) {
 	end := s.hub.lastPosition() + 1 // first position not yet durable
 	opts := &pebble.IterOptions{LowerBound: []byte{tableLog}, UpperBound: logKey(end)}
@@ -184,13 +193,14 @@ func (s *Store) ReadAll(dir Direction, from AllFrom, limit int) ([]*Event, error
 	if dir == Backwards {
 		valid, next = it.Last(), it.Prev
 	}
-	for ; valid && len(out) < limit; valid = next() {
+	for size := 0; valid && len(out) < limit && size < maxPageBytes; valid = next() {
 		pos, _ := logKeyPosition(it.Key())
 		ev, err := decodeEvent(pos, it.Value())
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, ev)
+		size += len(ev.Data) + len(ev.Metadata)
 	}
 	return out, it.Error()
 }

@@ -203,3 +203,24 @@ func FuzzDecodeEvent(f *testing.F) {
 		require.Equal(t, ev, again)
 	})
 }
+
+func TestPagesAreBoundedInBytes(t *testing.T) {
+	s := openTest(t, Options{})
+	big := proposed(6)
+	for i := range big {
+		big[i].Data = make([]byte, 1<<20)
+	}
+	for i := range big {
+		_, err := s.Append(context.Background(), "big", Expected{Kind: ExpectAny}, big[i:i+1])
+		require.NoError(t, err)
+	}
+	all, err := s.ReadAll(Forwards, AllFrom{Kind: FromStart}, 100)
+	require.NoError(t, err)
+	require.Len(t, all, 4, "a page stops once it holds 4 MiB")
+	evs, err := s.ReadStream("big", Backwards, StreamFrom{Kind: FromEnd}, 100)
+	require.NoError(t, err)
+	require.Len(t, evs, 4)
+	rest, err := s.ReadStream("big", Backwards, StreamFrom{Kind: FromExact, Revision: 1}, 100)
+	require.NoError(t, err)
+	require.Len(t, rest, 2)
+}

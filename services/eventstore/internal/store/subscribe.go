@@ -131,7 +131,7 @@ func (c *allCursor) catchUp(ctx context.Context) (uint64, error) {
 				return 0, err
 			}
 		}
-		if len(events) < catchUpPage {
+		if len(events) == 0 {
 			return c.pos, nil
 		}
 	}
@@ -226,7 +226,7 @@ func (c *streamCursor) catchUp(ctx context.Context) (uint64, error) {
 				return 0, err
 			}
 		}
-		if len(events) < catchUpPage {
+		if len(events) == 0 {
 			return seen, nil
 		}
 	}
