@@ -81,3 +81,16 @@ func TestBadFiltersAreRefusedWithFieldViolations(t *testing.T) {
 		FromMonth: "2026-05", ToMonth: "2026-01"}})
 	require.Contains(t, violations(t, err)["filter.from_month"], "must not be after to_month")
 }
+
+func TestFiguresFollowNewFacts(t *testing.T) {
+	svc := startService(t, fixtureNow, nil)
+	f := sevenJourneys()
+	svc.load(t, f)
+	require.EqualValues(t, 6, svc.system(t, q1).GetReferralsReceived())
+	g := newFixture()
+	g.referral("j8", "msk", pcn1, ltc, at(2026, 3, 25))
+	svc.load(t, g)
+	sys := svc.system(t, q1)
+	require.EqualValues(t, 7, sys.GetReferralsReceived(), "a new referral shows at once")
+	require.EqualValues(t, 2, sys.GetWaitingForTriage())
+}

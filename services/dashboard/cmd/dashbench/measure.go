@@ -37,11 +37,24 @@ func measure(ctx context.Context, srv *server.Server, db string, o options) erro
 	}
 	defer func() { _ = conn.Close() }()
 	q := dashboardv1.NewDashboardQueryServiceClient(conn)
+	in := dashboardv1.NewDashboardIngestServiceClient(conn)
+	fresh := demo.Generate(demo.Options{Population: 3000 + 200*o.iterations, Start: start, Now: now, Seed: 9, Prefix: "fresh"})
+	// touch applies one new fact (untimed), so the next call finds the figures out of date and
+	// computes them from the read model: the cold path.
+	touch := func() error {
+		r := fresh[0]
+		fresh = fresh[1:]
+		_, err := in.RecordJourneyFact(ctx, r)
+		return err
+	}
 	fs := filters(o.population)
 	r := rand.New(rand.NewPCG(2, 2))
-	var sys, pop, page, raw timer
+	var sys, pop, page, warm, raw timer
 	for range o.iterations {
 		f := fs[r.IntN(len(fs))]
+		if err := touch(); err != nil {
+			return err
+		}
 		if err := sys.time(func() error {
 			_, err := q.GetSystemFigures(ctx, &dashboardv1.GetSystemFiguresRequest{Filter: f})
 			return err
@@ -54,17 +67,27 @@ func measure(ctx context.Context, srv *server.Server, db string, o options) erro
 		}); err != nil {
 			return err
 		}
+		if err := touch(); err != nil {
+			return err
+		}
 		url := fmt.Sprintf("http://%s/?pathway=%s&pcn=%s&segment=%d&from=%s&to=%s", srv.HTTPAddr(), f.GetPathwayId(), f.GetPcnOdsCode(), f.GetSegment(), f.GetFromMonth(), f.GetToMonth())
+		if err := touch(); err != nil {
+			return err
+		}
 		if err := page.time(func() error { return load(ctx, url) }); err != nil {
+			return err
+		}
+		if err := warm.time(func() error { return load(ctx, url) }); err != nil {
 			return err
 		}
 	}
 	if err := baseline(ctx, db, fs, o.iterations, r, &raw); err != nil {
 		return err
 	}
-	sys.report("query GetSystemFigures (gRPC)")
-	pop.report("query GetPopulationFigures (gRPC)")
-	page.report("page load GET / (HTTP, whole HTML)")
+	sys.report("cold query GetSystemFigures (gRPC)")
+	pop.report("cold query GetPopulationFigures (gRPC)")
+	page.report("cold page load GET / (HTTP, whole HTML)")
+	warm.report("warm page load GET / (figures cached)")
 	raw.report("baseline: raw SQL aggregate, same rows")
 	return single(ctx, conn, o.single)
 }
@@ -132,7 +155,7 @@ func single(ctx context.Context, conn *grpc.ClientConn, n int) error {
 	if n <= 0 {
 		return nil
 	}
-	reqs := demo.Generate(demo.Options{Population: 3000, Start: start, Now: now, Seed: 9, Prefix: "single"})
+	reqs := demo.Generate(demo.Options{Population: 2000 + n, Start: start, Now: now, Seed: 9, Prefix: "single"})
 	reqs = reqs[:min(n, len(reqs))]
 	c := dashboardv1.NewDashboardIngestServiceClient(conn)
 	t0 := time.Now()

@@ -21,6 +21,7 @@ type App struct {
 	budgets BudgetSource
 	catalog *domain.Catalog
 	now     func() time.Time
+	cache   *figureCache
 }
 
 // New returns an App. budgets may be nil (budget used is then "not available"); now nil means
@@ -29,7 +30,7 @@ func New(model ReadModel, budgets BudgetSource, catalog *domain.Catalog, now fun
 	if now == nil {
 		now = time.Now
 	}
-	return &App{model: model, budgets: budgets, catalog: catalog, now: now}
+	return &App{model: model, budgets: budgets, catalog: catalog, now: now, cache: newFigureCache()}
 }
 
 // Catalog is the pathway catalogue the figures are defined by.
@@ -45,6 +46,7 @@ func (a *App) Ingest(ctx context.Context, f domain.Fact) (duplicate bool, err er
 		return false, err
 	}
 	dups, err := a.model.Apply(ctx, f)
+	a.cache.changed()
 	if err != nil {
 		return false, fmt.Errorf("ingest: %w", err)
 	}
@@ -58,7 +60,9 @@ func (a *App) IngestBatch(ctx context.Context, facts []domain.Fact) error {
 			return fmt.Errorf("fact %s: %w", f.EventID, err)
 		}
 	}
-	if _, err := a.model.Apply(ctx, facts...); err != nil {
+	_, err := a.model.Apply(ctx, facts...)
+	a.cache.changed()
+	if err != nil {
 		return fmt.Errorf("ingest batch: %w", err)
 	}
 	return nil

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 
+	"google.golang.org/protobuf/proto"
+
 	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
 )
@@ -21,8 +23,18 @@ type measureAcc struct {
 	sumLatest  float64
 }
 
-// PopulationFigures answers the "Our Population" lens.
+// PopulationFigures answers the "Our Population" lens (cached until the read model changes).
 func (a *App) PopulationFigures(ctx context.Context, f domain.Filter) (*dashboardv1.GetPopulationFiguresResponse, error) {
+	shared, err := cached(a.cache, a.cache.key("population", f, a.now()), func() (*dashboardv1.GetPopulationFiguresResponse, error) {
+		return a.populationFigures(ctx, f)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return proto.Clone(shared).(*dashboardv1.GetPopulationFiguresResponse), nil
+}
+
+func (a *App) populationFigures(ctx context.Context, f domain.Filter) (*dashboardv1.GetPopulationFiguresResponse, error) {
 	mi := newMonthIndex(f.Period)
 	pathways := a.pathwaysIn(f)
 	accs := map[measureKey]*measureAcc{}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 
+	"google.golang.org/protobuf/proto"
+
 	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
 )
@@ -35,8 +37,21 @@ func (mi monthIndex) window() Window {
 	return Window{From: mi.starts[0], To: mi.starts[len(mi.starts)-1]}
 }
 
-// SystemFigures answers the "Our System" lens.
+// SystemFigures answers the "Our System" lens. Figures from the read model are cached until it
+// changes; budget used is asked of the finance service every time.
 func (a *App) SystemFigures(ctx context.Context, f domain.Filter) (*dashboardv1.GetSystemFiguresResponse, error) {
+	shared, err := cached(a.cache, a.cache.key("system", f, a.now()), func() (*dashboardv1.GetSystemFiguresResponse, error) {
+		return a.systemFigures(ctx, f)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := proto.Clone(shared).(*dashboardv1.GetSystemFiguresResponse)
+	out.Budget = a.budget(ctx, f)
+	return out, nil
+}
+
+func (a *App) systemFigures(ctx context.Context, f domain.Filter) (*dashboardv1.GetSystemFiguresResponse, error) {
 	mi := newMonthIndex(f.Period)
 	now := a.now()
 	asAt := make([]int64, len(mi.months))
@@ -76,7 +91,6 @@ func (a *App) SystemFigures(ctx context.Context, f domain.Filter) (*dashboardv1.
 		return nil, err
 	}
 	out.Interventions = ivs
-	out.Budget = a.budget(ctx, f)
 	return out, nil
 }
 

@@ -25,7 +25,9 @@ type view struct {
 
 	ReferralsChart, WaitingChart, RTTChart, TriageChart template.HTML
 	MICChart, ImprovedChart                             template.HTML
-	RTTPercent                                          string
+	// MICTrends are the monthly MIC share lines of measures with an MIC and scores.
+	MICTrends  []micTrend
+	RTTPercent string
 	// RTTStatus is "meets" or "below" the standard, or "" without incomplete pathways.
 	RTTStatus           string
 	BudgetPercent       string
@@ -79,6 +81,18 @@ func (v *view) charts() {
 			improved = append(improved, sharePoint(label, m.Improved))
 		}
 	}
+	for _, m := range v.Pop.Measures {
+		if !m.HasMic || m.Journeys == 0 {
+			continue
+		}
+		var pts []Point
+		for _, mm := range m.Months {
+			pts = append(pts, sharePoint(mm.Month, mm.ReachedMic))
+		}
+		id := "chart-mic-" + m.PathwayId + "-" + m.Code
+		v.MICTrends = append(v.MICTrends, micTrend{ID: id, Measure: m, Chart: LineChart(id, m.Name+": share reaching the MIC by month",
+			"Line chart of the share of journeys reaching the minimal important change, by month of their latest score.", pts, 0)})
+	}
 	v.MICChart = HBarChart("chart-mic", "Share reaching the minimal important change", "Horizontal bars: share of journeys whose score improved by at least the minimal important change, per measure.", mic)
 	v.ImprovedChart = HBarChart("chart-improved", "Share improving at all", "Horizontal bars: share of journeys whose latest score is better than baseline, per measure.", improved)
 	v.RTTPercent = pct(v.Sys.RttWithin_18Weeks)
@@ -94,4 +108,11 @@ func (v *view) charts() {
 	if v.Sys.CompletedJourneys > 0 {
 		v.CostPerJourneyPence = v.Sys.CompletedJourneyCostPence / v.Sys.CompletedJourneys
 	}
+}
+
+// micTrend is one measure's monthly MIC share line.
+type micTrend struct {
+	ID      string
+	Measure *dashboardv1.MeasureOutcome
+	Chart   template.HTML
 }
