@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"sync"
-	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 )
@@ -69,7 +67,7 @@ const MaxBatch = 256
 // Open opens (creating if needed) the ledger at path and starts its writer.
 func Open(path string) (*Store, error) {
 	dsn := "file:" + url.PathEscape(path) +
-		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_txlock=immediate"
+		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)&_txlock=immediate"
 	w, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open ledger: %w", err)
@@ -166,10 +164,6 @@ func (s *Store) writer() {
 }
 
 func (s *Store) commit(batch []*job) {
-	if os.Getenv("DEBUGB") != "" {
-		t0 := time.Now()
-		defer func() { fmt.Fprintln(os.Stderr, "batch", len(batch), time.Since(t0)) }()
-	}
 	errs, err := s.run(batch)
 	if err == nil && s.AfterCommit != nil {
 		s.AfterCommit()

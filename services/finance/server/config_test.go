@@ -1,0 +1,44 @@
+package server_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+
+	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
+
+	"github.com/nhs-pathways/pathways/services/finance/server"
+)
+
+func TestConfigValidateListsEveryProblem(t *testing.T) {
+	require.NoError(t, server.DefaultConfig().Validate())
+	cfg := server.Config{Listen: "nowhere", HTTPListen: "also-bad", EventStoreURL: "http://x", LedgerPath: " ", ReleaseInterval: 0}
+	err := cfg.Validate()
+	require.Error(t, err)
+	for _, want := range []string{"listen: must be host:port", "http-listen: must be host:port", "eventstore-url: must be an esdb://",
+		"ledger: the SQLite ledger path is required", "release-interval: must be positive"} {
+		require.Contains(t, err.Error(), want)
+	}
+	_, err = server.Start(t.Context(), cfg)
+	require.ErrorContains(t, err, "finance config")
+}
+
+func TestLedgerSurvivesRestart(t *testing.T) {
+	cfg := testConfig(t, "")
+	srv, c := start(t, cfg)
+	createContract(t, c, mskTerms())
+	_, err := c.ingest.RecordActivity(t.Context(), activity("ref-1", 0, "RTG", "cats", 4_200, now))
+	require.NoError(t, err)
+	srv.Close()
+
+	_, c = start(t, cfg)
+	again, err := c.ingest.RecordActivity(t.Context(), activity("ref-1", 0, "RTG", "cats", 4_200, now))
+	require.NoError(t, err)
+	require.True(t, again.GetDuplicate())
+	pos, err := c.finance.GetBudgetPosition(reader(t.Context()), &financev1.GetBudgetPositionRequest{ContractId: "msk-2026"})
+	require.NoError(t, err)
+	require.Equal(t, int64(4_200), pos.GetSpentPence())
+	_, err = c.finance.GetBudgetPosition(reader(t.Context()), &financev1.GetBudgetPositionRequest{ContractId: "msk-2025"})
+	requireCode(t, err, codes.NotFound, `contract "msk-2025" not found`)
+}
