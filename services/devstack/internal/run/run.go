@@ -1,0 +1,70 @@
+// Package run is the devstack command: it loads the configuration, starts the stack, prints the
+// banner, loads the demo population when asked, and serves until the context ends, then stops
+// every service in reverse order.
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
+	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
+	"github.com/nhs-pathways/pathways/services/devstack/internal/demo"
+	"github.com/nhs-pathways/pathways/services/devstack/internal/stack"
+)
+
+// demoTimeout bounds loading the demo population.
+const demoTimeout = 5 * time.Minute
+
+// Run runs the devstack until ctx ends.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) (err error) {
+	cfg, err := stack.LoadConfig(args, getenv, stdout)
+	if err != nil {
+		return err
+	}
+	s, err := stack.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, s.Close()) }()
+	if err := s.WriteBanner(stdout); err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := LoadDemo(ctx, s, stdout); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(stdout, "devstack is up; Ctrl-C stops every service")
+	<-ctx.Done()
+	fmt.Fprintln(stdout, "devstack: stopping")
+	return nil
+}
+
+// LoadDemo loads the synthetic population through the coordinator and reports it.
+func LoadDemo(ctx context.Context, s *stack.Stack, out io.Writer) error {
+	ctx, cancel := context.WithTimeout(ctx, demoTimeout)
+	defer cancel()
+	coord, err := grpc.NewClient(s.CoordinatorAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return fmt.Errorf("demo: coordinator client: %w", err)
+	}
+	defer func() { _ = coord.Close() }()
+	gov, err := grpc.NewClient(s.GovernanceAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return fmt.Errorf("demo: governance client: %w", err)
+	}
+	defer func() { _ = gov.Close() }()
+	loaded, err := demo.Loader{Coordinator: coordinatorv1.NewCoordinatorServiceClient(coord),
+		Governance: governancev1.NewGovernanceServiceClient(gov)}.Load(ctx)
+	if err != nil {
+		return err
+	}
+	return demo.WriteSummary(out, loaded)
+}

@@ -1,0 +1,128 @@
+// Package stack composes the whole pathways system in one process: the embedded Temporal server,
+// the event store, governance, finance, the journey worker and the coordinator API, each on its
+// own loopback port and talking to the others by address exactly as separate processes would.
+// It starts them in dependency order and stops them in reverse.
+package stack
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Default ports: the same as each service's own binary, so tools and docs agree.
+const (
+	DefaultTemporalPort      = 7233
+	DefaultUIPort            = 8233
+	DefaultEventStorePort    = 2113
+	DefaultCoordinatorPort   = 9101
+	DefaultCoordinatorHTTP   = 8081
+	DefaultGovernancePort    = 9102
+	DefaultFinancePort       = 9103
+	DefaultFinanceHTTPPort   = 8083
+	DefaultDashboardPort     = 9104
+	DefaultDashboardHTTPPort = 8084
+	DefaultNamespace         = "default"
+	DefaultDataDir           = ".data"
+	DefaultHost              = "127.0.0.1"
+)
+
+// Ports are the listening ports of every service; 0 picks a free one.
+type Ports struct {
+	Temporal        int
+	UI              int
+	EventStore      int
+	Coordinator     int
+	CoordinatorHTTP int
+	Governance      int
+	Finance         int
+	FinanceHTTP     int
+	Dashboard       int
+	DashboardHTTP   int
+}
+
+// Config is everything the devstack needs. Load it with the cmd's flags; Validate lists every
+// problem at once.
+type Config struct {
+	// DataDir holds each service's durable state (temporal/, eventstore/, finance/).
+	DataDir string
+	// Host is the address every service binds; loopback only by default.
+	Host string
+	// Namespace is the Temporal namespace of the journeys.
+	Namespace string
+	// UI serves the Temporal Web UI.
+	UI bool
+	// Demo loads the synthetic population once everything is up.
+	Demo bool
+	// Ports of every service.
+	Ports Ports
+	// GovernanceClock, when set, is governance's clock (tests use it to publish pathway versions
+	// in effect from the past); nil means time.Now.
+	GovernanceClock func() time.Time
+}
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config {
+	return Config{DataDir: DefaultDataDir, Host: DefaultHost, Namespace: DefaultNamespace, UI: true,
+		Ports: Ports{Temporal: DefaultTemporalPort, UI: DefaultUIPort, EventStore: DefaultEventStorePort,
+			Coordinator: DefaultCoordinatorPort, CoordinatorHTTP: DefaultCoordinatorHTTP, Governance: DefaultGovernancePort,
+			Finance: DefaultFinancePort, FinanceHTTP: DefaultFinanceHTTPPort, Dashboard: DefaultDashboardPort,
+			DashboardHTTP: DefaultDashboardHTTPPort}}
+}
+
+// Validate reports every problem with the configuration.
+func (c Config) Validate() error {
+	var errs []error
+	if strings.TrimSpace(c.DataDir) == "" {
+		errs = append(errs, errors.New("data-dir: is required"))
+	}
+	if strings.TrimSpace(c.Host) == "" {
+		errs = append(errs, errors.New("host: is required"))
+	}
+	if strings.TrimSpace(c.Namespace) == "" {
+		errs = append(errs, errors.New("namespace: is required"))
+	}
+	errs = append(errs, c.Ports.validate()...)
+	return errors.Join(errs...)
+}
+
+func errorsJoin(errs []error, more ...error) error { return errors.Join(append(errs, more...)...) }
+
+func (p Ports) validate() []error {
+	var errs []error
+	seen := map[int]string{}
+	for _, f := range p.named() {
+		if f.port < 0 || f.port > 65535 {
+			errs = append(errs, fmt.Errorf("%s: must be a port 0..65535, not %d", f.flag, f.port))
+			continue
+		}
+		if other, dup := seen[f.port]; dup && f.port != 0 {
+			errs = append(errs, fmt.Errorf("%s: port %d is already taken by %s", f.flag, f.port, other))
+		}
+		seen[f.port] = f.flag
+	}
+	return errs
+}
+
+type namedPort struct {
+	flag string
+	port int
+}
+
+func (p Ports) named() []namedPort {
+	var out []namedPort
+	for _, f := range p.pointers() {
+		out = append(out, namedPort{f.flag, *f.ptr})
+	}
+	return out
+}
+
+func (c Config) temporalDir() string   { return filepath.Join(c.DataDir, "temporal") }
+func (c Config) eventStoreDir() string { return filepath.Join(c.DataDir, "eventstore") }
+func (c Config) financeLedger() string { return filepath.Join(c.DataDir, "finance", "finance.db") }
+func (c Config) dashboardDir() string  { return filepath.Join(c.DataDir, "dashboard") }
+
+// addr is host:port for a configured port (port 0 asks for a free one).
+func (c Config) addr(port int) string { return fmt.Sprintf("%s:%d", c.Host, port) }

@@ -1,0 +1,55 @@
+package stack_test
+
+import (
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nhs-pathways/pathways/services/devstack/internal/stack"
+)
+
+func TestLoadConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		check   func(t *testing.T, c stack.Config)
+		wantErr []string
+	}{
+		{name: "defaults", check: func(t *testing.T, c stack.Config) {
+			require.Equal(t, stack.DefaultConfig().Ports, c.Ports)
+			require.Equal(t, ".data", c.DataDir)
+			require.True(t, c.UI)
+			require.False(t, c.Demo)
+		}},
+		{name: "environment, then flags win", args: []string{"--demo", "--temporal-port", "7300"},
+			env: map[string]string{"DEVSTACK_DATA_DIR": "/tmp/x", "DEVSTACK_TEMPORAL_PORT": "7299", "DEVSTACK_UI": "false"},
+			check: func(t *testing.T, c stack.Config) {
+				require.Equal(t, "/tmp/x", c.DataDir)
+				require.Equal(t, 7300, c.Ports.Temporal)
+				require.False(t, c.UI)
+				require.True(t, c.Demo)
+			}},
+		{name: "every problem at once", args: []string{"--data-dir", " ", "--governance-port", "70000", "--finance-port", "9101"},
+			env: map[string]string{"DEVSTACK_DEMO": "maybe", "DEVSTACK_UI_PORT": "x"},
+			wantErr: []string{"data-dir: is required", "governance-port: must be a port 0..65535, not 70000",
+				"finance-port: port 9101 is already taken by coordinator-port", `DEVSTACK_DEMO: must be true or false, not "maybe"`,
+				`DEVSTACK_UI_PORT: must be a whole number, not "x"`}},
+		{name: "stray arguments", args: []string{"demo"}, wantErr: []string{`unexpected arguments: ["demo"]`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := stack.LoadConfig(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
+			if tt.wantErr != nil {
+				require.Error(t, err)
+				for _, want := range tt.wantErr {
+					require.Contains(t, err.Error(), want)
+				}
+				return
+			}
+			require.NoError(t, err)
+			tt.check(t, c)
+		})
+	}
+}

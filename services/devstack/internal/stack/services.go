@@ -1,0 +1,113 @@
+package stack
+
+import (
+	"context"
+	"path/filepath"
+
+	enumspb "go.temporal.io/api/enums/v1"
+
+	coordinator "github.com/nhs-pathways/pathways/services/coordinator/server"
+	dashboard "github.com/nhs-pathways/pathways/services/dashboard/server"
+	"github.com/nhs-pathways/pathways/services/devstack/internal/temporalserver"
+	"github.com/nhs-pathways/pathways/services/eventstore/embedded"
+	finance "github.com/nhs-pathways/pathways/services/finance/server"
+	governance "github.com/nhs-pathways/pathways/services/governance/server"
+	"github.com/nhs-pathways/pathways/workflows/journey"
+)
+
+func (s *Stack) startTemporal(ctx context.Context) error {
+	attrs := map[string]enumspb.IndexedValueType{}
+	for _, k := range journey.SearchAttributes() {
+		attrs[k.GetName()] = k.GetValueType()
+	}
+	t, err := temporalserver.Start(ctx, temporalserver.Options{DataDir: s.cfg.temporalDir(), IP: s.cfg.Host,
+		FrontendPort: s.cfg.Ports.Temporal, UIPort: s.cfg.Ports.UI, UI: s.cfg.UI, Namespace: s.cfg.Namespace,
+		SearchAttributes: attrs})
+	if err != nil {
+		return err
+	}
+	s.onStop("temporal", t.Stop)
+	s.TemporalAddr, s.UIAddr = t.FrontendAddr(), t.UIAddr()
+	s.listens("temporal", "gRPC frontend, namespace "+s.cfg.Namespace, s.TemporalAddr)
+	if s.UIAddr != "" {
+		s.listens("temporal-ui", "Web UI", "http://"+s.UIAddr)
+	}
+	return nil
+}
+
+func (s *Stack) startEventStore(ctx context.Context) error {
+	es, err := embedded.Start(ctx, embedded.Options{DataDir: s.cfg.eventStoreDir(), Listen: s.cfg.addr(s.cfg.Ports.EventStore)})
+	if err != nil {
+		return err
+	}
+	s.onStop("eventstore", es.Close)
+	s.EventStoreURL = es.URL()
+	s.listens("eventstore", "EventStoreDB gRPC", s.EventStoreURL)
+	return nil
+}
+
+func (s *Stack) startGovernance(ctx context.Context) error {
+	cfg := governance.DefaultConfig()
+	cfg.Listen, cfg.EventStoreURL, cfg.SeedBuiltin = s.cfg.addr(s.cfg.Ports.Governance), s.EventStoreURL, true
+	cfg.Now = s.cfg.GovernanceClock
+	g, err := governance.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	s.onStopVoid("governance", g.Close)
+	s.GovernanceAddr = g.Addr()
+	s.listens("governance", "gRPC", s.GovernanceAddr)
+	return nil
+}
+
+func (s *Stack) startFinance(ctx context.Context) error {
+	cfg := finance.DefaultConfig()
+	cfg.Listen, cfg.HTTPListen = s.cfg.addr(s.cfg.Ports.Finance), s.cfg.addr(s.cfg.Ports.FinanceHTTP)
+	cfg.EventStoreURL, cfg.LedgerPath = s.EventStoreURL, s.cfg.financeLedger()
+	if err := ensureDir(filepath.Dir(cfg.LedgerPath)); err != nil {
+		return err
+	}
+	f, err := finance.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	s.onStopVoid("finance", f.Close)
+	s.FinanceAddr = f.Addr()
+	s.listens("finance", "gRPC", s.FinanceAddr)
+	s.listens("finance", "HTTP /metrics /export.csv", "http://"+f.HTTPAddr())
+	return nil
+}
+
+func (s *Stack) startDashboard(ctx context.Context) error {
+	cfg := dashboard.DefaultConfig()
+	cfg.Listen, cfg.HTTPListen = s.cfg.addr(s.cfg.Ports.Dashboard), s.cfg.addr(s.cfg.Ports.DashboardHTTP)
+	cfg.DataDir, cfg.EventStoreURL, cfg.FinanceAddr = s.cfg.dashboardDir(), s.EventStoreURL, s.FinanceAddr
+	if err := ensureDir(cfg.DataDir); err != nil {
+		return err
+	}
+	d, err := dashboard.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	s.onStopVoid("dashboard", d.Close)
+	s.DashboardAddr = d.Addr()
+	s.listens("dashboard", "gRPC", s.DashboardAddr)
+	s.listens("dashboard", "System Dashboard web page", "http://"+d.HTTPAddr())
+	return nil
+}
+
+func (s *Stack) startCoordinator(ctx context.Context) error {
+	cfg := coordinator.DefaultConfig()
+	cfg.Listen, cfg.HTTPListen = s.cfg.addr(s.cfg.Ports.Coordinator), s.cfg.addr(s.cfg.Ports.CoordinatorHTTP)
+	cfg.TemporalAddress, cfg.Namespace = s.TemporalAddr, s.cfg.Namespace
+	cfg.EventStoreURL, cfg.GovernanceAddr = s.EventStoreURL, s.GovernanceAddr
+	c, err := coordinator.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	s.onStopVoid("coordinator", c.Close)
+	s.CoordinatorAddr, s.CoordinatorHTTPAddr = c.Addr(), c.HTTPAddr()
+	s.listens("coordinator", "gRPC", s.CoordinatorAddr)
+	s.listens("coordinator", "REST/JSON + OpenAPI", "http://"+s.CoordinatorHTTPAddr)
+	return nil
+}

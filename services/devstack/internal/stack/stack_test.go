@@ -1,0 +1,173 @@
+package stack_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
+	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
+	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
+	"github.com/nhs-pathways/pathways/events"
+	"github.com/nhs-pathways/pathways/services/devstack/internal/demo"
+	"github.com/nhs-pathways/pathways/services/devstack/internal/stack"
+	"github.com/nhs-pathways/pathways/workflows/journey"
+)
+
+// TestEveryServiceAnswersAndTheDemoLoadsOnce starts the whole stack, calls each service for
+// real, loads the demo population and loads it again.
+func TestEveryServiceAnswersAndTheDemoLoadsOnce(t *testing.T) {
+	cfg := testConfig(t.TempDir())
+	cfg.UI = true
+	s := startStack(t, cfg)
+
+	var banner bytes.Buffer
+	require.NoError(t, s.WriteBanner(&banner))
+	for _, want := range []string{"temporal", "temporal-ui", "eventstore", "governance", "finance", "dashboard", "worker",
+		"coordinator", s.CoordinatorAddr, s.TemporalAddr, s.DashboardAddr, s.UIAddr} {
+		require.Contains(t, banner.String(), want)
+	}
+
+	requireTemporal(t, s)
+	requireUI(t, s)
+	requireEventStore(t, s)
+	c := clientsOf(t, s)
+	for _, pathway := range []string{"msk", "copd"} {
+		v, err := c.governance.GetVersionInEffect(as(t, "devstack-test", ""), &governancev1.GetVersionInEffectRequest{PathwayId: pathway})
+		require.NoError(t, err, pathway)
+		require.EqualValues(t, 1, v.GetVersion().GetVersion(), pathway)
+	}
+	for _, addr := range []string{s.FinanceAddr, s.CoordinatorAddr, s.GovernanceAddr, s.DashboardAddr} {
+		h, err := healthpb.NewHealthClient(dial(t, addr)).Check(t.Context(), &healthpb.HealthCheckRequest{})
+		require.NoError(t, err, addr)
+		require.Equal(t, healthpb.HealthCheckResponse_SERVING, h.GetStatus(), addr)
+	}
+
+	loader := demo.Loader{Coordinator: c.coordinator, Governance: c.governance}
+	loaded, err := loader.Load(t.Context())
+	require.NoError(t, err)
+	require.Len(t, loaded, len(demo.Population()))
+	requireStages(t, c, loaded)
+	tc := temporalClient(t, s)
+	requireJourneyCount(t, tc, len(loaded))
+
+	again, err := loader.Load(t.Context())
+	require.NoError(t, err, "loading the demo again")
+	for _, l := range again {
+		require.True(t, l.Skipped, "%s is loaded once", l.JourneyID)
+	}
+	requireJourneyCount(t, tc, len(loaded))
+}
+
+func temporalClient(t *testing.T, s *stack.Stack) client.Client {
+	t.Helper()
+	tc, err := client.Dial(client.Options{HostPort: s.TemporalAddr, Namespace: stack.DefaultNamespace})
+	require.NoError(t, err)
+	t.Cleanup(tc.Close)
+	return tc
+}
+
+func requireTemporal(t *testing.T, s *stack.Stack) {
+	t.Helper()
+	tc := temporalClient(t, s)
+	ns, err := tc.WorkflowService().DescribeNamespace(t.Context(), &workflowservice.DescribeNamespaceRequest{Namespace: stack.DefaultNamespace})
+	require.NoError(t, err)
+	require.Equal(t, stack.DefaultNamespace, ns.GetNamespaceInfo().GetName())
+	attrs, err := tc.OperatorService().ListSearchAttributes(t.Context(), &operatorservice.ListSearchAttributesRequest{Namespace: stack.DefaultNamespace})
+	require.NoError(t, err)
+	for _, k := range journey.SearchAttributes() {
+		require.Equal(t, k.GetValueType(), attrs.GetCustomAttributes()[k.GetName()], k.GetName())
+	}
+}
+
+func requireUI(t *testing.T, s *stack.Stack) {
+	t.Helper()
+	resp, err := http.Get("http://" + s.UIAddr + "/")
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+func requireEventStore(t *testing.T, s *stack.Stack) {
+	t.Helper()
+	j, err := events.Open(t.Context(), s.EventStoreURL)
+	require.NoError(t, err)
+	defer func() { _ = j.Close() }()
+	stream := "devstack-check-" + uuid.NewString()
+	_, err = j.Append(t.Context(), stream, events.NoStream(), events.Event{ID: uuid.New(), Payload: &journeyv1.TriageBreached{JourneyId: "check"}})
+	require.NoError(t, err)
+	recs, err := j.ReadStream(t.Context(), stream)
+	require.NoError(t, err)
+	require.Len(t, recs, 1)
+	require.Equal(t, "check", recs[0].Payload.(*journeyv1.TriageBreached).GetJourneyId())
+}
+
+// requireStages checks every demo journey is where its script leaves it.
+func requireStages(t *testing.T, c clients, loaded []demo.Loaded) {
+	t.Helper()
+	for _, l := range loaded {
+		got, err := c.coordinator.GetJourney(coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: l.JourneyID})
+		require.NoError(t, err, l.JourneyID)
+		j := got.GetJourney()
+		msg := fmt.Sprintf("%s (%s): stage %s, status %s", l.JourneyID, l.Patient.Ends, j.GetStage(), j.GetStatus())
+		switch l.Patient.Ends {
+		case demo.AwaitingTriage, demo.TriageBreached:
+			require.Equal(t, "active", j.GetStatus(), msg)
+			require.Nil(t, j.GetTriage().GetCompletedAt(), msg)
+		case demo.InIntervention:
+			require.Equal(t, "active", j.GetStatus(), msg)
+			requireOnWorklist(t, c, coordinatorv1.Worklist_WORKLIST_IN_INTERVENTION, l.JourneyID)
+		case demo.OutcomeReview:
+			require.Equal(t, "outcome-review", j.GetStage(), msg)
+		case demo.Discharged:
+			require.Equal(t, "discharged", j.GetStatus(), msg)
+		case demo.Cancelled:
+			require.Equal(t, "cancelled", j.GetStatus(), msg)
+		default:
+			t.Fatalf("unknown end %q", l.Patient.Ends)
+		}
+		if l.Patient.PathwayID == "msk" && l.Patient.Ends == demo.AwaitingTriage {
+			requireOnWorklist(t, c, coordinatorv1.Worklist_WORKLIST_AWAITING_TRIAGE, l.JourneyID)
+		}
+	}
+}
+
+func requireOnWorklist(t *testing.T, c clients, w coordinatorv1.Worklist, journeyID string) {
+	t.Helper()
+	eventually(t, 30*time.Second, journeyID+" on "+w.String(), func() error {
+		resp, err := c.coordinator.ListWorklist(coordinating(t), &coordinatorv1.ListWorklistRequest{Worklist: w, PageSize: 100})
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(resp.GetItems(), func(i *coordinatorv1.WorklistItem) bool { return i.GetJourneyId() == journeyID }) {
+			return fmt.Errorf("%d items, not %s", len(resp.GetItems()), journeyID)
+		}
+		return nil
+	})
+}
+
+// requireJourneyCount waits until visibility counts n journey workflows.
+func requireJourneyCount(t *testing.T, tc client.Client, n int) {
+	t.Helper()
+	eventually(t, 30*time.Second, fmt.Sprintf("%d journeys", n), func() error {
+		resp, err := tc.CountWorkflow(t.Context(), &workflowservice.CountWorkflowExecutionsRequest{
+			Namespace: stack.DefaultNamespace, Query: fmt.Sprintf("WorkflowType = '%s'", journey.WorkflowName)})
+		if err != nil {
+			return err
+		}
+		if resp.GetCount() != int64(n) {
+			return fmt.Errorf("%d journeys", resp.GetCount())
+		}
+		return nil
+	})
+}

@@ -1,0 +1,68 @@
+package temporalserver
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+)
+
+const pollEvery = 100 * time.Millisecond
+
+// waitReady polls the frontend until the namespace can be described or ctx ends.
+func (s *Server) waitReady(ctx context.Context, namespace string) error {
+	c, err := client.NewLazyClient(client.Options{HostPort: s.frontend, Namespace: namespace, Logger: quietLogger{}})
+	if err != nil {
+		return fmt.Errorf("temporal client for %s: %w", s.frontend, err)
+	}
+	defer c.Close()
+	return poll(ctx, "temporal frontend "+s.frontend, func(ctx context.Context) error {
+		_, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace})
+		return err
+	})
+}
+
+// waitHTTP polls url until it answers or ctx ends.
+func waitHTTP(ctx context.Context, url string) error {
+	return poll(ctx, url, func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		return resp.Body.Close()
+	})
+}
+
+// poll calls try until it succeeds or ctx ends, returning the last error with ctx's.
+func poll(ctx context.Context, what string, try func(context.Context) error) error {
+	t := time.NewTicker(pollEvery)
+	defer t.Stop()
+	for {
+		callCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		err := try(callCtx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for %s: %w (last error: %w)", what, ctx.Err(), err)
+		case <-t.C:
+		}
+	}
+}
+
+// quietLogger drops the SDK client's logs while waiting.
+type quietLogger struct{}
+
+func (quietLogger) Debug(string, ...any) {}
+func (quietLogger) Info(string, ...any)  {}
+func (quietLogger) Warn(string, ...any)  {}
+func (quietLogger) Error(string, ...any) {}
