@@ -40,7 +40,7 @@ func (g *Governance) outgoing(ctx context.Context) context.Context {
 
 // Document returns the YAML document of a pathway version.
 func (g *Governance) Document(ctx context.Context, pathwayID string, version int) (string, error) {
-	resp, err := g.Client.GetVersion(g.outgoing(ctx), &governancev1.GetVersionRequest{PathwayId: pathwayID, Version: int32(version)}) //nolint:gosec // validated >= 1 and small
+	resp, err := g.Client.GetVersion(g.outgoing(ctx), &governancev1.GetVersionRequest{PathwayId: pathwayID, Version: int32(version)})
 	switch status.Code(err) {
 	case codes.OK:
 		return resp.GetDocumentYaml(), nil

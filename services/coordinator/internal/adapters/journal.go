@@ -43,7 +43,7 @@ var hidden = map[protoreflect.Name]bool{"journey_id": true, "nhs_number": true, 
 
 func entry(r events.Recorded) app.TimelineEntry {
 	m := r.Payload.ProtoReflect()
-	e := app.TimelineEntry{Revision: int64(r.Revision), Type: string(m.Descriptor().Name()), //nolint:gosec // revisions fit
+	e := app.TimelineEntry{Revision: int64(r.Revision), Type: string(m.Descriptor().Name()),
 		OccurredAt: r.Meta.OccurredAt, Actor: r.Meta.Actor}
 	if e.OccurredAt.IsZero() {
 		e.OccurredAt = r.Created

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -63,9 +64,22 @@ func (j Journeys) fingerprint(ctx context.Context, journeyID string) (string, er
 	return fp, nil
 }
 
-// State queries a journey's view.
+// notReadyRetry is how long State waits between tries while a just-started journey has not
+// completed its first workflow task (Temporal answers queries only after it).
+const notReadyRetry = 50 * time.Millisecond
+
+// State queries a journey's view, waiting (within ctx) for a just-started journey to be ready.
 func (j Journeys) State(ctx context.Context, journeyID string) (journey.View, error) {
 	res, err := j.Client.QueryWorkflow(ctx, journeyID, "", journey.QueryState)
+	var notReady *serviceerror.WorkflowNotReady
+	for errors.As(err, &notReady) {
+		select {
+		case <-ctx.Done():
+			return journey.View{}, temporalError(journeyID, err)
+		case <-time.After(notReadyRetry):
+		}
+		res, err = j.Client.QueryWorkflow(ctx, journeyID, "", journey.QueryState)
+	}
 	if err != nil {
 		return journey.View{}, temporalError(journeyID, err)
 	}

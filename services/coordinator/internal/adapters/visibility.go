@@ -19,7 +19,7 @@ func (j Journeys) List(ctx context.Context, query string, limit int) ([]app.List
 	var token []byte
 	for len(out) < limit {
 		resp, err := j.Client.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-			Query: query, PageSize: int32(min(limit-len(out), 500)), NextPageToken: token, //nolint:gosec // bounded above
+			Query: query, PageSize: int32(min(limit-len(out), 500)), NextPageToken: token,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("list journeys (%s): %w", query, err)

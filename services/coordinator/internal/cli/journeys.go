@@ -84,7 +84,7 @@ func worklist(ctx context.Context, c *call, args []string) error {
 	if !ok || w == 0 {
 		return usagef("unknown worklist %q: use awaiting-triage, breached, in-intervention or due-follow-up", pos[0])
 	}
-	req.Worklist, req.PageSize = coordinatorv1.Worklist(w), int32(size) //nolint:gosec // the service bounds it
+	req.Worklist, req.PageSize = coordinatorv1.Worklist(w), int32(size)
 	if segment != "" {
 		if req.Segment, err = parseSegment(segment); err != nil {
 			return err

@@ -130,7 +130,7 @@ func draftVersion(ctx context.Context, c *call, args []string) error {
 	if len(pos) != 1 {
 		return usagef("pathways draft needs PATHWAY")
 	}
-	req.PathwayId, req.FromVersion = pos[0], int32(from) //nolint:gosec // the service validates it
+	req.PathwayId, req.FromVersion = pos[0], int32(from)
 	var doc []byte
 	if file != "" {
 		if doc, err = os.ReadFile(file); err != nil { //nolint:gosec // the user names the file

@@ -174,7 +174,7 @@ func migrate(ctx context.Context, c *call, args []string) error {
 		fs.BoolVar(&dry, "dry-run", false, "check compatibility only")
 	}, func(ctx context.Context, cl coordinatorv1.CoordinatorServiceClient, id, rid string) (*coordinatorv1.TransitionResult, error) {
 		r, err := cl.MigrateVersion(ctx, &coordinatorv1.MigrateVersionRequest{JourneyId: id, RequestId: rid,
-			TargetVersion: int32(to), Reason: reason, DryRun: dry}) //nolint:gosec // the service validates it
+			TargetVersion: int32(to), Reason: reason, DryRun: dry})
 		return r.GetResult(), err
 	})
 }

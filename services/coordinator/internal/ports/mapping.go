@@ -36,14 +36,14 @@ func measuresFromProto(ms []*coordinatorv1.Measure) []domain.Measure {
 
 func resultToProto(r journey.UpdateResult) *coordinatorv1.TransitionResult {
 	return &coordinatorv1.TransitionResult{RequestId: r.RequestID, Stage: r.Stage, Revision: r.Revision, Events: r.Events,
-		Version: int32(r.Version), InterventionId: r.InterventionID} //nolint:gosec // versions are small
+		Version: int32(r.Version), InterventionId: r.InterventionID}
 }
 
 func journeyToProto(v journey.View) *coordinatorv1.Journey {
 	j := &coordinatorv1.Journey{JourneyId: v.JourneyID, ReferralId: v.ReferralID, PathwayId: v.PathwayID,
-		Version: int32(v.Version), PcnOdsCode: v.PCN, Segment: v.Segment, Stage: v.Stage, Status: string(v.Status), //nolint:gosec // small
+		Version: int32(v.Version), PcnOdsCode: v.PCN, Segment: v.Segment, Stage: v.Stage, Status: string(v.Status),
 		Revision: v.Revision, DischargedAt: tsp(v.DischargedAt), NextDeadline: tsp(v.NextDeadline), Flags: v.Flags,
-		PendingPushes: int32(v.PendingPushes), Migrations: int32(v.Migrations), //nolint:gosec // small counts
+		PendingPushes: int32(v.PendingPushes), Migrations: int32(v.Migrations),
 		Triage: &coordinatorv1.TriageClock{DueAt: ts(v.Triage.DueAt), WorkingDays: v.Triage.WorkingDays,
 			CompletedAt: tsp(v.Triage.CompletedAt), Disposition: v.Triage.Disposition, Breached: v.Triage.Breached},
 		Rtt: &coordinatorv1.RTTClock{Status: string(v.RTT.Status), StartedAt: tsp(v.RTT.StartedAt), BreachAt: tsp(v.RTT.BreachAt),
@@ -59,7 +59,7 @@ func journeyToProto(v journey.View) *coordinatorv1.Journey {
 			Measure: &coordinatorv1.Measure{Code: m.Measure, Value: m.Value, Scale: m.Scale}})
 	}
 	for _, f := range v.FollowUps {
-		j.FollowUps = append(j.FollowUps, &coordinatorv1.FollowUp{Point: f.Point, Months: int32(f.Months), DueAt: ts(f.DueAt), //nolint:gosec // small
+		j.FollowUps = append(j.FollowUps, &coordinatorv1.FollowUp{Point: f.Point, Months: int32(f.Months), DueAt: ts(f.DueAt),
 			Measures: f.Measures, Due: f.Due, Collected: f.Collected})
 	}
 	return j
@@ -75,7 +75,7 @@ func timelineToProto(es []app.TimelineEntry) []*coordinatorv1.TimelineEntry {
 }
 
 func listedToProto(l app.Listed) *coordinatorv1.WorklistItem {
-	return &coordinatorv1.WorklistItem{JourneyId: l.JourneyID, PathwayId: l.PathwayID, Version: int32(l.Version), //nolint:gosec // small
+	return &coordinatorv1.WorklistItem{JourneyId: l.JourneyID, PathwayId: l.PathwayID, Version: int32(l.Version),
 		Stage: l.Stage, Status: l.Status, PcnOdsCode: l.PCN, Segment: journeyv1.Segment(journeyv1.Segment_value[l.Segment]),
 		TriageDueAt: ts(l.TriageDueAt), TriageBreached: l.TriageBreached, RttBreached: l.RTTBreached, StartedAt: ts(l.StartedAt)}
 }
