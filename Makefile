@@ -29,8 +29,8 @@ help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: run
-run: ## Run the whole system locally on embedded defaults (data under .data/).
-	go run ./services/eventstore/cmd/eventstore --data-dir $(DATA_DIR)/eventstore
+run: ## Run the whole system locally (embedded Temporal + UI, event store, every service, demo data under .data/).
+	go run ./services/devstack/cmd/devstack --demo --data-dir $(DATA_DIR)
 
 .PHONY: test
 test: check-generated lint workflowcheck unit ## Run every check and test, as CI does.
