@@ -1,6 +1,13 @@
 package store
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// maxFeedBytes bounds the event data one subscriber's live buffer may
+// hold, whatever the number of batches.
+const maxFeedBytes = 16 << 20
 
 // hub hands committed batches to live subscribers. Publishing never
 // blocks: a subscriber whose bounded buffer is full is cut off from the live
@@ -15,7 +22,19 @@ type hub struct {
 // liveFeed is one subscriber's bounded view of the live feed.
 type liveFeed struct {
 	ch     chan []*Event
-	lagged bool // set (under hub.mu) before ch is closed for lagging
+	bytes  atomic.Int64 // event data buffered in ch
+	lagged bool         // set (under hub.mu) before ch is closed for lagging
+}
+
+// received releases the buffer space of a batch taken from ch.
+func (f *liveFeed) received(events []*Event) { f.bytes.Add(-batchBytes(events)) }
+
+func batchBytes(events []*Event) int64 {
+	var n int64
+	for _, ev := range events {
+		n += int64(len(ev.Data) + len(ev.Metadata))
+	}
+	return n
 }
 
 func newHub(last uint64) *hub {
@@ -32,14 +51,19 @@ func (h *hub) publish(events []*Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.last = events[len(events)-1].Position
+	size := batchBytes(events)
 	for f := range h.subs {
-		select {
-		case f.ch <- events:
-		default:
-			f.lagged = true
-			delete(h.subs, f)
-			close(f.ch)
+		if f.bytes.Load()+size <= maxFeedBytes || len(f.ch) == 0 {
+			select {
+			case f.ch <- events:
+				f.bytes.Add(size)
+				continue
+			default:
+			}
 		}
+		f.lagged = true
+		delete(h.subs, f)
+		close(f.ch)
 	}
 }
 

@@ -95,6 +95,7 @@ func (s *Store) followLive(ctx context.Context, feed *liveFeed, c cursor) error 
 				}
 				return ErrClosed
 			}
+			feed.received(events)
 			for _, ev := range events {
 				if err := c.live(ev); err != nil {
 					s.hub.leave(feed)
