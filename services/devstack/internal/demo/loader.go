@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
+	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
@@ -24,10 +25,12 @@ const (
 	pollFor   = 30 * time.Second
 )
 
-// Loader drives the coordinator API (and asks governance which versions are in effect).
+// Loader drives the coordinator API, asks governance which versions are in effect, and records
+// the finance contracts the journeys' costs count against.
 type Loader struct {
 	Coordinator coordinatorv1.CoordinatorServiceClient
 	Governance  governancev1.GovernanceServiceClient
+	Finance     financev1.FinanceServiceClient
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -43,8 +46,11 @@ type Loaded struct {
 	Dated bool
 }
 
-// Load submits every patient's referral and runs its script.
+// Load records the contracts, then submits every patient's referral and runs its script.
 func (l Loader) Load(ctx context.Context) ([]Loaded, error) {
+	if err := l.createContracts(ctx); err != nil {
+		return nil, err
+	}
 	ctx = metadata.AppendToOutgoingContext(ctx, "x-actor", Actor, "x-roles", "coordinator")
 	nhs := NHSNumbers(len(Population()))
 	var out []Loaded

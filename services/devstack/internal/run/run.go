@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
+	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/services/devstack/internal/demo"
 	"github.com/nhs-pathways/pathways/services/devstack/internal/stack"
@@ -61,8 +62,13 @@ func LoadDemo(ctx context.Context, s *stack.Stack, out io.Writer) error {
 		return fmt.Errorf("demo: governance client: %w", err)
 	}
 	defer func() { _ = gov.Close() }()
+	fin, err := grpc.NewClient(s.FinanceAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return fmt.Errorf("demo: finance client: %w", err)
+	}
+	defer func() { _ = fin.Close() }()
 	loaded, err := demo.Loader{Coordinator: coordinatorv1.NewCoordinatorServiceClient(coord),
-		Governance: governancev1.NewGovernanceServiceClient(gov)}.Load(ctx)
+		Governance: governancev1.NewGovernanceServiceClient(gov), Finance: financev1.NewFinanceServiceClient(fin)}.Load(ctx)
 	if err != nil {
 		return err
 	}

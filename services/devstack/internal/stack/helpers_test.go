@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
+	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/services/devstack/internal/stack"
 )
@@ -44,12 +45,14 @@ func dial(t *testing.T, addr string) *grpc.ClientConn {
 type clients struct {
 	coordinator coordinatorv1.CoordinatorServiceClient
 	governance  governancev1.GovernanceServiceClient
+	finance     financev1.FinanceServiceClient
 }
 
 func clientsOf(t *testing.T, s *stack.Stack) clients {
 	t.Helper()
 	return clients{coordinator: coordinatorv1.NewCoordinatorServiceClient(dial(t, s.CoordinatorAddr)),
-		governance: governancev1.NewGovernanceServiceClient(dial(t, s.GovernanceAddr))}
+		governance: governancev1.NewGovernanceServiceClient(dial(t, s.GovernanceAddr)),
+		finance:    financev1.NewFinanceServiceClient(dial(t, s.FinanceAddr))}
 }
 
 // as calls as actor with the comma-separated roles.

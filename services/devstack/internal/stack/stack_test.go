@@ -16,6 +16,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
+	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
 	"github.com/nhs-pathways/pathways/events"
@@ -53,13 +54,14 @@ func TestEveryServiceAnswersAndTheDemoLoadsOnce(t *testing.T) {
 		require.Equal(t, healthpb.HealthCheckResponse_SERVING, h.GetStatus(), addr)
 	}
 
-	loader := demo.Loader{Coordinator: c.coordinator, Governance: c.governance}
+	loader := demo.Loader{Coordinator: c.coordinator, Governance: c.governance, Finance: c.finance}
 	loaded, err := loader.Load(t.Context())
 	require.NoError(t, err)
 	require.Len(t, loaded, len(demo.Population()))
 	requireStages(t, c, loaded)
 	tc := temporalClient(t, s)
 	requireJourneyCount(t, tc, len(loaded))
+	requireSpent(t, c, "msk")
 
 	again, err := loader.Load(t.Context())
 	require.NoError(t, err, "loading the demo again")
@@ -167,6 +169,22 @@ func requireJourneyCount(t *testing.T, tc client.Client, n int) {
 		}
 		if resp.GetCount() != int64(n) {
 			return fmt.Errorf("%d journeys", resp.GetCount())
+		}
+		return nil
+	})
+}
+
+// requireSpent waits until the worker's pushes show as spending on the pathway's demo contract.
+func requireSpent(t *testing.T, c clients, pathway string) {
+	t.Helper()
+	id := fmt.Sprintf("%s-%d", pathway, demo.Contracts(time.Now())[0].GetContractYear())
+	eventually(t, time.Minute, "spending on "+id, func() error {
+		pos, err := c.finance.GetBudgetPosition(as(t, "devstack-test", "finance-reader"), &financev1.GetBudgetPositionRequest{ContractId: id})
+		if err != nil {
+			return err
+		}
+		if pos.GetSpentPence() <= 0 {
+			return fmt.Errorf("nothing spent on %s yet", id)
 		}
 		return nil
 	})
