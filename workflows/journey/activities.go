@@ -32,7 +32,8 @@ type PathwayVersions interface {
 	VersionInEffect(ctx context.Context, pathwayID string, at time.Time) (PinnedVersion, error)
 }
 
-// ErrVersionNotFound: no version of the pathway was in effect at the time asked.
+// ErrVersionNotFound is wrapped by PathwayVersions when no version of the pathway was in effect
+// at the time asked.
 var ErrVersionNotFound = errors.New("no pathway version in effect")
 
 // Activities are the journey's side effects. Every field is required; an Activities is safe for

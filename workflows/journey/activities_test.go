@@ -51,7 +51,7 @@ func encoded(t *testing.T, journeyID string, pos int64, m proto.Message) Encoded
 func requireAppType(t *testing.T, err error, errType string, nonRetryable bool) {
 	t.Helper()
 	var app *temporal.ApplicationError
-	require.True(t, errors.As(err, &app), "want application error %s, got %v", errType, err)
+	require.ErrorAs(t, err, &app, "want application error %s", errType)
 	require.Equal(t, errType, app.Type())
 	require.Equal(t, nonRetryable, app.NonRetryable())
 }
@@ -61,7 +61,7 @@ func TestAppendJourneyEventsRetryDoesNotDuplicate(t *testing.T) {
 	env := activityEnv(&Activities{Journal: journal})
 	const id = "ref-R-42"
 	first := AppendRequest{JourneyID: id, ExpectedRevision: -1, RequestID: "", Events: []EncodedEvent{
-		encoded(t, id, 0, &journeyv1.ReferralReceived{JourneyId: id, PathwayId: "msk", NhsNumber: "9434765919"}),
+		encoded(t, id, 0, &journeyv1.ReferralReceived{JourneyId: id, PathwayId: "msk", NhsNumber: "9990000018"}),
 		encoded(t, id, 1, &journeyv1.PathwayVersionPinned{JourneyId: id, Pathway: &journeyv1.PathwayRef{PathwayId: "msk", Version: 1}}),
 	}}
 	second := AppendRequest{JourneyID: id, ExpectedRevision: 1, RequestID: "triage-1", Events: []EncodedEvent{

@@ -16,7 +16,9 @@ import (
 // Decisions are pure: they read the state, the pinned definition and the workflow time, and write
 // only to their change.
 type change struct {
-	s      *State
+	s *State
+	// base is the stream revision the decision was made on: the expected revision of its append.
+	base   int64
 	def    *pathway.Definition
 	now    time.Time
 	reqID  string
@@ -35,7 +37,7 @@ type pendingPush struct {
 }
 
 func newChange(s *State, def *pathway.Definition, now time.Time, reqID string) *change {
-	return &change{s: s.clone(), def: def, now: now, reqID: reqID}
+	return &change{s: s.clone(), base: s.Revision, def: def, now: now, reqID: reqID}
 }
 
 func (c *change) emit(m proto.Message) int {

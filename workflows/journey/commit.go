@@ -27,7 +27,7 @@ func (j *journey) commit(ctx workflow.Context, c *change) error {
 	if err := workflow.ExecuteActivity(ctx, acts.AppendJourneyEvents, req).Get(ctx, nil); err != nil {
 		return fmt.Errorf("append journey events: %w", err)
 	}
-	c.s.Revision = j.s.Revision + int64(len(c.events))
+	c.s.Revision = c.base + int64(len(c.events))
 	for _, p := range c.pushes {
 		push, err := encodePush(p, req.Events[p.event].ID)
 		if err != nil {
@@ -42,9 +42,9 @@ func (j *journey) commit(ctx workflow.Context, c *change) error {
 
 // appendRequest encodes the change's events with their deterministic IDs.
 func (j *journey) appendRequest(c *change) (AppendRequest, error) {
-	req := AppendRequest{JourneyID: c.s.JourneyID, ExpectedRevision: j.s.Revision, RequestID: c.reqID}
+	req := AppendRequest{JourneyID: c.s.JourneyID, ExpectedRevision: c.base, RequestID: c.reqID}
 	for k, m := range c.events {
-		pos := j.s.Revision + 1 + int64(k)
+		pos := c.base + 1 + int64(k)
 		data, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
 		if err != nil {
 			return AppendRequest{}, fmt.Errorf("encode %s: %w", m.ProtoReflect().Descriptor().FullName(), err)

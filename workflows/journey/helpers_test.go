@@ -39,7 +39,7 @@ func referral(pathwayID string) Referral { return referralAt(pathwayID, start) }
 
 func referralAt(pathwayID string, at time.Time) Referral {
 	return Referral{
-		ReferralID: "R-1001", PathwayID: pathwayID, NHSNumber: "9434765919", PCN: "U12345",
+		ReferralID: "R-1001", PathwayID: pathwayID, NHSNumber: "9990000018", PCN: "U12345",
 		Segment: journeyv1.Segment_SEGMENT_LONG_TERM_CONDITIONS, Source: journeyv1.ReferralSource_REFERRAL_SOURCE_GP,
 		ReferredAt: at,
 	}

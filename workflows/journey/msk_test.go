@@ -72,7 +72,7 @@ func TestMSKJourneyFromReferralToClose(t *testing.T) {
 
 	evs := h.journal.decoded(t)
 	rr := evs[0].(*journeyv1.ReferralReceived)
-	require.Equal(t, "9434765919", rr.GetNhsNumber(), "the NHS number lives in ReferralReceived")
+	require.Equal(t, "9990000018", rr.GetNhsNumber(), "the NHS number lives in ReferralReceived")
 	stop := evs[11].(*journeyv1.RTTClockStopped)
 	require.EqualValues(t, 29, stop.GetDaysWaited(), "2 March to 31 March")
 	completed := evs[3].(*journeyv1.InterventionCompleted)

@@ -1,7 +1,6 @@
 package journey
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +38,7 @@ func TestRetriedRequestReturnsTheFirstAnswerAndChangesNothing(t *testing.T) {
 func continueAsNewInput(t *testing.T, h *harness) Input {
 	t.Helper()
 	var can *workflow.ContinueAsNewError
-	require.True(t, errors.As(h.env.GetWorkflowError(), &can), "run ended with %v", h.env.GetWorkflowError())
+	require.ErrorAs(t, h.env.GetWorkflowError(), &can)
 	require.Equal(t, WorkflowName, can.WorkflowType.Name)
 	var next Input
 	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))

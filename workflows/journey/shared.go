@@ -66,13 +66,14 @@ type FieldViolation struct {
 // JourneyID returns the journey (and workflow) ID of a referral. One referral can only ever have
 // one journey: the workflow ID is derived from the referral ID and StartOptions refuses a second
 // start.
-func JourneyID(referralID string) string {
+func JourneyID(referralID string) string { //nolint:revive // the name the coordinator and devstack use: journey.JourneyID(referralID)
 	return "ref-" + strings.TrimSpace(referralID)
 }
 
 // StartOptions returns the options to start the journey of a referral: workflow ID = JourneyID,
 // a reuse policy refusing any second run under the ID (even after the first closed) and a conflict
-// policy failing a start while one runs. The initial search attributes let the new journey appear
+// policy failing a start while one runs; a second start fails with
+// *serviceerror.WorkflowExecutionAlreadyStarted. The initial search attributes let the new journey appear
 // on worklists at once.
 func StartOptions(r Referral) client.StartWorkflowOptions {
 	return client.StartWorkflowOptions{
@@ -80,7 +81,9 @@ func StartOptions(r Referral) client.StartWorkflowOptions {
 		TaskQueue:                TaskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		TypedSearchAttributes:    referralSearchAttributes(r),
+		// Without it the client would hand back the existing run instead of refusing.
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		TypedSearchAttributes:                    referralSearchAttributes(r),
 	}
 }
 

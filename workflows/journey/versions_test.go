@@ -2,7 +2,6 @@ package journey
 
 import (
 	"context"
-	"errors"
 	"net"
 	"testing"
 
@@ -54,10 +53,10 @@ func TestGovernanceVersions(t *testing.T) {
 	require.Equal(t, []string{"journey-worker"}, fake.actors)
 
 	_, err = g.VersionInEffect(context.Background(), "msk", start.AddDate(1, 0, 0))
-	require.True(t, errors.Is(err, ErrVersionNotFound), "NotFound maps to ErrVersionNotFound: %v", err)
+	require.ErrorIs(t, err, ErrVersionNotFound, "NotFound maps to ErrVersionNotFound")
 
 	srv.Stop()
 	_, err = g.VersionInEffect(context.Background(), "msk", start)
 	require.Error(t, err)
-	require.False(t, errors.Is(err, ErrVersionNotFound), "an unreachable governance is not a missing version")
+	require.NotErrorIs(t, err, ErrVersionNotFound, "an unreachable governance is not a missing version")
 }

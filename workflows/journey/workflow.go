@@ -97,8 +97,6 @@ func (j *journey) begin(ctx workflow.Context) error {
 	if def.ID != j.in.Referral.PathwayID {
 		return refuse(ErrInvalidPathwayDefinition, "governance returned pathway %q for %q", def.ID, j.in.Referral.PathwayID)
 	}
-	j.s = &State{Revision: -1} // commit reads the revision to expect
-	j.def = def
 	c := decideStart(j.in.Referral, def, pinned.DefinitionYAML, workflow.Now(ctx))
 	return j.commit(ctx, c)
 }
