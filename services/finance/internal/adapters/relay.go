@@ -59,7 +59,8 @@ func (r *Relay) Run(ctx context.Context) {
 	}
 }
 
-// Pass relays one batch of pending events and returns how many it relayed.
+// Pass relays one batch of pending events and returns how many it looked at (some may be left
+// for the next pass when part of the batch was already stored).
 func (r *Relay) Pass(ctx context.Context) (int, error) {
 	pending, err := r.Store.Pending(ctx, relayBatch)
 	if err != nil || len(pending) == 0 {

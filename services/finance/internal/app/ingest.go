@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -68,8 +69,8 @@ func (e *conflictError) Error() string {
 // conflicted logs (without patient data) and counts a refused duplicate, and turns it into the
 // domain's AlreadyExists error.
 func (a *App) conflicted(err error) error {
-	ce, ok := err.(*conflictError)
-	if !ok {
+	var ce *conflictError
+	if !errors.As(err, &ce) {
 		return err
 	}
 	a.log.Warn("ingest refused: event ID reused with a different payload", "kind", ce.kind, "event_id", ce.id)
