@@ -97,6 +97,6 @@ func TestBrowserFiltersByPCNAndSegment(t *testing.T) {
 		dir = t.TempDir()
 	}
 	path := filepath.Join(dir, "dashboard-filtered.png")
-	require.NoError(t, os.WriteFile(path, shot, 0o600))
+	require.NoError(t, os.WriteFile(path, shot, 0o600)) //nolint:gosec // the directory is the tester's own choice
 	t.Logf("screenshot: %s", path)
 }

@@ -107,6 +107,8 @@ func (f *fixture) rtt(j *fjourney, st dashboardv1.RTTStatus, when time.Time) {
 	case dashboardv1.RTTStatus_RTT_STATUS_STARTED:
 		j.rttStart = when
 		ev = f.emit(j, &journeyv1.RTTClockStarted{JourneyId: j.id, StartedAt: ts(when), BreachAt: ts(when.AddDate(0, 0, 126)), Trigger: "referral-received", Weeks: 18}, when)
+	case dashboardv1.RTTStatus_RTT_STATUS_UNSPECIFIED, dashboardv1.RTTStatus_RTT_STATUS_NULLIFIED, dashboardv1.RTTStatus_RTT_STATUS_BREACHED:
+		return // not used by the fixture
 	case dashboardv1.RTTStatus_RTT_STATUS_STOPPED:
 		days = int32(when.Sub(j.rttStart).Hours() / 24)
 		ev = f.emit(j, &journeyv1.RTTClockStopped{JourneyId: j.id, StartedAt: ts(j.rttStart), StoppedAt: ts(when), Reason: "first-definitive-treatment", DaysWaited: days}, when)

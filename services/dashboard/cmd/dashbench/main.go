@@ -9,6 +9,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -41,6 +42,9 @@ type options struct {
 	population, iterations, single int
 	dir                            string
 }
+
+// out is where results are printed.
+var out io.Writer = os.Stdout
 
 var (
 	start = time.Date(2025, 4, 1, 8, 0, 0, 0, time.UTC)
@@ -101,8 +105,8 @@ func bulkLoad(ctx context.Context, db string, population int) error {
 		}
 	}
 	took := time.Since(t0)
-	fmt.Printf("population %d: %d facts generated in %s\n", population, len(reqs), gen.Round(time.Millisecond))
-	fmt.Printf("bulk ingest (batches of %d, one transaction each): %s, %.0f facts/s\n", batch, took.Round(time.Millisecond), float64(len(reqs))/took.Seconds())
+	fmt.Fprintf(out, "population %d: %d facts generated in %s\n", population, len(reqs), gen.Round(time.Millisecond))
+	fmt.Fprintf(out, "bulk ingest (batches of %d, one transaction each): %s, %.0f facts/s\n", batch, took.Round(time.Millisecond), float64(len(reqs))/took.Seconds())
 	return nil
 }
 
@@ -118,5 +122,5 @@ func (t *timer) time(f func() error) error {
 func (t *timer) report(name string) {
 	slices.Sort(t.samples)
 	p := func(q float64) time.Duration { return t.samples[int(q*float64(len(t.samples)-1))] }
-	fmt.Printf("%-44s p50 %9s  p99 %9s  (n=%d)\n", name, p(0.5).Round(10*time.Microsecond), p(0.99).Round(10*time.Microsecond), len(t.samples))
+	fmt.Fprintf(out, "%-44s p50 %9s  p99 %9s  (n=%d)\n", name, p(0.5).Round(10*time.Microsecond), p(0.99).Round(10*time.Microsecond), len(t.samples))
 }

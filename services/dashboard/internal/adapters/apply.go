@@ -132,6 +132,8 @@ func applyIntervention(ctx context.Context, tx *txn, f domain.Fact, at int64) er
 			at, iv.UnitPricePence, iv.Provider, f.JourneyID, iv.ID)
 	case domain.InterventionDidNotAttend:
 		return tx.exec(ctx, `UPDATE interventions SET dna_at = ? WHERE journey_id = ? AND intervention_id = ?`, at, f.JourneyID, iv.ID)
+	case domain.InterventionStarted:
+		// no figure counts starts: the row above records the intervention exists
 	}
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
 )
 
-// ErrNoBudget: the finance service holds no contract for the pathway and year.
+// ErrNoBudget is returned when the finance service holds no contract for the pathway and year.
 var ErrNoBudget = errors.New("no contract for the pathway and year")
 
 // App is safe for concurrent use.

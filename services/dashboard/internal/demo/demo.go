@@ -50,7 +50,7 @@ func Generate(o Options) []*dashboardv1.RecordJourneyFactRequest {
 	if o.Prefix == "" {
 		o.Prefix = "demo"
 	}
-	g := &gen{o: o, r: rand.New(rand.NewPCG(o.Seed, 0x5eed)), pcns: PCNs(o)}
+	g := &gen{o: o, r: rand.New(rand.NewPCG(o.Seed, 0x5eed)), pcns: PCNs(o)} //nolint:gosec // reproducible synthetic data, not secrets
 	msk, copd := o.Population*8/100, o.Population*15/1000
 	for i := range msk + copd {
 		g.journey(i, i >= msk)

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// ErrReusedEventID: an event ID already applied arrived again with different content.
+// ErrReusedEventID is returned when an event ID already applied arrived again with different content.
 var ErrReusedEventID = errors.New("event id already applied with different content")
 
 // FieldViolation names a request field and the rule it broke.
