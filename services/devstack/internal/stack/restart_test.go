@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
@@ -68,7 +69,8 @@ func publishOneDayTriage(t *testing.T, gov governancev1.GovernanceServiceClient)
 	_, err = gov.SubmitForReview(alice, &governancev1.SubmitForReviewRequest{PathwayId: "msk", Version: 2, Reason: "ready"})
 	require.NoError(t, err)
 	for _, who := range []string{"bob", "carol"} {
-		_, err = gov.Review(as(t, who, "reviewer"), &governancev1.ReviewRequest{PathwayId: "msk", Version: 2,
+		reviewer := metadata.AppendToOutgoingContext(as(t, who, "reviewer"), "x-eog", "MSK Clinical Expert Oversight Group")
+		_, err = gov.Review(reviewer, &governancev1.ReviewRequest{PathwayId: "msk", Version: 2,
 			Decision: governancev1.ReviewDecision_REVIEW_DECISION_APPROVE})
 		require.NoError(t, err, who)
 	}

@@ -49,7 +49,7 @@ func TestEveryServiceAnswersAndTheDemoLoadsOnce(t *testing.T) {
 		require.EqualValues(t, 1, v.GetVersion().GetVersion(), pathway)
 	}
 	for _, addr := range []string{s.FinanceAddr, s.CoordinatorAddr, s.GovernanceAddr, s.DashboardAddr} {
-		h, err := healthpb.NewHealthClient(dial(t, addr)).Check(t.Context(), &healthpb.HealthCheckRequest{})
+		h, err := healthpb.NewHealthClient(dial(t, addr)).Check(as(t, "devstack-test", ""), &healthpb.HealthCheckRequest{})
 		require.NoError(t, err, addr)
 		require.Equal(t, healthpb.HealthCheckResponse_SERVING, h.GetStatus(), addr)
 	}
@@ -132,7 +132,8 @@ func requireStages(t *testing.T, c clients, loaded []demo.Loaded) {
 		case demo.OutcomeReview:
 			require.Equal(t, "outcome-review", j.GetStage(), msg)
 		case demo.Discharged:
-			require.Equal(t, "discharged", j.GetStatus(), msg)
+			require.Equal(t, "discharged", j.GetStage(), msg)
+			require.Contains(t, []string{"discharged", "closed"}, j.GetStatus(), "closed once no follow-up is left: %s", msg)
 		case demo.Cancelled:
 			require.Equal(t, "cancelled", j.GetStatus(), msg)
 		default:
