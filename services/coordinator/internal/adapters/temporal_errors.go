@@ -47,6 +47,8 @@ func refusal(app *temporal.ApplicationError) error {
 		return &domain.Error{Kind: domain.KindFailedPrecondition, Message: app.Message(), Err: app}
 	case journey.ErrPathwayVersionNotFound:
 		return &domain.Error{Kind: domain.KindNotFound, Message: app.Message(), Err: app}
+	case "AcceptedUpdateCompletedWorkflow":
+		return &domain.Error{Kind: domain.KindFailedPrecondition, Message: "the journey ended before the request completed", Err: app}
 	case journey.ErrInvalidPathwayDefinition:
 		return &domain.Error{Kind: domain.KindFailedPrecondition, Message: app.Message(), Err: app}
 	}

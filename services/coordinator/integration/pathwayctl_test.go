@@ -1,0 +1,72 @@
+package integration
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nhs-pathways/pathways/services/coordinator/internal/cli"
+)
+
+func (s *stack) ctl(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	env := map[string]string{"PATHWAYCTL_COORDINATOR": s.grpcAddr, "PATHWAYCTL_GOVERNANCE": s.governanceAddr,
+		"PATHWAYCTL_ACTOR": "coord-cli", "PATHWAYCTL_ROLES": "coordinator"}
+	var out, errs bytes.Buffer
+	code := cli.Run(context.Background(), args, &out, &errs, func(k string) string { return env[k] })
+	return code, out.String(), errs.String()
+}
+
+func TestPathwayctl(t *testing.T) {
+	s := newStack(t)
+
+	code, out, errs := s.ctl(t, "-o", "json", "submit", "-referral-id", "R-4001", "-pathway", "msk", "-nhs-number", "9434765919",
+		"-practice", "A81001", "-pcn", "U12345", "-segment", "LTC", "-source", "FCP", "-reason", "shoulder pain", "-referred-at", s.at.Format(time.RFC3339))
+	require.Equal(t, cli.ExitOK, code, errs)
+	var sub struct {
+		JourneyID string `json:"journeyId"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &sub))
+	require.Equal(t, "ref-R-4001", sub.JourneyID)
+
+	code, _, errs = s.ctl(t, "submit", "-referral-id", "R-4002", "-pathway", "msk", "-nhs-number", "9434765918",
+		"-practice", "A81001", "-pcn", "12345", "-segment", "LTC", "-source", "GP", "-reason", "x")
+	require.Equal(t, cli.ExitInvalid, code)
+	require.Contains(t, errs, "\n  nhs_number: check digit does not match (modulus 11)\n")
+	require.Contains(t, errs, "\n  pcn_ods_code: must be a PCN ODS code")
+
+	code, out, errs = s.ctl(t, "schedule", "ref-R-4001", "-intervention", "spa-triage", "-at", "2030-01-01T09:00:00Z", "-request-id", "b1")
+	require.Equal(t, cli.ExitOK, code, errs)
+	require.Contains(t, out, "iv-1")
+	code, _, errs = s.ctl(t, "complete", "ref-R-4001", "-intervention-id", "iv-1")
+	require.Equal(t, cli.ExitOK, code, errs)
+	code, out, errs = s.ctl(t, "triage", "ref-R-4001", "-disposition", "cats", "-measure", "msk-hq=30", "-measure", "eq5d5l-index=0.61",
+		"-measure", "eq-vas=60")
+	require.Equal(t, cli.ExitOK, code, errs)
+	require.Contains(t, out, "TriageCompleted")
+
+	code, _, errs = s.ctl(t, "triage", "ref-R-4001", "-disposition", "cats")
+	require.Equal(t, cli.ExitNotAllowed, code)
+	require.Contains(t, errs, "current stage: ")
+
+	code, out, errs = s.ctl(t, "show", "ref-R-4001")
+	require.Equal(t, cli.ExitOK, code, errs)
+	require.Contains(t, out, "msk v1")
+	require.Contains(t, out, "TriageCompleted")
+	require.NotContains(t, out, "9434765919")
+
+	code, _, errs = s.ctl(t, "show", "ref-nope")
+	require.Equal(t, cli.ExitNotFound, code, errs)
+
+	code, out, errs = s.ctl(t, "pathways", "list")
+	require.Equal(t, cli.ExitOK, code, errs)
+	require.True(t, strings.Contains(out, "msk") && strings.Contains(out, "PUBLISHED"), out)
+	code, out, errs = s.ctl(t, "pathways", "show", "msk", "1")
+	require.Equal(t, cli.ExitOK, code, errs)
+	require.Contains(t, out, "spa-triage")
+}

@@ -1,0 +1,120 @@
+package integration
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+	"go.temporal.io/server/temporaltest"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+
+	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
+	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
+	"github.com/nhs-pathways/pathways/services/coordinator/server"
+	"github.com/nhs-pathways/pathways/services/eventstore/embedded"
+	govserver "github.com/nhs-pathways/pathways/services/governance/server"
+	"github.com/nhs-pathways/pathways/workflows/journey"
+	"github.com/nhs-pathways/pathways/workflows/journey/ingesttest"
+)
+
+// stack is the coordinator service over a real Temporal server, with everything a journey needs.
+type stack struct {
+	coordinator    coordinatorv1.CoordinatorServiceClient
+	httpBase       string
+	grpcAddr       string
+	governanceAddr string
+	// at is a time after the built-in pathway versions took effect.
+	at time.Time
+}
+
+func newStack(t *testing.T) *stack {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	store, err := embedded.Start(ctx, embedded.Options{InMemory: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = store.Close() })
+
+	gcfg := govserver.DefaultConfig()
+	gcfg.Listen, gcfg.EventStoreURL = "127.0.0.1:0", store.URL()
+	gov, err := govserver.Start(ctx, gcfg)
+	require.NoError(t, err)
+	t.Cleanup(gov.Close)
+
+	ins, err := journey.Interceptors()
+	require.NoError(t, err)
+	ts := temporaltest.NewServer(temporaltest.WithT(t),
+		temporaltest.WithBaseClientOptions(client.Options{Interceptors: clientInterceptors(ins)}),
+		temporaltest.WithBaseWorkerOptions(worker.Options{Interceptors: workerInterceptors(ins)}))
+	c := ts.GetDefaultClient()
+	require.NoError(t, journey.RegisterSearchAttributes(ctx, c, ts.GetDefaultNamespace()))
+
+	ingest := ingesttest.Start(t)
+	acts := &journey.Activities{Journal: mustJournal(t, store.URL()),
+		Versions: journey.GovernanceVersions{Client: governancev1.NewGovernanceServiceClient(dial(t, gov.Addr())), Actor: "worker"},
+		Finance:  ingest.FinanceClient(), Dashboard: ingest.DashboardClient()}
+	ts.NewWorker(journey.TaskQueue, func(r worker.Registry) {
+		r.RegisterWorkflowWithOptions(journey.Journey, workflow.RegisterOptions{Name: journey.WorkflowName})
+		r.RegisterActivity(acts)
+	})
+
+	cfg := server.DefaultConfig()
+	cfg.Listen, cfg.HTTPListen = "127.0.0.1:0", "127.0.0.1:0"
+	cfg.TemporalClient, cfg.Namespace = c, ts.GetDefaultNamespace()
+	cfg.EventStoreURL, cfg.GovernanceAddr = store.URL(), gov.Addr()
+	s, err := server.Start(ctx, cfg)
+	require.NoError(t, err)
+	t.Cleanup(s.Close)
+	return &stack{coordinator: coordinatorv1.NewCoordinatorServiceClient(dial(t, s.Addr())), httpBase: "http://" + s.HTTPAddr(),
+		grpcAddr: s.Addr(), governanceAddr: gov.Addr(), at: time.Now().UTC().Truncate(time.Second).Add(time.Second)}
+}
+
+func dial(t *testing.T, addr string) *grpc.ClientConn {
+	t.Helper()
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
+// as returns a context calling as actor with the given roles (comma-separated).
+func as(actor, roles string) context.Context {
+	return metadata.AppendToOutgoingContext(context.Background(), "x-actor", actor, "x-roles", roles)
+}
+
+func coordinator() context.Context { return as("coord-017", "coordinator") }
+
+func clientInterceptors(in []interceptor.Interceptor) []interceptor.ClientInterceptor {
+	out := make([]interceptor.ClientInterceptor, len(in))
+	for i, x := range in {
+		out[i] = x
+	}
+	return out
+}
+
+func workerInterceptors(in []interceptor.Interceptor) []interceptor.WorkerInterceptor {
+	out := make([]interceptor.WorkerInterceptor, len(in))
+	for i, x := range in {
+		out[i] = x
+	}
+	return out
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		<-time.After(50 * time.Millisecond)
+	}
+}
