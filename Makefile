@@ -33,7 +33,15 @@ run: ## Run the whole system locally (embedded Temporal + UI, event store, every
 	go run ./services/devstack/cmd/devstack --demo --data-dir $(DATA_DIR)
 
 .PHONY: test
-test: check-generated lint workflowcheck unit ## Run every check and test, as CI does.
+test: check-generated lint workflowcheck browser-deps unit ## Run every check and test, as CI does.
+
+# The dashboard browser tests drive Debian's Chromium; install it when it is missing and we may.
+.PHONY: browser-deps
+browser-deps: ## Install Debian's chromium for the browser tests (when missing; needs root).
+	@if command -v chromium >/dev/null 2>&1; then echo "== chromium: $$(chromium --version 2>/dev/null)"; \
+	elif [ "$$(id -u)" = 0 ]; then echo "== installing chromium (Debian)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium is missing: install Debian's chromium package (the browser tests fail under CI without it)"; fi
 
 .PHONY: unit
 unit: ## go test every module (race detector, shuffled, uncached).
