@@ -40,6 +40,14 @@ func TestMSKJourneyOverGRPC(t *testing.T) {
 	_, err = c.SubmitReferral(ctx, other)
 	requireCode(t, err, codes.AlreadyExists, "R-2001")
 
+	bad := s.referral("R-2002")
+	bad.NhsNumber, bad.PcnOdsCode = "9434765918", "Q1234"
+	_, err = c.SubmitReferral(ctx, bad)
+	requireCode(t, err, codes.InvalidArgument, "nhs_number")
+	require.Equal(t, map[string]string{"nhs_number": "check digit does not match (modulus 11)",
+		"pcn_ods_code": "must be a PCN ODS code: 'U' and 5 digits (e.g. U12345)"}, violations(t, err))
+	require.NotContains(t, err.Error(), "9434765918", "the NHS number is never echoed")
+
 	s.requireOnWorklist(t, coordinatorv1.Worklist_WORKLIST_AWAITING_TRIAGE, journeyID)
 
 	triage := s.advance(t, "book-triage", &coordinatorv1.ScheduleInterventionRequest{JourneyId: journeyID,
