@@ -119,8 +119,20 @@ func (p *Pathway) Seed(doc Document, now time.Time) ([]Event, error) {
 	ctx := EventContext{Version: 1, Actor: SeedActor, At: now, Reason: "built-in pathway definition"}
 	return []Event{
 		DraftCreated{EventContext: ctx, PathwayID: p.ID, Title: doc.Title, OwningEOG: doc.OwningEOG, Document: slices.Clone(doc.YAML)},
-		Published{EventContext: ctx, EffectiveFrom: now},
+		Published{EventContext: ctx, EffectiveFrom: seedEffectiveFrom(now)},
 	}, nil
+}
+
+// BuiltinEffectiveFrom is when the seeded built-in versions take effect: the start of the
+// 2020/21 contract year (Europe/London), so that referrals dated before the service first started
+// (back-entered or migrated from another system) still resolve to a version.
+var BuiltinEffectiveFrom = time.Date(2020, time.April, 1, 0, 0, 0, 0, time.UTC).Add(-time.Hour)
+
+func seedEffectiveFrom(now time.Time) time.Time {
+	if now.Before(BuiltinEffectiveFrom) {
+		return now
+	}
+	return BuiltinEffectiveFrom
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }

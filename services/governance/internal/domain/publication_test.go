@@ -53,7 +53,7 @@ func TestPublishChainsEffectivePeriods(t *testing.T) {
 	tomorrow := w.now.Add(day)
 	w.must(w.p.Publish(pub, 2, tomorrow, "go live", w.now))
 	v1, v2 := w.version(1), w.version(2)
-	require.Equal(t, domain.Period{Start: t0, End: tomorrow}, v1.Effective)
+	require.Equal(t, domain.Period{Start: domain.BuiltinEffectiveFrom, End: tomorrow}, v1.Effective)
 	require.Equal(t, domain.Period{Start: tomorrow}, v2.Effective)
 	require.Equal(t, "active", v2.Status.FHIRStatus())
 	require.Equal(t, "paula", v2.PublishedBy)
@@ -66,7 +66,7 @@ func TestPublishChainsEffectivePeriods(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, tc.want, v.Number, "at %s", tc.at)
 	}
-	_, err := w.p.InEffectAt(t0.Add(-time.Second))
+	_, err := w.p.InEffectAt(domain.BuiltinEffectiveFrom.Add(-time.Second))
 	requireKind(t, err, domain.ErrNotFound, "no version")
 
 	// published versions are immutable
@@ -135,6 +135,7 @@ func TestSeed(t *testing.T) {
 	v := w.version(1)
 	require.Equal(t, domain.StatusPublished, v.Status)
 	require.Equal(t, domain.SeedActor, v.PublishedBy)
+	require.Equal(t, domain.BuiltinEffectiveFrom, v.Effective.Start, "built-in versions cover referrals dated before the first start")
 	_, err := w.p.Seed(doc(1, ""), w.now)
 	requireKind(t, err, domain.ErrFailedPrecondition, "already exists")
 	_, err = domain.NewPathway("msk").Seed(doc(2, ""), w.now)
