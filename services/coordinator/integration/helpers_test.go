@@ -17,7 +17,7 @@ import (
 // when the stack started (the built-in pathway versions are in effect from then).
 func (s *stack) referral(id string) *coordinatorv1.SubmitReferralRequest {
 	return &coordinatorv1.SubmitReferralRequest{
-		ReferralId: id, PathwayId: "msk", NhsNumber: "9434765919", PracticeOdsCode: "A81001", PcnOdsCode: "U12345",
+		ReferralId: id, PathwayId: "msk", NhsNumber: "9990001006", PracticeOdsCode: "A81001", PcnOdsCode: "U12345",
 		Segment: journeyv1.Segment_SEGMENT_LONG_TERM_CONDITIONS, Source: journeyv1.ReferralSource_REFERRAL_SOURCE_GP,
 		Reason: "knee pain for 8 weeks", ReferredAt: timestamppb.New(s.at),
 	}

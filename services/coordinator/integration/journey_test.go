@@ -95,7 +95,7 @@ func TestMSKJourneyOverGRPC(t *testing.T) {
 	var types []string
 	for _, e := range got.GetTimeline() {
 		types = append(types, e.GetType())
-		require.NotContains(t, e.GetSummary(), "9434765919", "the timeline never shows the NHS number")
+		require.NotContains(t, e.GetSummary(), "9990001006", "the timeline never shows the NHS number")
 	}
 	require.Equal(t, mskTimelineToDischarge, types)
 	require.Equal(t, "coord-017", got.GetTimeline()[4].GetActor(), "TriageCompleted names who triaged")

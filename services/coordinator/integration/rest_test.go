@@ -34,7 +34,7 @@ func (s *stack) rest(t *testing.T, method, path string, body any) (int, map[stri
 }
 
 func (s *stack) restReferral(id, reason string) map[string]any {
-	return map[string]any{"referralId": id, "pathwayId": "msk", "nhsNumber": "9434765919", "practiceOdsCode": "A81001",
+	return map[string]any{"referralId": id, "pathwayId": "msk", "nhsNumber": "9990001006", "practiceOdsCode": "A81001",
 		"pcnOdsCode": "U12345", "segment": "SEGMENT_COMPLEX", "source": "REFERRAL_SOURCE_SELF", "reason": reason,
 		"referredAt": s.at.Format(time.RFC3339)}
 }
@@ -84,7 +84,7 @@ func TestJourneyOverREST(t *testing.T) {
 	require.Equal(t, http.StatusOK, code, body)
 	require.Equal(t, stage, body["journey"].(map[string]any)["stage"])
 	require.Len(t, body["timeline"], 6)
-	require.NotContains(t, mustJSON(t, body), "9434765919", "no NHS number in the journey view or timeline")
+	require.NotContains(t, mustJSON(t, body), "9990001006", "no NHS number in the journey view or timeline")
 
 	code, body = s.rest(t, http.MethodGet, "/v1/journeys/ref-R-9999", nil)
 	require.Equal(t, http.StatusNotFound, code, body)
