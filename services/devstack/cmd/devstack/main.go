@@ -16,12 +16,20 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	err := run.Run(ctx, os.Args[1:], os.Getenv, os.Stdout)
-	if err != nil && !errors.Is(err, flag.ErrHelp) {
-		stop()
+	if err := runMain(); err != nil {
 		fmt.Fprintln(os.Stderr, "devstack:", err)
 		os.Exit(1)
 	}
+}
+
+// runMain builds the signal-aware context and runs the stack; --help is not an error. Its
+// deferred stop runs before main decides the exit status.
+func runMain() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run.Run(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
 }

@@ -66,5 +66,5 @@ func TestPopulationCoversEveryStageWithFixedIDs(t *testing.T) {
 	for _, want := range []string{AwaitingTriage, TriageBreached, InIntervention, OutcomeReview, Discharged, Cancelled} {
 		require.True(t, ends[want], want)
 	}
-	require.Equal(t, Population()[0].ReferralID, "DEMO-MSK-0001", "IDs do not change between runs")
+	require.Equal(t, "DEMO-MSK-0001", Population()[0].ReferralID, "IDs do not change between runs")
 }

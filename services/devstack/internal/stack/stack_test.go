@@ -94,7 +94,9 @@ func requireTemporal(t *testing.T, s *stack.Stack) {
 
 func requireUI(t *testing.T, s *stack.Stack) {
 	t.Helper()
-	resp, err := http.Get("http://" + s.UIAddr + "/")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+s.UIAddr+"/", nil)
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	require.NoError(t, resp.Body.Close())
 	require.Equal(t, http.StatusOK, resp.StatusCode)

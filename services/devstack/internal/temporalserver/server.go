@@ -57,7 +57,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		return nil, err
 	}
 	if o.UI {
-		if err := s.startUI(o); err != nil {
+		if err := s.startUI(ctx, o); err != nil {
 			_ = srv.Stop()
 			return nil, err
 		}

@@ -13,8 +13,9 @@ import (
 )
 
 // startUI serves the Temporal Web UI (the ui-server module, assets embedded) on o.UIPort. The
-// port is checked first: the UI server exits the process if it cannot bind.
-func (s *Server) startUI(o Options) error {
+// port is checked first: the UI server exits the process if it cannot bind. It waits up to 10s
+// (less if ctx ends first) for the UI to answer.
+func (s *Server) startUI(ctx context.Context, o Options) error {
 	port, err := portOrFree(o.IP, o.UIPort)
 	if err != nil {
 		return err
@@ -33,7 +34,7 @@ func (s *Server) startUI(o Options) error {
 		_ = s.ui.Start()
 	}()
 	s.uiAddr = net.JoinHostPort(o.IP, strconv.Itoa(port))
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := waitHTTP(ctx, "http://"+s.uiAddr+"/"); err != nil {
 		s.ui.Stop()
