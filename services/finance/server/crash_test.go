@@ -53,7 +53,8 @@ func TestCrashChild(t *testing.T) {
 	srv, err := server.Start(context.Background(), cfg)
 	require.NoError(t, err)
 	defer srv.Close()
-	<-srv.Done() // until killed
+	err = <-srv.Done() // only if serving stops before the parent kills this process
+	t.Fatalf("finance service stopped serving before it was killed: %v", err)
 }
 
 // child is one run of the finance service in a child process.

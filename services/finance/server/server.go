@@ -63,12 +63,14 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
-	s.background(cfg, a)
+	s.background(ctx, cfg, a)
 	return s, nil
 }
 
-func (s *Server) background(cfg Config, a *app.App) {
-	bg, stop := context.WithCancel(context.Background())
+// background starts the release loop and the relay. They live until Close, not until ctx (the
+// start call's) ends, so they keep ctx's values but not its cancellation.
+func (s *Server) background(ctx context.Context, cfg Config, a *app.App) {
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stop = stop
 	s.bg.Add(1)
 	go func() {

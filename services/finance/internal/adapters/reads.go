@@ -28,14 +28,19 @@ type Line struct {
 	Count int64
 }
 
+// spendByQueries holds the fixed query of each grouping column SpendBy accepts.
+var spendByQueries = map[string]string{
+	"provider":          "SELECT provider, SUM(price), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
+	"intervention_code": "SELECT intervention_code, SUM(price), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
+	"month":             "SELECT month, SUM(price), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
+}
+
 // SpendBy groups a contract's spend by "provider", "intervention_code" or "month", in key order.
 func (s *Store) SpendBy(ctx context.Context, contract, column string) ([]Line, error) {
-	switch column {
-	case "provider", "intervention_code", "month":
-	default:
+	q, ok := spendByQueries[column]
+	if !ok {
 		return nil, fmt.Errorf("spend by %q: not a grouping column", column)
 	}
-	q := "SELECT " + column + ", SUM(price), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1"
 	rows, err := s.read.QueryContext(ctx, q, contract)
 	return collect(rows, err, func(r *sql.Rows) (Line, error) {
 		var l Line
@@ -127,11 +132,15 @@ func scanOutbox(r *sql.Rows) (OutboxEvent, error) {
 }
 
 // collect scans every row of a query with scan.
-func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error)) ([]T, error) {
+func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error)) (_ []T, retErr error) {
 	if err != nil {
 		return nil, fmt.Errorf("query ledger: %w", err)
 	}
-	defer rows.Close()
+	defer func() {
+		if cerr := rows.Close(); cerr != nil && retErr == nil {
+			retErr = fmt.Errorf("close ledger rows: %w", cerr)
+		}
+	}()
 	var out []T
 	for rows.Next() {
 		v, err := scan(rows)

@@ -36,7 +36,7 @@ type Store struct {
 // transaction holds it.
 func (s *Store) prepare(ctx context.Context) error {
 	for _, q := range writeQueries {
-		st, err := s.write.PrepareContext(ctx, q)
+		st, err := s.write.PrepareContext(ctx, q) //nolint:sqlclosecheck // kept for the store's life in s.stmts; Close closes every one
 		if err != nil {
 			return fmt.Errorf("prepare ledger statement %q: %w", q, err)
 		}
@@ -55,10 +55,9 @@ func (s *Store) stmt(_ context.Context, query string) (*sql.Stmt, error) {
 }
 
 type job struct {
-	ctx  context.Context
-	fn   func(*Tx) error
-	err  chan error
-	done bool
+	ctx context.Context
+	fn  func(*Tx) error
+	err chan error
 }
 
 // MaxBatch is the most writes one commit takes.
@@ -73,7 +72,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open ledger: %w", err)
 	}
 	w.SetMaxOpenConns(1)
-	if _, err := w.Exec(schema); err != nil {
+	if _, err := w.ExecContext(context.Background(), schema); err != nil {
 		_ = w.Close()
 		return nil, fmt.Errorf("create ledger schema: %w", err)
 	}

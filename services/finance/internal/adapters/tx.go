@@ -23,16 +23,27 @@ func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
+	ts := t.tx.StmtContext(t.ctx, st)
+	res, err := ts.ExecContext(t.ctx, args...)
+	if cerr := ts.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("close ledger statement: %w", cerr)
+	}
+	return res, err
 }
 
-// queryRow runs a one-row query through the store's prepared statement for query.
-func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+// scanRow runs a one-row query through the store's prepared statement for query and scans
+// the row into dest (sql.ErrNoRows when there is none).
+func (t *Tx) scanRow(query string, args []any, dest ...any) error {
 	st, err := t.store.stmt(t.ctx, query)
 	if err != nil {
-		return t.tx.QueryRowContext(t.ctx, query, args...) // reports the same error
+		return err
 	}
-	return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
+	ts := t.tx.StmtContext(t.ctx, st)
+	err = ts.QueryRowContext(t.ctx, args...).Scan(dest...)
+	if cerr := ts.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("close ledger statement: %w", cerr)
+	}
+	return err
 }
 
 // ContractRow is a contract with its running totals.
@@ -47,7 +58,7 @@ type ContractRow struct {
 // AppliedHash returns the payload hash an event ID was applied with, if it was.
 func (t *Tx) AppliedHash(id string) ([]byte, bool, error) {
 	var h []byte
-	err := t.queryRow(q0, id).Scan(&h)
+	err := t.scanRow(q0, []any{id}, &h)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -136,8 +147,7 @@ func (t *Tx) InsertCharge(c Charge) error {
 // AddPayable adds amount to what provider is owed under contract and returns the new total.
 func (t *Tx) AddPayable(contract, provider string, amount int64) (int64, error) {
 	var total int64
-	err := t.queryRow(q5,
-		contract, provider, amount).Scan(&total)
+	err := t.scanRow(q5, []any{contract, provider, amount}, &total)
 	if err != nil {
 		return 0, fmt.Errorf("record payable: %w", err)
 	}
@@ -176,7 +186,7 @@ func (t *Tx) PutScore(s Score) error {
 // revision. The event ID must be deterministic for the fact, so the relay can retry.
 func (t *Tx) Emit(contract, eventID string, payload []byte) (uint64, error) {
 	var rev uint64
-	err := t.queryRow(q8, contract).Scan(&rev)
+	err := t.scanRow(q8, []any{contract}, &rev)
 	if err != nil {
 		return 0, fmt.Errorf("next revision of contract %s: %w", contract, err)
 	}

@@ -24,10 +24,17 @@ func NewFeed(a *app.App) *Feed { return &Feed{app: a} }
 func (s *Feed) Follow(req *financev1.FollowRequest, stream financev1.FinanceFeedService_FollowServer) error {
 	ctx := stream.Context()
 	err := s.app.Follow(ctx, req.GetAfterCursor(), stream.Send)
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return nil
+	if clientCanceled(ctx, err) {
+		// The client cancelled its own call: the feed ended as asked, which is not a failure.
+		return nil //nolint:nilerr // err is only the client's own cancellation (see clientCanceled)
 	}
 	return toStatus(ctx, err)
+}
+
+// clientCanceled reports whether err is the cancellation of the call's own context by the
+// client, rather than a failure or a deadline.
+func clientCanceled(ctx context.Context, err error) bool {
+	return errors.Is(err, context.Canceled) && errors.Is(ctx.Err(), context.Canceled)
 }
 
 // ExportHandler serves GET /export.csv?contract=<id>&month=YYYY-MM.
@@ -53,7 +60,8 @@ func ExportHandler(a *app.App) http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", id+"-"+month+".csv"))
-		_, _ = w.Write(b)
+		_, _ = w.Write(b) //nolint:gosec // a CSV download (text/csv, nosniff, attachment), never rendered as HTML
 	})
 }
