@@ -100,19 +100,21 @@ func (f *fixture) triage(j *fjourney, when time.Time, late bool, baseline ...*jo
 	})
 }
 
-func (f *fixture) rtt(j *fjourney, st dashboardv1.RTTStatus, when time.Time) {
-	var ev string
-	days := int32(0)
-	switch st {
-	case dashboardv1.RTTStatus_RTT_STATUS_STARTED:
-		j.rttStart = when
-		ev = f.emit(j, &journeyv1.RTTClockStarted{JourneyId: j.id, StartedAt: ts(when), BreachAt: ts(when.AddDate(0, 0, 126)), Trigger: "referral-received", Weeks: 18}, when)
-	case dashboardv1.RTTStatus_RTT_STATUS_UNSPECIFIED, dashboardv1.RTTStatus_RTT_STATUS_NULLIFIED, dashboardv1.RTTStatus_RTT_STATUS_BREACHED:
-		return // not used by the fixture
-	case dashboardv1.RTTStatus_RTT_STATUS_STOPPED:
-		days = int32(when.Sub(j.rttStart).Hours() / 24)
-		ev = f.emit(j, &journeyv1.RTTClockStopped{JourneyId: j.id, StartedAt: ts(j.rttStart), StoppedAt: ts(when), Reason: "first-definitive-treatment", DaysWaited: days}, when)
-	}
+// rttStart starts the journey's 18-week referral-to-treatment clock.
+func (f *fixture) rttStart(j *fjourney, when time.Time) {
+	j.rttStart = when
+	ev := f.emit(j, &journeyv1.RTTClockStarted{JourneyId: j.id, StartedAt: ts(when), BreachAt: ts(when.AddDate(0, 0, 126)), Trigger: "referral-received", Weeks: 18}, when)
+	f.rttFact(j, ev, dashboardv1.RTTStatus_RTT_STATUS_STARTED, when, 0)
+}
+
+// rttStop stops the clock started by rttStart at first definitive treatment.
+func (f *fixture) rttStop(j *fjourney, when time.Time) {
+	days := int32(when.Sub(j.rttStart).Hours() / 24)
+	ev := f.emit(j, &journeyv1.RTTClockStopped{JourneyId: j.id, StartedAt: ts(j.rttStart), StoppedAt: ts(when), Reason: "first-definitive-treatment", DaysWaited: days}, when)
+	f.rttFact(j, ev, dashboardv1.RTTStatus_RTT_STATUS_STOPPED, when, days)
+}
+
+func (f *fixture) rttFact(j *fjourney, ev string, st dashboardv1.RTTStatus, when time.Time, days int32) {
 	f.push(j, ev, when, func(r *dashboardv1.RecordJourneyFactRequest) {
 		r.Fact = &dashboardv1.RecordJourneyFactRequest_Rtt{Rtt: &dashboardv1.RTTStatusFact{Status: st, StartedAt: ts(j.rttStart), DaysWaited: days}}
 	})

@@ -3,7 +3,6 @@ package server_test
 import (
 	"time"
 
-	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
 )
 
@@ -16,8 +15,6 @@ const (
 )
 
 var (
-	started = dashboardv1.RTTStatus_RTT_STATUS_STARTED
-	stopped = dashboardv1.RTTStatus_RTT_STATUS_STOPPED
 	// fixtureNow: the period Jan-Mar 2026 is reported on 15 April 2026, so snapshot figures are
 	// taken at the end of March: 1 April 2026 00:00 BST (31 March 23:00 UTC).
 	fixtureNow = time.Date(2026, 4, 15, 9, 0, 0, 0, time.UTC)
@@ -42,28 +39,28 @@ var (
 func sevenJourneys() *fixture {
 	f := newFixture()
 	j1 := f.referral("j1", "msk", pcn1, ltc, at(2026, 1, 5))
-	f.rtt(j1, started, at(2026, 1, 5))
+	f.rttStart(j1, at(2026, 1, 5))
 	f.triage(j1, at(2026, 1, 6), false, score("msk-hq", 20, ""), score("eq5d5l-index", 0.5, ""))
 	f.schedule(j1, "iv1", "physio", "NZX01", 3000, at(2026, 1, 10))
 	f.complete(j1, "iv1", at(2026, 1, 20))
-	f.rtt(j1, stopped, at(2026, 1, 20))
+	f.rttStop(j1, at(2026, 1, 20))
 	f.outcome(j1, at(2026, 3, 1), "discharge", score("msk-hq", 30, ""), score("eq5d5l-index", 0.7, ""), score("feeling-supported", 8, ""))
 	f.discharge(j1, at(2026, 3, 1))
 
 	j2 := f.referral("j2", "msk", pcn1, ltc, at(2026, 1, 10))
-	f.rtt(j2, started, at(2026, 1, 10))
+	f.rttStart(j2, at(2026, 1, 10))
 	f.triageBreached(j2, at(2026, 1, 12))
 	f.triage(j2, at(2026, 1, 15), true, score("msk-hq", 30, ""))
 	f.outcome(j2, at(2026, 3, 10), "follow-up-3m", score("msk-hq", 34, ""))
 
 	j3 := f.referral("j3", "msk", pcn2, gh, at(2025, 10, 1))
-	f.rtt(j3, started, at(2025, 10, 1))
+	f.rttStart(j3, at(2025, 10, 1))
 	f.triage(j3, at(2025, 10, 3), false)
 	f.schedule(j3, "iv1", "physio", "NZX01", 3000, at(2026, 2, 1))
 	f.dna(j3, "iv1", at(2026, 2, 5))
 
 	j4 := f.referral("j4", "msk", pcn1, ltc, at(2026, 3, 20))
-	f.rtt(j4, started, at(2026, 3, 20))
+	f.rttStart(j4, at(2026, 3, 20))
 
 	j5 := f.referral("j5", "copd", pcn1, ltc, at(2026, 2, 1))
 	f.triage(j5, at(2026, 2, 10), false, score("cat", 20, ""), score("mrc-dyspnoea", 4, "MRC 1-5"),

@@ -30,7 +30,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
+	err := run(ctx, os.Args[1:], os.Stdout)
 	stop()
 	if err != nil {
 		slog.Error("dashbench", "err", err)
@@ -41,18 +41,16 @@ func main() {
 type options struct {
 	population, iterations, single int
 	dir                            string
+	out                            io.Writer // where results are printed, passed from main
 }
-
-// out is where results are printed.
-var out io.Writer = os.Stdout
 
 var (
 	start = time.Date(2025, 4, 1, 8, 0, 0, 0, time.UTC)
 	now   = time.Date(2026, 4, 10, 9, 0, 0, 0, time.UTC)
 )
 
-func run(ctx context.Context, args []string) error {
-	var o options
+func run(ctx context.Context, args []string, out io.Writer) error {
+	o := options{out: out}
 	fs := flag.NewFlagSet("dashbench", flag.ContinueOnError)
 	fs.IntVar(&o.population, "population", 300000, "people served")
 	fs.IntVar(&o.iterations, "iterations", 200, "timed calls per measurement")
@@ -70,7 +68,7 @@ func run(ctx context.Context, args []string) error {
 		o.dir = dir
 	}
 	db := filepath.Join(o.dir, "dashboard.db")
-	if err := bulkLoad(ctx, db, o.population); err != nil {
+	if err := bulkLoad(ctx, out, db, o.population); err != nil {
 		return err
 	}
 	cfg := server.DefaultConfig()
@@ -83,7 +81,7 @@ func run(ctx context.Context, args []string) error {
 	return measure(ctx, srv, db, o)
 }
 
-func bulkLoad(ctx context.Context, db string, population int) error {
+func bulkLoad(ctx context.Context, out io.Writer, db string, population int) error {
 	t0 := time.Now()
 	reqs := demo.Generate(demo.Options{Population: population, Start: start, Now: now, Seed: 1})
 	gen := time.Since(t0)
@@ -119,7 +117,7 @@ func (t *timer) time(f func() error) error {
 	return err
 }
 
-func (t *timer) report(name string) {
+func (t *timer) report(out io.Writer, name string) {
 	slices.Sort(t.samples)
 	p := func(q float64) time.Duration { return t.samples[int(q*float64(len(t.samples)-1))] }
 	fmt.Fprintf(out, "%-44s p50 %9s  p99 %9s  (n=%d)\n", name, p(0.5).Round(10*time.Microsecond), p(0.99).Round(10*time.Microsecond), len(t.samples))

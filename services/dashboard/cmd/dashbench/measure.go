@@ -84,12 +84,12 @@ func measure(ctx context.Context, srv *server.Server, db string, o options) erro
 	if err := baseline(ctx, db, fs, o.iterations, r, &raw); err != nil {
 		return err
 	}
-	sys.report("cold query GetSystemFigures (gRPC)")
-	pop.report("cold query GetPopulationFigures (gRPC)")
-	page.report("cold page load GET / (HTTP, whole HTML)")
-	warm.report("warm page load GET / (figures cached)")
-	raw.report("baseline: raw SQL aggregate, same rows")
-	return single(ctx, conn, o.single)
+	sys.report(o.out, "cold query GetSystemFigures (gRPC)")
+	pop.report(o.out, "cold query GetPopulationFigures (gRPC)")
+	page.report(o.out, "cold page load GET / (HTTP, whole HTML)")
+	warm.report(o.out, "warm page load GET / (figures cached)")
+	raw.report(o.out, "baseline: raw SQL aggregate, same rows")
+	return single(ctx, o.out, conn, o.single)
 }
 
 func load(ctx context.Context, url string) error {
@@ -151,7 +151,7 @@ func rawAggregate(ctx context.Context, db *sql.DB, f *dashboardv1.Filter, from, 
 }
 
 // single sends fresh facts one by one over gRPC: each is its own fsynced transaction.
-func single(ctx context.Context, conn *grpc.ClientConn, n int) error {
+func single(ctx context.Context, out io.Writer, conn *grpc.ClientConn, n int) error {
 	if n <= 0 {
 		return nil
 	}
