@@ -47,7 +47,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{served: make(chan error, 2)}
 	var err error
-	if s.store, err = adapters.Open(cfg.LedgerPath); err != nil {
+	if s.store, err = adapters.Open(ctx, cfg.LedgerPath); err != nil {
 		return nil, fmt.Errorf("finance: %w", err)
 	}
 	s.store.AfterCommit = cfg.AfterCommit

@@ -18,7 +18,7 @@ import (
 
 func openStore(t *testing.T) *adapters.Store {
 	t.Helper()
-	s, err := adapters.Open(filepath.Join(t.TempDir(), "ledger.db"))
+	s, err := adapters.Open(t.Context(), filepath.Join(t.TempDir(), "ledger.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return s

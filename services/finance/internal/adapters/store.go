@@ -63,8 +63,9 @@ type job struct {
 // MaxBatch is the most writes one commit takes.
 const MaxBatch = 256
 
-// Open opens (creating if needed) the ledger at path and starts its writer.
-func Open(path string) (*Store, error) {
+// Open opens (creating if needed) the ledger at path and starts its writer. ctx bounds the
+// opening; the writer keeps ctx's values but runs until Close.
+func Open(ctx context.Context, path string) (*Store, error) {
 	dsn := "file:" + url.PathEscape(path) +
 		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)&_txlock=immediate"
 	w, err := sql.Open("sqlite", dsn)
@@ -72,7 +73,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open ledger: %w", err)
 	}
 	w.SetMaxOpenConns(1)
-	if _, err := w.ExecContext(context.Background(), schema); err != nil {
+	if _, err := w.ExecContext(ctx, schema); err != nil {
 		_ = w.Close()
 		return nil, fmt.Errorf("create ledger schema: %w", err)
 	}
@@ -83,13 +84,13 @@ func Open(path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 	s := &Store{write: w, read: r, jobs: make(chan *job), done: make(chan struct{}), stmts: map[string]*sql.Stmt{}}
-	if err := s.prepare(context.Background()); err != nil {
+	if err := s.prepare(ctx); err != nil {
 		_ = w.Close()
 		_ = r.Close()
 		return nil, err
 	}
 	s.wg.Add(1)
-	go s.writer()
+	go s.writer(context.WithoutCancel(ctx))
 	return s, nil
 }
 
@@ -139,7 +140,10 @@ func (s *Store) notify() {
 	}
 }
 
-func (s *Store) writer() {
+// writer group-commits the submitted jobs until Close. ctx is never cancelled: a commit shared
+// by several writers must not be cut short by any one of them (each job's own ctx is checked
+// in runOne).
+func (s *Store) writer(ctx context.Context) {
 	defer s.wg.Done()
 	for {
 		var first *job
@@ -158,12 +162,12 @@ func (s *Store) writer() {
 				break gather
 			}
 		}
-		s.commit(batch)
+		s.commit(ctx, batch)
 	}
 }
 
-func (s *Store) commit(batch []*job) {
-	errs, err := s.run(batch)
+func (s *Store) commit(ctx context.Context, batch []*job) {
+	errs, err := s.run(ctx, batch)
 	if err == nil && s.AfterCommit != nil {
 		s.AfterCommit()
 	}
@@ -183,10 +187,10 @@ func (s *Store) commit(batch []*job) {
 // run again from the start in a fresh transaction, so the writes kept see exactly the state
 // they would have seen alone and the failed one leaves nothing behind. (Savepoints would do
 // the same but cost a statement journal per write.)
-func (s *Store) run(batch []*job) ([]error, error) {
+func (s *Store) run(ctx context.Context, batch []*job) ([]error, error) {
 	errs := make([]error, len(batch))
 	for {
-		failed, err := s.try(batch, errs)
+		failed, err := s.try(ctx, batch, errs)
 		if err != nil {
 			return nil, err
 		}
@@ -198,8 +202,7 @@ func (s *Store) run(batch []*job) ([]error, error) {
 
 // try runs the jobs not yet failed; it returns the index of a newly failed job (the transaction
 // rolled back) or -1 when every job ran and the transaction committed.
-func (s *Store) try(batch []*job, errs []error) (int, error) {
-	ctx := context.Background()
+func (s *Store) try(ctx context.Context, batch []*job, errs []error) (int, error) {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("begin ledger transaction: %w", err)

@@ -18,32 +18,34 @@ type Tx struct {
 }
 
 // exec runs a write through the store's prepared statement for query.
-func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+func (t *Tx) exec(query string, args ...any) (_ sql.Result, err error) {
 	st, err := t.store.stmt(t.ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	ts := t.tx.StmtContext(t.ctx, st)
-	res, err := ts.ExecContext(t.ctx, args...)
-	if cerr := ts.Close(); cerr != nil && err == nil {
-		err = fmt.Errorf("close ledger statement: %w", cerr)
-	}
-	return res, err
+	defer closeStmt(ts, &err)
+	return ts.ExecContext(t.ctx, args...)
 }
 
 // scanRow runs a one-row query through the store's prepared statement for query and scans
 // the row into dest (sql.ErrNoRows when there is none).
-func (t *Tx) scanRow(query string, args []any, dest ...any) error {
+func (t *Tx) scanRow(query string, args []any, dest ...any) (err error) {
 	st, err := t.store.stmt(t.ctx, query)
 	if err != nil {
 		return err
 	}
 	ts := t.tx.StmtContext(t.ctx, st)
-	err = ts.QueryRowContext(t.ctx, args...).Scan(dest...)
-	if cerr := ts.Close(); cerr != nil && err == nil {
-		err = fmt.Errorf("close ledger statement: %w", cerr)
+	defer closeStmt(ts, &err)
+	return ts.QueryRowContext(t.ctx, args...).Scan(dest...)
+}
+
+// closeStmt closes a transaction's copy of a prepared statement (the prepared statement itself
+// stays open), reporting a failure in *err unless it already holds one.
+func closeStmt(ts *sql.Stmt, err *error) {
+	if cerr := ts.Close(); cerr != nil && *err == nil {
+		*err = fmt.Errorf("close ledger statement: %w", cerr)
 	}
-	return err
 }
 
 // ContractRow is a contract with its running totals.

@@ -26,7 +26,7 @@ func (s *Feed) Follow(req *financev1.FollowRequest, stream financev1.FinanceFeed
 	err := s.app.Follow(ctx, req.GetAfterCursor(), stream.Send)
 	if clientCanceled(ctx, err) {
 		// The client cancelled its own call: the feed ended as asked, which is not a failure.
-		return nil //nolint:nilerr // err is only the client's own cancellation (see clientCanceled)
+		return nil
 	}
 	return toStatus(ctx, err)
 }
