@@ -1,7 +1,6 @@
 package eventstore_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -128,7 +127,7 @@ func TestAppendSizeLimit(t *testing.T) {
 				return
 			}
 			require.Error(t, err)
-			require.True(t, strings.Contains(err.Error(), "Maximum Append Size of 1048576 Exceeded"), err.Error())
+			require.ErrorContains(t, err, "Maximum Append Size of 1048576 Exceeded")
 			_, err = readStream(t, c, stream, esdb.ReadStreamOptions{}, 10)
 			require.Equal(t, esdb.ErrorCodeResourceNotFound, errCode(err), "nothing was written")
 		})

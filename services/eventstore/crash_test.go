@@ -29,7 +29,7 @@ func TestKillNineKeepsEveryAcknowledgedEvent(t *testing.T) {
 		t.Skip("builds and kills the binary")
 	}
 	bin := filepath.Join(t.TempDir(), "eventstore")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/eventstore")
+	build := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "./cmd/eventstore")
 	build.Stderr = os.Stderr
 	require.NoError(t, build.Run())
 	dir := t.TempDir()
@@ -53,7 +53,7 @@ func TestKillNineKeepsEveryAcknowledgedEvent(t *testing.T) {
 // startBinary runs the server on a free port and returns once it listens.
 func startBinary(t *testing.T, bin, dir string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "--data-dir", dir, "--listen", "127.0.0.1:0")
+	cmd := exec.CommandContext(t.Context(), bin, "--data-dir", dir, "--listen", "127.0.0.1:0")
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())

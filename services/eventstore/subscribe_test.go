@@ -240,7 +240,7 @@ func TestManySubscribers(t *testing.T) {
 	for i := range subs {
 		sub, err := c.SubscribeToStream(ctxT(t), stream, esdb.SubscribeToStreamOptions{From: esdb.Start{}})
 		require.NoError(t, err)
-		defer sub.Close()
+		t.Cleanup(func() { _ = sub.Close() })
 		subs[i] = sub
 	}
 	for i := 0; i < n; i++ {

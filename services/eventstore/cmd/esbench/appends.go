@@ -21,18 +21,18 @@ type latencies struct{ p50, p99 time.Duration }
 
 // benchAppends runs every writers × batch scenario through the client and
 // against raw synced Pebble commits.
-func benchAppends(ctx context.Context, o options, dir, rawDir string) ([]row, latencies, error) {
+func benchAppends(ctx context.Context, o options, dir, rawDir string) (_ []row, _ latencies, err error) {
 	srv, c, err := startClient(ctx, dir)
 	if err != nil {
 		return nil, latencies{}, err
 	}
-	defer srv.Close()
-	defer c.Close()
+	defer closeInto(&err, srv, "server")
+	defer closeInto(&err, c, "client")
 	raw, err := pebble.Open(rawDir, &pebble.Options{})
 	if err != nil {
 		return nil, latencies{}, fmt.Errorf("open raw pebble: %w", err)
 	}
-	defer raw.Close()
+	defer closeInto(&err, raw, "raw pebble")
 	var rows []row
 	var lat latencies
 	for _, batch := range []int{1, 10} {

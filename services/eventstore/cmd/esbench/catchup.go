@@ -69,13 +69,13 @@ func load(ctx context.Context, c *esdb.Client, o options) error {
 	return <-errs
 }
 
-func catchUp(ctx context.Context, c *esdb.Client, n int) (float64, error) {
+func catchUp(ctx context.Context, c *esdb.Client, n int) (_ float64, err error) {
 	start := time.Now()
 	sub, err := c.SubscribeToAll(ctx, esdb.SubscribeToAllOptions{From: esdb.Start{}})
 	if err != nil {
 		return 0, fmt.Errorf("subscribe: %w", err)
 	}
-	defer sub.Close()
+	defer closeInto(&err, sub, "subscription")
 	for got := 0; got < n; {
 		ev := sub.Recv()
 		switch {
@@ -92,12 +92,12 @@ func catchUp(ctx context.Context, c *esdb.Client, n int) (float64, error) {
 
 // rawIterate iterates the log records the server wrote, touching every
 // key and value.
-func rawIterate(dir string, n int) (float64, error) {
+func rawIterate(dir string, n int) (_ float64, err error) {
 	db, err := pebble.Open(dir, &pebble.Options{})
 	if err != nil {
 		return 0, fmt.Errorf("open raw pebble: %w", err)
 	}
-	defer db.Close()
+	defer closeInto(&err, db, "raw pebble")
 	start := time.Now()
 	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{'L'}, UpperBound: []byte{'M'}})
 	if err != nil {

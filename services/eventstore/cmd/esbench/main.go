@@ -26,15 +26,15 @@ type options struct {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx); err != nil {
+	err := run(ctx)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "esbench:", err)
-		stop()
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context) error {
+func run(ctx context.Context) (err error) {
 	var o options
 	flag.StringVar(&o.dir, "dir", "", "scratch directory (default: a temporary one, removed afterwards)")
 	flag.DurationVar(&o.duration, "duration", 5*time.Second, "duration of each append scenario")
@@ -44,22 +44,27 @@ func run(ctx context.Context) error {
 	flag.BoolVar(&o.skipAppend, "skip-appends", false, "measure only the catch-up read")
 	flag.Parse()
 	if o.cpuProfile != "" {
-		f, err := os.Create(o.cpuProfile)
+		var f *os.File
+		f, err = os.Create(o.cpuProfile)
 		if err != nil {
 			return fmt.Errorf("cpu profile: %w", err)
 		}
-		defer f.Close()
+		defer closeInto(&err, f, "cpu profile")
 		if err := pprof.StartCPUProfile(f); err != nil {
 			return fmt.Errorf("cpu profile: %w", err)
 		}
 		defer pprof.StopCPUProfile()
 	}
 	if o.dir == "" {
-		dir, err := os.MkdirTemp("", "esbench-")
-		if err != nil {
-			return fmt.Errorf("scratch dir: %w", err)
+		dir, mkErr := os.MkdirTemp("", "esbench-")
+		if mkErr != nil {
+			return fmt.Errorf("scratch dir: %w", mkErr)
 		}
-		defer os.RemoveAll(dir)
+		defer func() {
+			if rerr := os.RemoveAll(dir); rerr != nil && err == nil {
+				err = fmt.Errorf("remove scratch dir: %w", rerr)
+			}
+		}()
 		o.dir = dir
 	}
 	var rows []row

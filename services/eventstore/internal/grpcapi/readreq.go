@@ -45,8 +45,7 @@ func parseRead(req *api.ReadReq) (readPlan, *rpcError) {
 	if err := p.parseFilter(o); err != nil {
 		return p, err
 	}
-	switch o.GetUuidOption().GetContent().(type) {
-	case *api.ReadReq_Options_UUIDOption_String_:
+	if _, ok := o.GetUuidOption().GetContent().(*api.ReadReq_Options_UUIDOption_String_); ok {
 		p.uuidString = true
 	}
 	return p, nil

@@ -6,9 +6,7 @@ import (
 	"strconv"
 
 	"github.com/google/uuid"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/shared"
 	api "github.com/EventStore/EventStore-Client-Go/v4/protos/streams"
@@ -136,8 +134,4 @@ func parseUUID(field string, id *shared.UUID) ([16]byte, *rpcError) {
 		return out, invalidField(field, "must not be the nil UUID")
 	}
 	return out, nil
-}
-
-func unavailable(msg string) *rpcError {
-	return &rpcError{st: status.New(codes.Unavailable, msg)}
 }

@@ -64,7 +64,9 @@ func TestTLS(t *testing.T) {
 func TestMetricsEndpoint(t *testing.T) {
 	srv := start(t, config.Config{Listen: "127.0.0.1:0", InMemory: true, MetricsListen: "127.0.0.1:0"})
 	appendOne(t, client(t, fmt.Sprintf("esdb://%s?tls=false", srv.Addr())))
-	resp, err := http.Get("http://" + srv.MetricsAddr() + "/metrics")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+srv.MetricsAddr()+"/metrics", nil)
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)

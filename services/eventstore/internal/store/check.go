@@ -140,7 +140,7 @@ func (t *tx) checkRetry(st *streamState, exp Expected, ids [][16]byte, r checkRe
 	return r, nil
 }
 
-func (t *tx) dedupe(st *streamState, id [16]byte) (uint64, bool, error) {
+func (t *tx) dedupe(st *streamState, id [16]byte) (_ uint64, _ bool, err error) {
 	if st == nil {
 		return 0, false, nil
 	}
@@ -151,6 +151,6 @@ func (t *tx) dedupe(st *streamState, id [16]byte) (uint64, bool, error) {
 	if err != nil {
 		return 0, false, fatalf("read event id: %w", err)
 	}
-	defer closer.Close()
+	defer closeFatalInto(&err, closer, "event id")
 	return decodeU64(v), true, nil
 }

@@ -187,7 +187,10 @@ func (s *Store) finish(f *inFlight) {
 	if f.t == nil {
 		return
 	}
-	defer f.t.b.Close()
+	// The group's outcome is settled by SyncWait below; closing the batch
+	// only releases its memory, so a Close error could not change any
+	// writer's answer.
+	defer func() { _ = f.t.b.Close() }()
 	if err := f.t.b.SyncWait(); err != nil {
 		err = fmt.Errorf("sync batch: %w", err)
 		s.broken.CompareAndSwap(nil, &err)

@@ -41,10 +41,6 @@ func indexKey(streamID, rev uint64) []byte {
 	return k
 }
 
-func indexKeyRevision(k []byte) uint64 {
-	return binary.BigEndian.Uint64(k[9:])
-}
-
 func stateKey(stream string) []byte {
 	k := make([]byte, 1+len(stream))
 	k[0] = tableState

@@ -43,12 +43,12 @@ func parseStreamMeta(data []byte) streamMeta {
 	return m
 }
 
-func positiveInt(raw json.RawMessage, min int64) int64 {
+func positiveInt(raw json.RawMessage, least int64) int64 {
 	if raw == nil {
 		return noRevision
 	}
 	v, err := strconv.ParseInt(string(raw), 10, 64)
-	if err != nil || v < min {
+	if err != nil || v < least {
 		return noRevision
 	}
 	return v

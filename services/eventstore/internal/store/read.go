@@ -127,7 +127,7 @@ func streamStart(dir Direction, from StreamFrom, lo, hi int64) (int64, bool) {
 // scanStream reads the index range, skipping events above the durable
 // position: Pebble shows a batch before its WAL sync completes, and no
 // reader may see an event that a crash could still take back.
-func (s *Store) scanStream(id uint64, dir Direction, start, lo, hi int64, limit int, cutoff int64, durable uint64) ([]*Event, error) {
+func (s *Store) scanStream(id uint64, dir Direction, start, lo, hi int64, limit int, cutoff int64, durable uint64) (_ []*Event, err error) {
 	opts := &pebble.IterOptions{LowerBound: indexKey(id, uint64(lo)), UpperBound: indexKey(id, uint64(hi)+1)}
 	if dir == Forwards {
 		opts.LowerBound = indexKey(id, uint64(start))
@@ -138,7 +138,7 @@ func (s *Store) scanStream(id uint64, dir Direction, start, lo, hi int64, limit 
 	if err != nil {
 		return nil, fmt.Errorf("read stream index: %w", err)
 	}
-	defer it.Close()
+	defer closeInto(&err, it, "stream index iterator")
 	var out []*Event
 	valid := it.First()
 	next := it.Next
@@ -167,7 +167,7 @@ func (s *Store) scanStream(id uint64, dir Direction, start, lo, hi int64, limit 
 
 // ReadAll returns up to limit durable events of the global log (fewer
 // when they exceed maxPageBytes).
-func (s *Store) ReadAll(dir Direction, from AllFrom, limit int) ([]*Event, error) {
+func (s *Store) ReadAll(dir Direction, from AllFrom, limit int) (_ []*Event, err error) {
 	end := s.hub.lastPosition() + 1 // first position not yet durable
 	opts := &pebble.IterOptions{LowerBound: []byte{tableLog}, UpperBound: logKey(end)}
 	switch {
@@ -187,7 +187,7 @@ func (s *Store) ReadAll(dir Direction, from AllFrom, limit int) ([]*Event, error
 	if err != nil {
 		return nil, fmt.Errorf("read log: %w", err)
 	}
-	defer it.Close()
+	defer closeInto(&err, it, "log iterator")
 	var out []*Event
 	valid, next := it.First(), it.Next
 	if dir == Backwards {
@@ -205,16 +205,16 @@ func (s *Store) ReadAll(dir Direction, from AllFrom, limit int) ([]*Event, error
 	return out, it.Error()
 }
 
-func (s *Store) eventAt(pos uint64) (*Event, error) {
+func (s *Store) eventAt(pos uint64) (_ *Event, err error) {
 	v, closer, err := s.db.Get(logKey(pos))
 	if err != nil {
 		return nil, fmt.Errorf("read event at %d: %w", pos, err)
 	}
-	defer closer.Close()
+	defer closeInto(&err, closer, "event")
 	return decodeEvent(pos, v)
 }
 
-func (s *Store) readState(stream string) (*streamState, error) {
+func (s *Store) readState(stream string) (_ *streamState, err error) {
 	v, closer, err := s.db.Get(stateKey(stream))
 	if errors.Is(err, pebble.ErrNotFound) {
 		return nil, nil
@@ -222,6 +222,6 @@ func (s *Store) readState(stream string) (*streamState, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read state of %q: %w", stream, err)
 	}
-	defer closer.Close()
+	defer closeInto(&err, closer, "stream state")
 	return decodeState(v)
 }

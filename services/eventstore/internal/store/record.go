@@ -29,10 +29,10 @@ const recordVersion = 1
 
 var errCorruptRecord = errors.New("corrupt event record")
 
-// encodeEvent appends the binary form of e (without its position, which is
-// the log key) to dst.
-func encodeEvent(dst []byte, e *Event) []byte {
-	dst = append(dst, recordVersion)
+// encodeEvent returns the binary form of e (without its position, which is
+// the log key).
+func encodeEvent(e *Event) []byte {
+	dst := []byte{recordVersion}
 	dst = binary.AppendUvarint(dst, e.Revision)
 	dst = append(dst, e.ID[:]...)
 	dst = binary.AppendVarint(dst, e.Created)

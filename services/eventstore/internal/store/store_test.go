@@ -76,17 +76,24 @@ func TestConcurrentAppendsShareSyncs(t *testing.T) {
 	fsyncsBefore := s.WALFsyncs()
 	const writers, each = 32, 20
 	var wg sync.WaitGroup
+	errs := make(chan error, writers)
 	for w := 0; w < writers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
-				_, err := s.Append(context.Background(), fmt.Sprintf("w-%d", w), Expected{Kind: ExpectAny}, proposed(1))
-				require.NoError(t, err)
+				if _, err := s.Append(context.Background(), fmt.Sprintf("w-%d", w), Expected{Kind: ExpectAny}, proposed(1)); err != nil {
+					errs <- fmt.Errorf("writer %d, append %d: %w", w, i, err)
+					return
+				}
 			}
 		}()
 	}
 	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
 	require.Equal(t, int64(writers*each), obs.writes.Load())
 	require.Less(t, obs.syncs.Load(), int64(writers*each), "writers share group-commit batches")
 	require.Less(t, s.WALFsyncs()-fsyncsBefore, uint64(writers*each), "writers share WAL fsyncs")
@@ -153,18 +160,25 @@ func TestSlowSubscriberNeverBlocksWriters(t *testing.T) {
 	<-caughtUp
 	const writers, each = 8, 50
 	var wg sync.WaitGroup
+	errs := make(chan error, writers)
 	for w := 0; w < writers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
-				_, err := s.Append(ctx, fmt.Sprintf("slow-%d", w), Expected{Kind: ExpectAny}, proposed(1))
-				require.NoError(t, err)
+				if _, err := s.Append(ctx, fmt.Sprintf("slow-%d", w), Expected{Kind: ExpectAny}, proposed(1)); err != nil {
+					errs <- fmt.Errorf("writer %d, append %d: %w", w, i, err)
+					return
+				}
 			}
 		}()
 	}
 	wg.Wait() // would hang if the subscriber held the writers back
 	close(release)
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
 	require.Eventually(t, func() bool {
 		mu.Lock()
 		defer mu.Unlock()
@@ -180,10 +194,10 @@ func TestSlowSubscriberNeverBlocksWriters(t *testing.T) {
 
 func TestRecordRoundTrip(t *testing.T) {
 	ev := &Event{Stream: "s", Revision: 7, Position: 9, ID: [16]byte{1, 2}, Type: "T", ContentType: "c", Created: -5, Data: []byte("d"), Metadata: []byte{}}
-	got, err := decodeEvent(9, encodeEvent(nil, ev))
+	got, err := decodeEvent(9, encodeEvent(ev))
 	require.NoError(t, err)
 	require.Equal(t, ev, got)
-	enc := encodeEvent(nil, ev)
+	enc := encodeEvent(ev)
 	for i := 0; i < len(enc); i++ {
 		_, err := decodeEvent(9, enc[:i])
 		require.Error(t, err, "truncated at %d", i)
@@ -191,14 +205,14 @@ func TestRecordRoundTrip(t *testing.T) {
 }
 
 func FuzzDecodeEvent(f *testing.F) {
-	f.Add(encodeEvent(nil, &Event{Stream: "s", Type: "T", Data: []byte("x")}))
+	f.Add(encodeEvent(&Event{Stream: "s", Type: "T", Data: []byte("x")}))
 	f.Add([]byte{recordVersion, 0xff, 0xff})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ev, err := decodeEvent(1, b)
 		if err != nil {
 			return
 		}
-		again, err := decodeEvent(1, encodeEvent(nil, ev))
+		again, err := decodeEvent(1, encodeEvent(ev))
 		require.NoError(t, err)
 		require.Equal(t, ev, again)
 	})

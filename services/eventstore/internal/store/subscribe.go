@@ -40,6 +40,8 @@ const catchUpPage = 512
 func (s *Store) SubscribeAll(ctx context.Context, req AllSubscription, send func(Delivery) error) error {
 	c := &allCursor{s: s, req: req, sendFn: send}
 	switch req.From.Kind {
+	case FromStart:
+		// pos stays 0: catch-up reads from position 1, the first event.
 	case FromEnd:
 		c.pos = s.hub.lastPosition()
 	case FromExact:
@@ -184,6 +186,8 @@ func (c *allCursor) sendCheckpoint() error {
 func (s *Store) SubscribeStream(ctx context.Context, stream string, from StreamFrom, send func(Delivery) error) error {
 	c := &streamCursor{s: s, stream: stream, rev: -1, sendFn: send}
 	switch from.Kind {
+	case FromStart:
+		// rev stays -1: catch-up reads from revision 0.
 	case FromExact:
 		c.rev = int64(from.Revision)
 	case FromEnd:

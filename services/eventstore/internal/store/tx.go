@@ -30,7 +30,7 @@ func (s *Store) newTx() *tx {
 
 // state returns a private copy of the stream's state, nil when the stream
 // has never been written.
-func (t *tx) state(stream string) (*streamState, error) {
+func (t *tx) state(stream string) (_ *streamState, err error) {
 	if st, ok := t.states[stream]; ok {
 		return st, nil
 	}
@@ -46,7 +46,7 @@ func (t *tx) state(stream string) (*streamState, error) {
 	if err != nil {
 		return nil, fatalf("read state of %q: %w", stream, err)
 	}
-	defer closer.Close()
+	defer closeFatalInto(&err, closer, "stream state")
 	st, err := decodeState(v)
 	if err != nil {
 		return nil, fatalf("state of %q: %w", stream, err)
@@ -118,7 +118,7 @@ func (t *tx) writeEvent(stream string, st *streamState, rev uint64, pe *Proposed
 		Data: pe.Data, Metadata: pe.Metadata,
 	}
 	t.nextPos++
-	rec := encodeEvent(nil, ev)
+	rec := encodeEvent(ev)
 	t.bytes += len(rec)
 	_ = t.b.Set(logKey(ev.Position), rec, nil)
 	if rev != deletedStream {

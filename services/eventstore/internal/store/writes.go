@@ -195,7 +195,7 @@ func (t *tx) lastMetadata(stream string) ([]byte, error) {
 	return ev.Data, nil
 }
 
-func (t *tx) positionOf(st *streamState, rev int64) (uint64, error) {
+func (t *tx) positionOf(st *streamState, rev int64) (_ uint64, err error) {
 	v, closer, err := t.b.Get(indexKey(st.id, uint64(rev)))
 	if errors.Is(err, pebble.ErrNotFound) {
 		return 0, nil
@@ -203,11 +203,11 @@ func (t *tx) positionOf(st *streamState, rev int64) (uint64, error) {
 	if err != nil {
 		return 0, fatalf("read index: %w", err)
 	}
-	defer closer.Close()
+	defer closeFatalInto(&err, closer, "index entry")
 	return decodeU64(v), nil
 }
 
-func (t *tx) eventAt(st *streamState, rev int64) (*Event, error) {
+func (t *tx) eventAt(st *streamState, rev int64) (_ *Event, err error) {
 	pos, err := t.positionOf(st, rev)
 	if err != nil {
 		return nil, err
@@ -216,7 +216,7 @@ func (t *tx) eventAt(st *streamState, rev int64) (*Event, error) {
 	if err != nil {
 		return nil, fatalf("read event at %d: %w", pos, err)
 	}
-	defer closer.Close()
+	defer closeFatalInto(&err, closer, "event")
 	return decodeEvent(pos, v)
 }
 
