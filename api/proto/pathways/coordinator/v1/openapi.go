@@ -1,3 +1,5 @@
+// Package coordinatorv1 is the coordinator API contract (CoordinatorService): the generated gRPC
+// code, its REST/JSON gateway and the embedded OpenAPI document the coordinator serves.
 package coordinatorv1
 
 import _ "embed" // OpenAPI holds the generated document.
