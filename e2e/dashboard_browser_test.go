@@ -48,7 +48,7 @@ func chromium(t *testing.T) string {
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	exe := chromium(t)
-	dir, err := os.MkdirTemp("", "e2e-chromium-")
+	dir, err := os.MkdirTemp("", "e2e-chromium-") //nolint:usetesting // removed only after Chromium has exited, which t.TempDir cannot order
 	require.NoError(t, err)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe), chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
@@ -142,7 +142,7 @@ func TestDashboardPageShowsTheQueryAPIFigures(t *testing.T) {
 
 	var shot []byte
 	require.NoError(t, chromedp.Run(ctx, chromedp.FullScreenshot(&shot, 100)))
-	require.NoError(t, os.MkdirAll(filepath.Dir(screenshotPath), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Dir(screenshotPath), 0o750))
 	require.NoError(t, os.WriteFile(screenshotPath, shot, 0o644))
 	t.Logf("screenshot: %s", screenshotPath)
 }

@@ -109,7 +109,8 @@ func startDevstack(dataDir string, demo bool) (*devstack, error) {
 		return nil, err
 	}
 	d := &devstack{dataDir: dataDir, demo: demo, addr: p, out: &syncBuffer{}, exited: make(chan struct{})}
-	d.cmd = exec.Command(devstackBin, "--data-dir", dataDir, "--demo="+strconv.FormatBool(demo), "--ui=false",
+	d.cmd = exec.CommandContext(context.Background(), devstackBin,
+		"--data-dir", dataDir, "--demo="+strconv.FormatBool(demo), "--ui=false",
 		"--temporal-port", portOf(p.temporal), "--eventstore-port", portOf(p.eventstore),
 		"--governance-port", portOf(p.governance), "--finance-port", portOf(p.finance),
 		"--finance-http-port", portOf(p.financeHTTP), "--coordinator-port", portOf(p.coordinator),
@@ -152,7 +153,7 @@ func (d *devstack) waitReady() error {
 	for {
 		select {
 		case <-d.exited:
-			return fmt.Errorf("devstack exited before it was ready: %v", d.waitErr)
+			return fmt.Errorf("devstack exited before it was ready: %w", d.waitErr)
 		case <-ctx.Done():
 			return fmt.Errorf("devstack not ready within %s: %w", readyWithin, last)
 		case <-time.After(200 * time.Millisecond):
@@ -196,7 +197,7 @@ func (d *devstack) probeJourneys(ctx context.Context) error {
 	if !d.demo {
 		_, err := c.GetJourney(ctx, &coordinatorv1.GetJourneyRequest{JourneyId: "ref-E2E-NO-SUCH-REFERRAL"})
 		if status.Code(err) != codes.NotFound {
-			return fmt.Errorf("GetJourney of an unknown journey: want NotFound, got %v", err)
+			return fmt.Errorf("GetJourney of an unknown journey: want NotFound, got %w", err)
 		}
 		return nil
 	}
@@ -308,7 +309,7 @@ func sharedStack(t *testing.T) *devstack {
 	t.Helper()
 	requireFull(t)
 	shared.once.Do(func() {
-		shared.dir, shared.err = os.MkdirTemp("", "pathways-e2e-")
+		shared.dir, shared.err = os.MkdirTemp("", "pathways-e2e-") //nolint:usetesting // shared by every test of the binary, removed by TestMain
 		if shared.err == nil {
 			shared.d, shared.err = startDevstack(shared.dir, true)
 		}

@@ -5,6 +5,7 @@
 package e2e
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -19,13 +20,13 @@ var devstackBin string
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if testing.Short() {
-		fmt.Println("e2e: -short given; the end-to-end tests skip (CI runs them in full)")
-		os.Exit(m.Run())
+		fmt.Println("e2e: -short given; the end-to-end tests skip (CI runs them in full)") //nolint:forbidigo // TestMain reports to the test log
+		os.Exit(m.Run())                                                                   //nolint:forbidigo // TestMain must exit with the tests' code
 	}
 	bin, err := buildDevstack()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
-		os.Exit(1)
+		os.Exit(1) //nolint:forbidigo // TestMain must exit with the tests' code
 	}
 	devstackBin = bin
 	code := m.Run()
@@ -33,7 +34,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "e2e: shared devstack:", err)
 		code = 1
 	}
-	os.Exit(code)
+	os.Exit(code) //nolint:forbidigo // TestMain must exit with the tests' code
 }
 
 // buildDevstack builds services/devstack/cmd/devstack into e2e/tmp/devstack. The build runs in
@@ -44,7 +45,7 @@ func buildDevstack() (string, error) {
 		return "", fmt.Errorf("working directory: %w", err)
 	}
 	bin := filepath.Join(e2eDir, "tmp", "devstack")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/devstack")
+	cmd := exec.CommandContext(context.Background(), "go", "build", "-o", bin, "./cmd/devstack")
 	cmd.Dir = filepath.Join(e2eDir, "..", "services", "devstack")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
