@@ -31,6 +31,7 @@ const (
 	UpdateDischarge            = "Discharge"
 	UpdateCancel               = "Cancel"
 	UpdateMigrateVersion       = "MigrateVersion"
+	UpdateRecordAdmission      = "RecordAdmission"
 )
 
 // Application error types: business failures are non-retryable application errors with these
@@ -165,6 +166,15 @@ type DischargeRequest struct {
 type CancelRequest struct {
 	Reason      string `json:"reason"`
 	RequestedBy string `json:"requestedBy"`
+}
+
+// AdmissionRequest records an unplanned hospital admission, once the patient has left hospital.
+// Reason is a short code such as "copd-exacerbation".
+type AdmissionRequest struct {
+	AdmittedAt   time.Time `json:"admittedAt"`
+	DischargedAt time.Time `json:"dischargedAt"`
+	Reason       string    `json:"reason"`
+	RequestedBy  string    `json:"requestedBy"`
 }
 
 // MigrateVersionRequest moves the journey to another version of its pathway. DefinitionYAML is the

@@ -152,6 +152,7 @@ type RecordJourneyFactRequest struct {
 	//	*RecordJourneyFactRequest_Discharge
 	//	*RecordJourneyFactRequest_Rtt
 	//	*RecordJourneyFactRequest_Cancellation
+	//	*RecordJourneyFactRequest_Admission
 	Fact          isRecordJourneyFactRequest_Fact `protobuf_oneof:"fact"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -299,6 +300,15 @@ func (x *RecordJourneyFactRequest) GetCancellation() *CancellationFact {
 	return nil
 }
 
+func (x *RecordJourneyFactRequest) GetAdmission() *AdmissionFact {
+	if x != nil {
+		if x, ok := x.Fact.(*RecordJourneyFactRequest_Admission); ok {
+			return x.Admission
+		}
+	}
+	return nil
+}
+
 type isRecordJourneyFactRequest_Fact interface {
 	isRecordJourneyFactRequest_Fact()
 }
@@ -331,6 +341,10 @@ type RecordJourneyFactRequest_Cancellation struct {
 	Cancellation *CancellationFact `protobuf:"bytes,16,opt,name=cancellation,proto3,oneof"`
 }
 
+type RecordJourneyFactRequest_Admission struct {
+	Admission *AdmissionFact `protobuf:"bytes,17,opt,name=admission,proto3,oneof"`
+}
+
 func (*RecordJourneyFactRequest_Referral) isRecordJourneyFactRequest_Fact() {}
 
 func (*RecordJourneyFactRequest_Triage) isRecordJourneyFactRequest_Fact() {}
@@ -344,6 +358,8 @@ func (*RecordJourneyFactRequest_Discharge) isRecordJourneyFactRequest_Fact() {}
 func (*RecordJourneyFactRequest_Rtt) isRecordJourneyFactRequest_Fact() {}
 
 func (*RecordJourneyFactRequest_Cancellation) isRecordJourneyFactRequest_Fact() {}
+
+func (*RecordJourneyFactRequest_Admission) isRecordJourneyFactRequest_Fact() {}
 
 type RecordJourneyFactResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -786,11 +802,82 @@ func (x *CancellationFact) GetReason() string {
 	return ""
 }
 
+// AdmissionFact is an unplanned hospital admission during the journey. Admissions of one journey
+// arrive in the order they were recorded; readmission within 30 and 90 days is counted from the
+// previous admission's discharged_at to the next one's admitted_at.
+type AdmissionFact struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AdmissionId   string                 `protobuf:"bytes,1,opt,name=admission_id,json=admissionId,proto3" json:"admission_id,omitempty"`
+	AdmittedAt    *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=admitted_at,json=admittedAt,proto3" json:"admitted_at,omitempty"`
+	DischargedAt  *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=discharged_at,json=dischargedAt,proto3" json:"discharged_at,omitempty"`
+	Reason        string                 `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AdmissionFact) Reset() {
+	*x = AdmissionFact{}
+	mi := &file_pathways_dashboard_v1_ingest_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AdmissionFact) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AdmissionFact) ProtoMessage() {}
+
+func (x *AdmissionFact) ProtoReflect() protoreflect.Message {
+	mi := &file_pathways_dashboard_v1_ingest_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AdmissionFact.ProtoReflect.Descriptor instead.
+func (*AdmissionFact) Descriptor() ([]byte, []int) {
+	return file_pathways_dashboard_v1_ingest_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *AdmissionFact) GetAdmissionId() string {
+	if x != nil {
+		return x.AdmissionId
+	}
+	return ""
+}
+
+func (x *AdmissionFact) GetAdmittedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AdmittedAt
+	}
+	return nil
+}
+
+func (x *AdmissionFact) GetDischargedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DischargedAt
+	}
+	return nil
+}
+
+func (x *AdmissionFact) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 var File_pathways_dashboard_v1_ingest_proto protoreflect.FileDescriptor
 
 const file_pathways_dashboard_v1_ingest_proto_rawDesc = "" +
 	"\n" +
-	"\"pathways/dashboard/v1/ingest.proto\x12\x15pathways.dashboard.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a pathways/journey/v1/common.proto\"\x8c\x06\n" +
+	"\"pathways/dashboard/v1/ingest.proto\x12\x15pathways.dashboard.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a pathways/journey/v1/common.proto\"\xd2\x06\n" +
 	"\x18RecordJourneyFactRequest\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x1d\n" +
 	"\n" +
@@ -808,7 +895,8 @@ const file_pathways_dashboard_v1_ingest_proto_rawDesc = "" +
 	"\aoutcome\x18\r \x01(\v2\".pathways.dashboard.v1.OutcomeFactH\x00R\aoutcome\x12D\n" +
 	"\tdischarge\x18\x0e \x01(\v2$.pathways.dashboard.v1.DischargeFactH\x00R\tdischarge\x128\n" +
 	"\x03rtt\x18\x0f \x01(\v2$.pathways.dashboard.v1.RTTStatusFactH\x00R\x03rtt\x12M\n" +
-	"\fcancellation\x18\x10 \x01(\v2'.pathways.dashboard.v1.CancellationFactH\x00R\fcancellationB\x06\n" +
+	"\fcancellation\x18\x10 \x01(\v2'.pathways.dashboard.v1.CancellationFactH\x00R\fcancellation\x12D\n" +
+	"\tadmission\x18\x11 \x01(\v2$.pathways.dashboard.v1.AdmissionFactH\x00R\tadmissionB\x06\n" +
 	"\x04fact\"9\n" +
 	"\x19RecordJourneyFactResponse\x12\x1c\n" +
 	"\tduplicate\x18\x01 \x01(\bR\tduplicate\"\x88\x01\n" +
@@ -840,7 +928,13 @@ const file_pathways_dashboard_v1_ingest_proto_rawDesc = "" +
 	"\vdays_waited\x18\x03 \x01(\x05R\n" +
 	"daysWaited\"*\n" +
 	"\x10CancellationFact\x12\x16\n" +
-	"\x06reason\x18\x01 \x01(\tR\x06reason*\xc8\x01\n" +
+	"\x06reason\x18\x01 \x01(\tR\x06reason\"\xc8\x01\n" +
+	"\rAdmissionFact\x12!\n" +
+	"\fadmission_id\x18\x01 \x01(\tR\vadmissionId\x12;\n" +
+	"\vadmitted_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"admittedAt\x12?\n" +
+	"\rdischarged_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\fdischargedAt\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason*\xc8\x01\n" +
 	"\x12InterventionStatus\x12#\n" +
 	"\x1fINTERVENTION_STATUS_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dINTERVENTION_STATUS_SCHEDULED\x10\x01\x12\x1f\n" +
@@ -869,7 +963,7 @@ func file_pathways_dashboard_v1_ingest_proto_rawDescGZIP() []byte {
 }
 
 var file_pathways_dashboard_v1_ingest_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_pathways_dashboard_v1_ingest_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_pathways_dashboard_v1_ingest_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_pathways_dashboard_v1_ingest_proto_goTypes = []any{
 	(InterventionStatus)(0),           // 0: pathways.dashboard.v1.InterventionStatus
 	(RTTStatus)(0),                    // 1: pathways.dashboard.v1.RTTStatus
@@ -882,16 +976,17 @@ var file_pathways_dashboard_v1_ingest_proto_goTypes = []any{
 	(*DischargeFact)(nil),             // 8: pathways.dashboard.v1.DischargeFact
 	(*RTTStatusFact)(nil),             // 9: pathways.dashboard.v1.RTTStatusFact
 	(*CancellationFact)(nil),          // 10: pathways.dashboard.v1.CancellationFact
-	(*v1.PathwayRef)(nil),             // 11: pathways.journey.v1.PathwayRef
-	(v1.Segment)(0),                   // 12: pathways.journey.v1.Segment
-	(*timestamppb.Timestamp)(nil),     // 13: google.protobuf.Timestamp
-	(v1.ReferralSource)(0),            // 14: pathways.journey.v1.ReferralSource
-	(*v1.Measure)(nil),                // 15: pathways.journey.v1.Measure
+	(*AdmissionFact)(nil),             // 11: pathways.dashboard.v1.AdmissionFact
+	(*v1.PathwayRef)(nil),             // 12: pathways.journey.v1.PathwayRef
+	(v1.Segment)(0),                   // 13: pathways.journey.v1.Segment
+	(*timestamppb.Timestamp)(nil),     // 14: google.protobuf.Timestamp
+	(v1.ReferralSource)(0),            // 15: pathways.journey.v1.ReferralSource
+	(*v1.Measure)(nil),                // 16: pathways.journey.v1.Measure
 }
 var file_pathways_dashboard_v1_ingest_proto_depIdxs = []int32{
-	11, // 0: pathways.dashboard.v1.RecordJourneyFactRequest.pathway:type_name -> pathways.journey.v1.PathwayRef
-	12, // 1: pathways.dashboard.v1.RecordJourneyFactRequest.segment:type_name -> pathways.journey.v1.Segment
-	13, // 2: pathways.dashboard.v1.RecordJourneyFactRequest.occurred_at:type_name -> google.protobuf.Timestamp
+	12, // 0: pathways.dashboard.v1.RecordJourneyFactRequest.pathway:type_name -> pathways.journey.v1.PathwayRef
+	13, // 1: pathways.dashboard.v1.RecordJourneyFactRequest.segment:type_name -> pathways.journey.v1.Segment
+	14, // 2: pathways.dashboard.v1.RecordJourneyFactRequest.occurred_at:type_name -> google.protobuf.Timestamp
 	4,  // 3: pathways.dashboard.v1.RecordJourneyFactRequest.referral:type_name -> pathways.dashboard.v1.ReferralFact
 	5,  // 4: pathways.dashboard.v1.RecordJourneyFactRequest.triage:type_name -> pathways.dashboard.v1.TriageFact
 	6,  // 5: pathways.dashboard.v1.RecordJourneyFactRequest.intervention:type_name -> pathways.dashboard.v1.InterventionFact
@@ -899,20 +994,23 @@ var file_pathways_dashboard_v1_ingest_proto_depIdxs = []int32{
 	8,  // 7: pathways.dashboard.v1.RecordJourneyFactRequest.discharge:type_name -> pathways.dashboard.v1.DischargeFact
 	9,  // 8: pathways.dashboard.v1.RecordJourneyFactRequest.rtt:type_name -> pathways.dashboard.v1.RTTStatusFact
 	10, // 9: pathways.dashboard.v1.RecordJourneyFactRequest.cancellation:type_name -> pathways.dashboard.v1.CancellationFact
-	14, // 10: pathways.dashboard.v1.ReferralFact.source:type_name -> pathways.journey.v1.ReferralSource
-	13, // 11: pathways.dashboard.v1.ReferralFact.referred_at:type_name -> google.protobuf.Timestamp
-	15, // 12: pathways.dashboard.v1.TriageFact.baseline:type_name -> pathways.journey.v1.Measure
-	0,  // 13: pathways.dashboard.v1.InterventionFact.status:type_name -> pathways.dashboard.v1.InterventionStatus
-	15, // 14: pathways.dashboard.v1.OutcomeFact.measures:type_name -> pathways.journey.v1.Measure
-	1,  // 15: pathways.dashboard.v1.RTTStatusFact.status:type_name -> pathways.dashboard.v1.RTTStatus
-	13, // 16: pathways.dashboard.v1.RTTStatusFact.started_at:type_name -> google.protobuf.Timestamp
-	2,  // 17: pathways.dashboard.v1.DashboardIngestService.RecordJourneyFact:input_type -> pathways.dashboard.v1.RecordJourneyFactRequest
-	3,  // 18: pathways.dashboard.v1.DashboardIngestService.RecordJourneyFact:output_type -> pathways.dashboard.v1.RecordJourneyFactResponse
-	18, // [18:19] is the sub-list for method output_type
-	17, // [17:18] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	11, // 10: pathways.dashboard.v1.RecordJourneyFactRequest.admission:type_name -> pathways.dashboard.v1.AdmissionFact
+	15, // 11: pathways.dashboard.v1.ReferralFact.source:type_name -> pathways.journey.v1.ReferralSource
+	14, // 12: pathways.dashboard.v1.ReferralFact.referred_at:type_name -> google.protobuf.Timestamp
+	16, // 13: pathways.dashboard.v1.TriageFact.baseline:type_name -> pathways.journey.v1.Measure
+	0,  // 14: pathways.dashboard.v1.InterventionFact.status:type_name -> pathways.dashboard.v1.InterventionStatus
+	16, // 15: pathways.dashboard.v1.OutcomeFact.measures:type_name -> pathways.journey.v1.Measure
+	1,  // 16: pathways.dashboard.v1.RTTStatusFact.status:type_name -> pathways.dashboard.v1.RTTStatus
+	14, // 17: pathways.dashboard.v1.RTTStatusFact.started_at:type_name -> google.protobuf.Timestamp
+	14, // 18: pathways.dashboard.v1.AdmissionFact.admitted_at:type_name -> google.protobuf.Timestamp
+	14, // 19: pathways.dashboard.v1.AdmissionFact.discharged_at:type_name -> google.protobuf.Timestamp
+	2,  // 20: pathways.dashboard.v1.DashboardIngestService.RecordJourneyFact:input_type -> pathways.dashboard.v1.RecordJourneyFactRequest
+	3,  // 21: pathways.dashboard.v1.DashboardIngestService.RecordJourneyFact:output_type -> pathways.dashboard.v1.RecordJourneyFactResponse
+	21, // [21:22] is the sub-list for method output_type
+	20, // [20:21] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_pathways_dashboard_v1_ingest_proto_init() }
@@ -928,6 +1026,7 @@ func file_pathways_dashboard_v1_ingest_proto_init() {
 		(*RecordJourneyFactRequest_Discharge)(nil),
 		(*RecordJourneyFactRequest_Rtt)(nil),
 		(*RecordJourneyFactRequest_Cancellation)(nil),
+		(*RecordJourneyFactRequest_Admission)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -935,7 +1034,7 @@ func file_pathways_dashboard_v1_ingest_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pathways_dashboard_v1_ingest_proto_rawDesc), len(file_pathways_dashboard_v1_ingest_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   9,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

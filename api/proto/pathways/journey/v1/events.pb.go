@@ -1516,6 +1516,121 @@ func (x *PathwayVersionMigrated) GetOccurredAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// HospitalAdmissionRecorded records an unplanned hospital admission of the patient during the
+// journey (for COPD, an exacerbation admission), reported once the patient has left hospital.
+// Readmission figures (within 30 and 90 days of a previous admission's hospital discharge) are
+// derived from the sequence of these events.
+type HospitalAdmissionRecorded struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	JourneyId string                 `protobuf:"bytes,1,opt,name=journey_id,json=journeyId,proto3" json:"journey_id,omitempty"`
+	RequestId string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// admission_id is stable within the journey ("adm-1", "adm-2", ...).
+	AdmissionId string                 `protobuf:"bytes,3,opt,name=admission_id,json=admissionId,proto3" json:"admission_id,omitempty"`
+	AdmittedAt  *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=admitted_at,json=admittedAt,proto3" json:"admitted_at,omitempty"`
+	// discharged_at is the hospital discharge (not the end of the pathway).
+	DischargedAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=discharged_at,json=dischargedAt,proto3" json:"discharged_at,omitempty"`
+	// reason is a short code, for example "copd-exacerbation".
+	Reason        string                 `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
+	OccurredAt    *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	Stage         string                 `protobuf:"bytes,8,opt,name=stage,proto3" json:"stage,omitempty"`
+	RequestedBy   string                 `protobuf:"bytes,9,opt,name=requested_by,json=requestedBy,proto3" json:"requested_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HospitalAdmissionRecorded) Reset() {
+	*x = HospitalAdmissionRecorded{}
+	mi := &file_pathways_journey_v1_events_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HospitalAdmissionRecorded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HospitalAdmissionRecorded) ProtoMessage() {}
+
+func (x *HospitalAdmissionRecorded) ProtoReflect() protoreflect.Message {
+	mi := &file_pathways_journey_v1_events_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HospitalAdmissionRecorded.ProtoReflect.Descriptor instead.
+func (*HospitalAdmissionRecorded) Descriptor() ([]byte, []int) {
+	return file_pathways_journey_v1_events_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *HospitalAdmissionRecorded) GetJourneyId() string {
+	if x != nil {
+		return x.JourneyId
+	}
+	return ""
+}
+
+func (x *HospitalAdmissionRecorded) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *HospitalAdmissionRecorded) GetAdmissionId() string {
+	if x != nil {
+		return x.AdmissionId
+	}
+	return ""
+}
+
+func (x *HospitalAdmissionRecorded) GetAdmittedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AdmittedAt
+	}
+	return nil
+}
+
+func (x *HospitalAdmissionRecorded) GetDischargedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DischargedAt
+	}
+	return nil
+}
+
+func (x *HospitalAdmissionRecorded) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *HospitalAdmissionRecorded) GetOccurredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurredAt
+	}
+	return nil
+}
+
+func (x *HospitalAdmissionRecorded) GetStage() string {
+	if x != nil {
+		return x.Stage
+	}
+	return ""
+}
+
+func (x *HospitalAdmissionRecorded) GetRequestedBy() string {
+	if x != nil {
+		return x.RequestedBy
+	}
+	return ""
+}
+
 // JourneyClosed records that the journey's workflow has finished (all follow-ups collected or expired).
 type JourneyClosed struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1528,7 +1643,7 @@ type JourneyClosed struct {
 
 func (x *JourneyClosed) Reset() {
 	*x = JourneyClosed{}
-	mi := &file_pathways_journey_v1_events_proto_msgTypes[17]
+	mi := &file_pathways_journey_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1540,7 +1655,7 @@ func (x *JourneyClosed) String() string {
 func (*JourneyClosed) ProtoMessage() {}
 
 func (x *JourneyClosed) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_journey_v1_events_proto_msgTypes[17]
+	mi := &file_pathways_journey_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1553,7 +1668,7 @@ func (x *JourneyClosed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JourneyClosed.ProtoReflect.Descriptor instead.
 func (*JourneyClosed) Descriptor() ([]byte, []int) {
-	return file_pathways_journey_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_pathways_journey_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *JourneyClosed) GetJourneyId() string {
@@ -1762,7 +1877,21 @@ const file_pathways_journey_v1_events_proto_rawDesc = "" +
 	"\frequested_by\x18\x06 \x01(\tR\vrequestedBy\x12\x16\n" +
 	"\x06reason\x18\a \x01(\tR\x06reason\x12;\n" +
 	"\voccurred_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"occurredAt\"\x81\x01\n" +
+	"occurredAt\"\x88\x03\n" +
+	"\x19HospitalAdmissionRecorded\x12\x1d\n" +
+	"\n" +
+	"journey_id\x18\x01 \x01(\tR\tjourneyId\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\x12!\n" +
+	"\fadmission_id\x18\x03 \x01(\tR\vadmissionId\x12;\n" +
+	"\vadmitted_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"admittedAt\x12?\n" +
+	"\rdischarged_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\fdischargedAt\x12\x16\n" +
+	"\x06reason\x18\x06 \x01(\tR\x06reason\x12;\n" +
+	"\voccurred_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"occurredAt\x12\x14\n" +
+	"\x05stage\x18\b \x01(\tR\x05stage\x12!\n" +
+	"\frequested_by\x18\t \x01(\tR\vrequestedBy\"\x81\x01\n" +
 	"\rJourneyClosed\x12\x1d\n" +
 	"\n" +
 	"journey_id\x18\x01 \x01(\tR\tjourneyId\x12;\n" +
@@ -1782,74 +1911,78 @@ func file_pathways_journey_v1_events_proto_rawDescGZIP() []byte {
 	return file_pathways_journey_v1_events_proto_rawDescData
 }
 
-var file_pathways_journey_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_pathways_journey_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_pathways_journey_v1_events_proto_goTypes = []any{
-	(*ReferralReceived)(nil),       // 0: pathways.journey.v1.ReferralReceived
-	(*PathwayVersionPinned)(nil),   // 1: pathways.journey.v1.PathwayVersionPinned
-	(*TriageCompleted)(nil),        // 2: pathways.journey.v1.TriageCompleted
-	(*TriageBreached)(nil),         // 3: pathways.journey.v1.TriageBreached
-	(*RTTClockStarted)(nil),        // 4: pathways.journey.v1.RTTClockStarted
-	(*RTTClockStopped)(nil),        // 5: pathways.journey.v1.RTTClockStopped
-	(*RTTClockNullified)(nil),      // 6: pathways.journey.v1.RTTClockNullified
-	(*RTTClockBreached)(nil),       // 7: pathways.journey.v1.RTTClockBreached
-	(*InterventionScheduled)(nil),  // 8: pathways.journey.v1.InterventionScheduled
-	(*InterventionStarted)(nil),    // 9: pathways.journey.v1.InterventionStarted
-	(*InterventionCompleted)(nil),  // 10: pathways.journey.v1.InterventionCompleted
-	(*DidNotAttend)(nil),           // 11: pathways.journey.v1.DidNotAttend
-	(*OutcomeRecorded)(nil),        // 12: pathways.journey.v1.OutcomeRecorded
-	(*Discharged)(nil),             // 13: pathways.journey.v1.Discharged
-	(*FollowUpDue)(nil),            // 14: pathways.journey.v1.FollowUpDue
-	(*JourneyCancelled)(nil),       // 15: pathways.journey.v1.JourneyCancelled
-	(*PathwayVersionMigrated)(nil), // 16: pathways.journey.v1.PathwayVersionMigrated
-	(*JourneyClosed)(nil),          // 17: pathways.journey.v1.JourneyClosed
-	(ReferralSource)(0),            // 18: pathways.journey.v1.ReferralSource
-	(Segment)(0),                   // 19: pathways.journey.v1.Segment
-	(*timestamppb.Timestamp)(nil),  // 20: google.protobuf.Timestamp
-	(*PathwayRef)(nil),             // 21: pathways.journey.v1.PathwayRef
-	(*Measure)(nil),                // 22: pathways.journey.v1.Measure
+	(*ReferralReceived)(nil),          // 0: pathways.journey.v1.ReferralReceived
+	(*PathwayVersionPinned)(nil),      // 1: pathways.journey.v1.PathwayVersionPinned
+	(*TriageCompleted)(nil),           // 2: pathways.journey.v1.TriageCompleted
+	(*TriageBreached)(nil),            // 3: pathways.journey.v1.TriageBreached
+	(*RTTClockStarted)(nil),           // 4: pathways.journey.v1.RTTClockStarted
+	(*RTTClockStopped)(nil),           // 5: pathways.journey.v1.RTTClockStopped
+	(*RTTClockNullified)(nil),         // 6: pathways.journey.v1.RTTClockNullified
+	(*RTTClockBreached)(nil),          // 7: pathways.journey.v1.RTTClockBreached
+	(*InterventionScheduled)(nil),     // 8: pathways.journey.v1.InterventionScheduled
+	(*InterventionStarted)(nil),       // 9: pathways.journey.v1.InterventionStarted
+	(*InterventionCompleted)(nil),     // 10: pathways.journey.v1.InterventionCompleted
+	(*DidNotAttend)(nil),              // 11: pathways.journey.v1.DidNotAttend
+	(*OutcomeRecorded)(nil),           // 12: pathways.journey.v1.OutcomeRecorded
+	(*Discharged)(nil),                // 13: pathways.journey.v1.Discharged
+	(*FollowUpDue)(nil),               // 14: pathways.journey.v1.FollowUpDue
+	(*JourneyCancelled)(nil),          // 15: pathways.journey.v1.JourneyCancelled
+	(*PathwayVersionMigrated)(nil),    // 16: pathways.journey.v1.PathwayVersionMigrated
+	(*HospitalAdmissionRecorded)(nil), // 17: pathways.journey.v1.HospitalAdmissionRecorded
+	(*JourneyClosed)(nil),             // 18: pathways.journey.v1.JourneyClosed
+	(ReferralSource)(0),               // 19: pathways.journey.v1.ReferralSource
+	(Segment)(0),                      // 20: pathways.journey.v1.Segment
+	(*timestamppb.Timestamp)(nil),     // 21: google.protobuf.Timestamp
+	(*PathwayRef)(nil),                // 22: pathways.journey.v1.PathwayRef
+	(*Measure)(nil),                   // 23: pathways.journey.v1.Measure
 }
 var file_pathways_journey_v1_events_proto_depIdxs = []int32{
-	18, // 0: pathways.journey.v1.ReferralReceived.source:type_name -> pathways.journey.v1.ReferralSource
-	19, // 1: pathways.journey.v1.ReferralReceived.segment:type_name -> pathways.journey.v1.Segment
-	20, // 2: pathways.journey.v1.ReferralReceived.referred_at:type_name -> google.protobuf.Timestamp
-	20, // 3: pathways.journey.v1.ReferralReceived.occurred_at:type_name -> google.protobuf.Timestamp
-	21, // 4: pathways.journey.v1.PathwayVersionPinned.pathway:type_name -> pathways.journey.v1.PathwayRef
-	20, // 5: pathways.journey.v1.PathwayVersionPinned.referred_at:type_name -> google.protobuf.Timestamp
-	20, // 6: pathways.journey.v1.PathwayVersionPinned.occurred_at:type_name -> google.protobuf.Timestamp
-	20, // 7: pathways.journey.v1.PathwayVersionPinned.triage_due_at:type_name -> google.protobuf.Timestamp
-	22, // 8: pathways.journey.v1.TriageCompleted.baseline:type_name -> pathways.journey.v1.Measure
-	20, // 9: pathways.journey.v1.TriageCompleted.occurred_at:type_name -> google.protobuf.Timestamp
-	20, // 10: pathways.journey.v1.TriageBreached.due_at:type_name -> google.protobuf.Timestamp
-	20, // 11: pathways.journey.v1.TriageBreached.occurred_at:type_name -> google.protobuf.Timestamp
-	20, // 12: pathways.journey.v1.RTTClockStarted.started_at:type_name -> google.protobuf.Timestamp
-	20, // 13: pathways.journey.v1.RTTClockStarted.breach_at:type_name -> google.protobuf.Timestamp
-	20, // 14: pathways.journey.v1.RTTClockStopped.started_at:type_name -> google.protobuf.Timestamp
-	20, // 15: pathways.journey.v1.RTTClockStopped.stopped_at:type_name -> google.protobuf.Timestamp
-	20, // 16: pathways.journey.v1.RTTClockNullified.started_at:type_name -> google.protobuf.Timestamp
-	20, // 17: pathways.journey.v1.RTTClockNullified.nullified_at:type_name -> google.protobuf.Timestamp
-	20, // 18: pathways.journey.v1.RTTClockBreached.started_at:type_name -> google.protobuf.Timestamp
-	20, // 19: pathways.journey.v1.RTTClockBreached.breach_at:type_name -> google.protobuf.Timestamp
-	20, // 20: pathways.journey.v1.RTTClockBreached.occurred_at:type_name -> google.protobuf.Timestamp
-	20, // 21: pathways.journey.v1.InterventionScheduled.scheduled_for:type_name -> google.protobuf.Timestamp
-	20, // 22: pathways.journey.v1.InterventionScheduled.occurred_at:type_name -> google.protobuf.Timestamp
-	20, // 23: pathways.journey.v1.InterventionStarted.occurred_at:type_name -> google.protobuf.Timestamp
-	20, // 24: pathways.journey.v1.InterventionCompleted.occurred_at:type_name -> google.protobuf.Timestamp
-	20, // 25: pathways.journey.v1.DidNotAttend.occurred_at:type_name -> google.protobuf.Timestamp
-	22, // 26: pathways.journey.v1.OutcomeRecorded.measures:type_name -> pathways.journey.v1.Measure
-	20, // 27: pathways.journey.v1.OutcomeRecorded.occurred_at:type_name -> google.protobuf.Timestamp
-	20, // 28: pathways.journey.v1.Discharged.occurred_at:type_name -> google.protobuf.Timestamp
-	20, // 29: pathways.journey.v1.FollowUpDue.due_at:type_name -> google.protobuf.Timestamp
-	20, // 30: pathways.journey.v1.FollowUpDue.occurred_at:type_name -> google.protobuf.Timestamp
-	20, // 31: pathways.journey.v1.JourneyCancelled.occurred_at:type_name -> google.protobuf.Timestamp
-	21, // 32: pathways.journey.v1.PathwayVersionMigrated.from:type_name -> pathways.journey.v1.PathwayRef
-	21, // 33: pathways.journey.v1.PathwayVersionMigrated.to:type_name -> pathways.journey.v1.PathwayRef
-	20, // 34: pathways.journey.v1.PathwayVersionMigrated.occurred_at:type_name -> google.protobuf.Timestamp
-	20, // 35: pathways.journey.v1.JourneyClosed.occurred_at:type_name -> google.protobuf.Timestamp
-	36, // [36:36] is the sub-list for method output_type
-	36, // [36:36] is the sub-list for method input_type
-	36, // [36:36] is the sub-list for extension type_name
-	36, // [36:36] is the sub-list for extension extendee
-	0,  // [0:36] is the sub-list for field type_name
+	19, // 0: pathways.journey.v1.ReferralReceived.source:type_name -> pathways.journey.v1.ReferralSource
+	20, // 1: pathways.journey.v1.ReferralReceived.segment:type_name -> pathways.journey.v1.Segment
+	21, // 2: pathways.journey.v1.ReferralReceived.referred_at:type_name -> google.protobuf.Timestamp
+	21, // 3: pathways.journey.v1.ReferralReceived.occurred_at:type_name -> google.protobuf.Timestamp
+	22, // 4: pathways.journey.v1.PathwayVersionPinned.pathway:type_name -> pathways.journey.v1.PathwayRef
+	21, // 5: pathways.journey.v1.PathwayVersionPinned.referred_at:type_name -> google.protobuf.Timestamp
+	21, // 6: pathways.journey.v1.PathwayVersionPinned.occurred_at:type_name -> google.protobuf.Timestamp
+	21, // 7: pathways.journey.v1.PathwayVersionPinned.triage_due_at:type_name -> google.protobuf.Timestamp
+	23, // 8: pathways.journey.v1.TriageCompleted.baseline:type_name -> pathways.journey.v1.Measure
+	21, // 9: pathways.journey.v1.TriageCompleted.occurred_at:type_name -> google.protobuf.Timestamp
+	21, // 10: pathways.journey.v1.TriageBreached.due_at:type_name -> google.protobuf.Timestamp
+	21, // 11: pathways.journey.v1.TriageBreached.occurred_at:type_name -> google.protobuf.Timestamp
+	21, // 12: pathways.journey.v1.RTTClockStarted.started_at:type_name -> google.protobuf.Timestamp
+	21, // 13: pathways.journey.v1.RTTClockStarted.breach_at:type_name -> google.protobuf.Timestamp
+	21, // 14: pathways.journey.v1.RTTClockStopped.started_at:type_name -> google.protobuf.Timestamp
+	21, // 15: pathways.journey.v1.RTTClockStopped.stopped_at:type_name -> google.protobuf.Timestamp
+	21, // 16: pathways.journey.v1.RTTClockNullified.started_at:type_name -> google.protobuf.Timestamp
+	21, // 17: pathways.journey.v1.RTTClockNullified.nullified_at:type_name -> google.protobuf.Timestamp
+	21, // 18: pathways.journey.v1.RTTClockBreached.started_at:type_name -> google.protobuf.Timestamp
+	21, // 19: pathways.journey.v1.RTTClockBreached.breach_at:type_name -> google.protobuf.Timestamp
+	21, // 20: pathways.journey.v1.RTTClockBreached.occurred_at:type_name -> google.protobuf.Timestamp
+	21, // 21: pathways.journey.v1.InterventionScheduled.scheduled_for:type_name -> google.protobuf.Timestamp
+	21, // 22: pathways.journey.v1.InterventionScheduled.occurred_at:type_name -> google.protobuf.Timestamp
+	21, // 23: pathways.journey.v1.InterventionStarted.occurred_at:type_name -> google.protobuf.Timestamp
+	21, // 24: pathways.journey.v1.InterventionCompleted.occurred_at:type_name -> google.protobuf.Timestamp
+	21, // 25: pathways.journey.v1.DidNotAttend.occurred_at:type_name -> google.protobuf.Timestamp
+	23, // 26: pathways.journey.v1.OutcomeRecorded.measures:type_name -> pathways.journey.v1.Measure
+	21, // 27: pathways.journey.v1.OutcomeRecorded.occurred_at:type_name -> google.protobuf.Timestamp
+	21, // 28: pathways.journey.v1.Discharged.occurred_at:type_name -> google.protobuf.Timestamp
+	21, // 29: pathways.journey.v1.FollowUpDue.due_at:type_name -> google.protobuf.Timestamp
+	21, // 30: pathways.journey.v1.FollowUpDue.occurred_at:type_name -> google.protobuf.Timestamp
+	21, // 31: pathways.journey.v1.JourneyCancelled.occurred_at:type_name -> google.protobuf.Timestamp
+	22, // 32: pathways.journey.v1.PathwayVersionMigrated.from:type_name -> pathways.journey.v1.PathwayRef
+	22, // 33: pathways.journey.v1.PathwayVersionMigrated.to:type_name -> pathways.journey.v1.PathwayRef
+	21, // 34: pathways.journey.v1.PathwayVersionMigrated.occurred_at:type_name -> google.protobuf.Timestamp
+	21, // 35: pathways.journey.v1.HospitalAdmissionRecorded.admitted_at:type_name -> google.protobuf.Timestamp
+	21, // 36: pathways.journey.v1.HospitalAdmissionRecorded.discharged_at:type_name -> google.protobuf.Timestamp
+	21, // 37: pathways.journey.v1.HospitalAdmissionRecorded.occurred_at:type_name -> google.protobuf.Timestamp
+	21, // 38: pathways.journey.v1.JourneyClosed.occurred_at:type_name -> google.protobuf.Timestamp
+	39, // [39:39] is the sub-list for method output_type
+	39, // [39:39] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_pathways_journey_v1_events_proto_init() }
@@ -1864,7 +1997,7 @@ func file_pathways_journey_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pathways_journey_v1_events_proto_rawDesc), len(file_pathways_journey_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   18,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
