@@ -31,8 +31,12 @@ func (t Timeline) Read(ctx context.Context, journeyID string) ([]app.TimelineEnt
 		return nil, fmt.Errorf("read journey stream: %w", err)
 	}
 	out := make([]app.TimelineEntry, len(recs))
+	var admissions readmissions
 	for i, r := range recs {
 		out[i] = entry(r)
+		if note := admissions.note(r.Payload); note != "" {
+			out[i].Summary += " " + note
+		}
 	}
 	return out, nil
 }

@@ -68,7 +68,7 @@ func (a *App) GetJourney(ctx context.Context, journeyID string) (JourneyDetail, 
 // KindFailedPrecondition naming the stage, unless the journey changed between the caller's
 // request and the refusal (another coordinator got there first): then KindAborted.
 func (a *App) Apply(ctx context.Context, cmd domain.Command) (journey.UpdateResult, error) {
-	if err := cmd.Validate(); err != nil {
+	if err := cmd.Validate(a.now()); err != nil {
 		return journey.UpdateResult{}, err
 	}
 	before, err := a.journeys.State(ctx, cmd.JourneyID)

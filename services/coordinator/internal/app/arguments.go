@@ -24,6 +24,9 @@ func (a *App) argument(ctx context.Context, c domain.Command, v journey.View) (a
 		return journey.DischargeRequest{Reason: c.Reason, Stage: c.Stage, RequestedBy: c.Actor}, nil
 	case domain.Cancel:
 		return journey.CancelRequest{Reason: c.Reason, RequestedBy: c.Actor}, nil
+	case domain.RecordAdmission:
+		return journey.AdmissionRequest{AdmittedAt: c.AdmittedAt.UTC(), DischargedAt: c.DischargedAt.UTC(), Reason: c.Reason,
+			RequestedBy: c.Actor}, nil
 	case domain.MigrateVersion:
 		doc, err := a.pathways.Document(ctx, v.PathwayID, c.TargetVersion)
 		if err != nil {

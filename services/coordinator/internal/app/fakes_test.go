@@ -15,6 +15,7 @@ type fakeJourneys struct {
 	states   []journey.View
 	updErr   error
 	updates  []string
+	args     []any
 	started  int
 	listed   []Listed
 	queries  []string
@@ -45,10 +46,11 @@ func (f *fakeJourneys) State(_ context.Context, id string) (journey.View, error)
 	return v, nil
 }
 
-func (f *fakeJourneys) Update(_ context.Context, _, name, requestID string, _ any) (journey.UpdateResult, error) {
+func (f *fakeJourneys) Update(_ context.Context, _, name, requestID string, arg any) (journey.UpdateResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.updates = append(f.updates, name+"/"+requestID)
+	f.args = append(f.args, arg)
 	if f.updErr != nil {
 		return journey.UpdateResult{}, f.updErr
 	}

@@ -48,6 +48,9 @@ Referrals and journeys (coordinator API):
   discharge  JOURNEY_ID -reason TEXT [-stage STAGE]
   cancel     JOURNEY_ID -reason TEXT
   migrate    JOURNEY_ID -to VERSION -reason TEXT [-dry-run]
+  admit      JOURNEY_ID -admitted RFC3339 -discharged RFC3339 -reason CODE
+             record a hospital admission once the patient has left hospital
+             (CODE e.g. copd-exacerbation)
   Every transition takes -request-id (default: a new one); repeat it to retry safely.
 
 Pathway versions (governance API):

@@ -18,7 +18,7 @@ type command func(ctx context.Context, c *call, args []string) error
 var commands = map[string]command{
 	"submit": submit, "worklist": worklist, "show": show,
 	"triage": triage, "schedule": schedule, "start": startIntervention, "complete": completeIntervention,
-	"dna": didNotAttend, "outcome": outcome, "discharge": discharge, "cancel": cancel, "migrate": migrate,
+	"dna": didNotAttend, "outcome": outcome, "discharge": discharge, "cancel": cancel, "migrate": migrate, "admit": admit,
 	"pathways": pathways,
 }
 

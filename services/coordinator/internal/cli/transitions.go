@@ -4,12 +4,16 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 )
@@ -37,7 +41,9 @@ func (c *call) transition(ctx context.Context, name string, args []string, bind 
 	}
 	res, err := send(c.identify(ctx), client, pos[0], *requestID)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "pathwayctl: request id %s (retry with -request-id %s)\n", *requestID, *requestID)
+		if outcomeUnknown(err) {
+			fmt.Fprintf(c.stderr, "pathwayctl: the outcome is unknown; retry safely with -request-id %s\n", *requestID)
+		}
 		return err
 	}
 	return c.print(res, func(w *tabwriter.Writer) {
@@ -45,6 +51,25 @@ func (c *call) transition(ctx context.Context, name string, args []string, bind 
 		row(w, res.GetRequestId(), res.GetStage(), res.GetRevision(), res.GetVersion(), dash(res.GetInterventionId()),
 			dash(strings.Join(res.GetEvents(), ",")))
 	})
+}
+
+// outcomeUnknown reports whether a failed transition may still have been applied, so the caller
+// should retry it under the same request id (a refusal or bad input changed nothing; retrying
+// the same request id would only repeat the answer).
+func outcomeUnknown(err error) bool {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return false
+	}
+	st, ok := status.FromError(err)
+	if !ok {
+		return true
+	}
+	switch st.Code() {
+	case codes.Unavailable, codes.DeadlineExceeded, codes.Canceled, codes.Internal, codes.Unknown:
+		return true
+	}
+	return false
 }
 
 func newRequestID() string {

@@ -100,7 +100,7 @@ func TestCommandValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.cmd.Validate()
+			err := tt.cmd.Validate(now)
 			if tt.fields == nil {
 				require.NoError(t, err)
 				return

@@ -19,6 +19,7 @@ const (
 	Discharge            Transition = "Discharge"
 	Cancel               Transition = "Cancel"
 	MigrateVersion       Transition = "MigrateVersion"
+	RecordAdmission      Transition = "RecordAdmission"
 )
 
 // Measure is an outcome measure score on the scale it was taken on.
@@ -44,11 +45,13 @@ type Command struct {
 	Stage           string
 	TargetVersion   int
 	DryRun          bool
+	AdmittedAt      time.Time
+	DischargedAt    time.Time
 }
 
-// Validate checks the fields the transition needs, by API field name. It checks shape only; the
-// journey checks the rest against its pinned pathway version.
-func (c Command) Validate() error {
+// Validate checks the fields the transition needs, by API field name. It checks shape only (and
+// times against now); the journey checks the rest against its pinned pathway version and history.
+func (c Command) Validate(now time.Time) error {
 	var v Violations
 	if !idPattern.MatchString(c.JourneyID) {
 		v.Addf("journey_id", "is required: the journey id from SubmitReferral")
@@ -56,11 +59,11 @@ func (c Command) Validate() error {
 	if !idPattern.MatchString(c.RequestID) {
 		v.Addf("request_id", "is required: 1-100 letters, digits, '.', '_', ':' or '-' (a fresh id per request, reused only to retry)")
 	}
-	c.validateFields(&v)
+	c.validateFields(&v, now)
 	return v.Err()
 }
 
-func (c Command) validateFields(v *Violations) {
+func (c Command) validateFields(v *Violations, now time.Time) {
 	required := func(field, value string) {
 		if strings.TrimSpace(value) == "" {
 			v.Addf(field, "is required")
@@ -87,6 +90,8 @@ func (c Command) validateFields(v *Violations) {
 			v.Addf("target_version", "must be a version number (1 or more)")
 		}
 		required("reason", c.Reason)
+	case RecordAdmission:
+		c.validateAdmission(v, now)
 	}
 }
 

@@ -100,3 +100,20 @@ func (s *Server) MigrateVersion(ctx context.Context, req *coordinatorv1.MigrateV
 	}
 	return &coordinatorv1.MigrateVersionResponse{Result: r}, nil
 }
+
+// RecordAdmission records an unplanned hospital admission.
+func (s *Server) RecordAdmission(ctx context.Context, req *coordinatorv1.RecordAdmissionRequest) (*coordinatorv1.RecordAdmissionResponse, error) {
+	cmd := domain.Command{Transition: domain.RecordAdmission, JourneyID: req.GetJourneyId(), RequestID: req.GetRequestId(),
+		Reason: req.GetReason()}
+	if req.GetAdmittedAt() != nil {
+		cmd.AdmittedAt = req.GetAdmittedAt().AsTime()
+	}
+	if req.GetDischargedAt() != nil {
+		cmd.DischargedAt = req.GetDischargedAt().AsTime()
+	}
+	r, err := s.apply(ctx, cmd)
+	if err != nil {
+		return nil, err
+	}
+	return &coordinatorv1.RecordAdmissionResponse{Result: r}, nil
+}

@@ -2583,6 +2583,136 @@ func (x *MigrateVersionResponse) GetResult() *TransitionResult {
 	return nil
 }
 
+// RecordAdmissionRequest records one unplanned hospital admission of the patient.
+type RecordAdmissionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Journey id.
+	JourneyId string `protobuf:"bytes,1,opt,name=journey_id,json=journeyId,proto3" json:"journey_id,omitempty"`
+	// Request id for safe retry.
+	RequestId string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// When the patient was admitted: not before the referral, and after the previous admission's
+	// hospital discharge (admissions do not overlap).
+	AdmittedAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=admitted_at,json=admittedAt,proto3" json:"admitted_at,omitempty"`
+	// When the patient left hospital (not the end of the pathway): not before admitted_at, not in
+	// the future.
+	DischargedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=discharged_at,json=dischargedAt,proto3" json:"discharged_at,omitempty"`
+	// Reason code: 1-64 lower-case letters, digits and dashes (e.g. "copd-exacerbation").
+	Reason        string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordAdmissionRequest) Reset() {
+	*x = RecordAdmissionRequest{}
+	mi := &file_pathways_coordinator_v1_coordinator_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordAdmissionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordAdmissionRequest) ProtoMessage() {}
+
+func (x *RecordAdmissionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_pathways_coordinator_v1_coordinator_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordAdmissionRequest.ProtoReflect.Descriptor instead.
+func (*RecordAdmissionRequest) Descriptor() ([]byte, []int) {
+	return file_pathways_coordinator_v1_coordinator_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *RecordAdmissionRequest) GetJourneyId() string {
+	if x != nil {
+		return x.JourneyId
+	}
+	return ""
+}
+
+func (x *RecordAdmissionRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RecordAdmissionRequest) GetAdmittedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AdmittedAt
+	}
+	return nil
+}
+
+func (x *RecordAdmissionRequest) GetDischargedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DischargedAt
+	}
+	return nil
+}
+
+func (x *RecordAdmissionRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// RecordAdmissionResponse is the state after the record.
+type RecordAdmissionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The result (events names HospitalAdmissionRecorded).
+	Result        *TransitionResult `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordAdmissionResponse) Reset() {
+	*x = RecordAdmissionResponse{}
+	mi := &file_pathways_coordinator_v1_coordinator_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordAdmissionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordAdmissionResponse) ProtoMessage() {}
+
+func (x *RecordAdmissionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_pathways_coordinator_v1_coordinator_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordAdmissionResponse.ProtoReflect.Descriptor instead.
+func (*RecordAdmissionResponse) Descriptor() ([]byte, []int) {
+	return file_pathways_coordinator_v1_coordinator_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *RecordAdmissionResponse) GetResult() *TransitionResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
 var File_pathways_coordinator_v1_coordinator_proto protoreflect.FileDescriptor
 
 const file_pathways_coordinator_v1_coordinator_proto_rawDesc = "" +
@@ -2807,14 +2937,24 @@ const file_pathways_coordinator_v1_coordinator_proto_rawDesc = "" +
 	"\x06reason\x18\x04 \x01(\tR\x06reason\x12\x17\n" +
 	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"[\n" +
 	"\x16MigrateVersionResponse\x12A\n" +
+	"\x06result\x18\x01 \x01(\v2).pathways.coordinator.v1.TransitionResultR\x06result\"\xec\x01\n" +
+	"\x16RecordAdmissionRequest\x12\x1d\n" +
+	"\n" +
+	"journey_id\x18\x01 \x01(\tR\tjourneyId\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\x12;\n" +
+	"\vadmitted_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"admittedAt\x12?\n" +
+	"\rdischarged_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\fdischargedAt\x12\x16\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\"\\\n" +
+	"\x17RecordAdmissionResponse\x12A\n" +
 	"\x06result\x18\x01 \x01(\v2).pathways.coordinator.v1.TransitionResultR\x06result*\x93\x01\n" +
 	"\bWorklist\x12\x18\n" +
 	"\x14WORKLIST_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18WORKLIST_AWAITING_TRIAGE\x10\x01\x12\x15\n" +
 	"\x11WORKLIST_BREACHED\x10\x02\x12\x1c\n" +
 	"\x18WORKLIST_IN_INTERVENTION\x10\x03\x12\x1a\n" +
-	"\x16WORKLIST_DUE_FOLLOW_UP\x10\x042\xdf\n" +
-	"\n" +
+	"\x16WORKLIST_DUE_FOLLOW_UP\x10\x042\xd5\v\n" +
 	"\x12CoordinatorService\x12q\n" +
 	"\x0eSubmitReferral\x12..pathways.coordinator.v1.SubmitReferralRequest\x1a/.pathways.coordinator.v1.SubmitReferralResponse\x12e\n" +
 	"\n" +
@@ -2828,7 +2968,8 @@ const file_pathways_coordinator_v1_coordinator_proto_rawDesc = "" +
 	"\rRecordOutcome\x12-.pathways.coordinator.v1.RecordOutcomeRequest\x1a..pathways.coordinator.v1.RecordOutcomeResponse\x12b\n" +
 	"\tDischarge\x12).pathways.coordinator.v1.DischargeRequest\x1a*.pathways.coordinator.v1.DischargeResponse\x12Y\n" +
 	"\x06Cancel\x12&.pathways.coordinator.v1.CancelRequest\x1a'.pathways.coordinator.v1.CancelResponse\x12q\n" +
-	"\x0eMigrateVersion\x12..pathways.coordinator.v1.MigrateVersionRequest\x1a/.pathways.coordinator.v1.MigrateVersionResponseBRZPgithub.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1;coordinatorv1b\x06proto3"
+	"\x0eMigrateVersion\x12..pathways.coordinator.v1.MigrateVersionRequest\x1a/.pathways.coordinator.v1.MigrateVersionResponse\x12t\n" +
+	"\x0fRecordAdmission\x12/.pathways.coordinator.v1.RecordAdmissionRequest\x1a0.pathways.coordinator.v1.RecordAdmissionResponseBRZPgithub.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1;coordinatorv1b\x06proto3"
 
 var (
 	file_pathways_coordinator_v1_coordinator_proto_rawDescOnce sync.Once
@@ -2843,7 +2984,7 @@ func file_pathways_coordinator_v1_coordinator_proto_rawDescGZIP() []byte {
 }
 
 var file_pathways_coordinator_v1_coordinator_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_pathways_coordinator_v1_coordinator_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
+var file_pathways_coordinator_v1_coordinator_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
 var file_pathways_coordinator_v1_coordinator_proto_goTypes = []any{
 	(Worklist)(0),                        // 0: pathways.coordinator.v1.Worklist
 	(*SubmitReferralRequest)(nil),        // 1: pathways.coordinator.v1.SubmitReferralRequest
@@ -2880,45 +3021,47 @@ var file_pathways_coordinator_v1_coordinator_proto_goTypes = []any{
 	(*CancelResponse)(nil),               // 32: pathways.coordinator.v1.CancelResponse
 	(*MigrateVersionRequest)(nil),        // 33: pathways.coordinator.v1.MigrateVersionRequest
 	(*MigrateVersionResponse)(nil),       // 34: pathways.coordinator.v1.MigrateVersionResponse
-	(v1.Segment)(0),                      // 35: pathways.journey.v1.Segment
-	(v1.ReferralSource)(0),               // 36: pathways.journey.v1.ReferralSource
-	(*timestamppb.Timestamp)(nil),        // 37: google.protobuf.Timestamp
+	(*RecordAdmissionRequest)(nil),       // 35: pathways.coordinator.v1.RecordAdmissionRequest
+	(*RecordAdmissionResponse)(nil),      // 36: pathways.coordinator.v1.RecordAdmissionResponse
+	(v1.Segment)(0),                      // 37: pathways.journey.v1.Segment
+	(v1.ReferralSource)(0),               // 38: pathways.journey.v1.ReferralSource
+	(*timestamppb.Timestamp)(nil),        // 39: google.protobuf.Timestamp
 }
 var file_pathways_coordinator_v1_coordinator_proto_depIdxs = []int32{
-	35, // 0: pathways.coordinator.v1.SubmitReferralRequest.segment:type_name -> pathways.journey.v1.Segment
-	36, // 1: pathways.coordinator.v1.SubmitReferralRequest.source:type_name -> pathways.journey.v1.ReferralSource
-	37, // 2: pathways.coordinator.v1.SubmitReferralRequest.referred_at:type_name -> google.protobuf.Timestamp
+	37, // 0: pathways.coordinator.v1.SubmitReferralRequest.segment:type_name -> pathways.journey.v1.Segment
+	38, // 1: pathways.coordinator.v1.SubmitReferralRequest.source:type_name -> pathways.journey.v1.ReferralSource
+	39, // 2: pathways.coordinator.v1.SubmitReferralRequest.referred_at:type_name -> google.protobuf.Timestamp
 	5,  // 3: pathways.coordinator.v1.GetJourneyResponse.journey:type_name -> pathways.coordinator.v1.Journey
 	12, // 4: pathways.coordinator.v1.GetJourneyResponse.timeline:type_name -> pathways.coordinator.v1.TimelineEntry
-	35, // 5: pathways.coordinator.v1.Journey.segment:type_name -> pathways.journey.v1.Segment
+	37, // 5: pathways.coordinator.v1.Journey.segment:type_name -> pathways.journey.v1.Segment
 	6,  // 6: pathways.coordinator.v1.Journey.triage:type_name -> pathways.coordinator.v1.TriageClock
 	7,  // 7: pathways.coordinator.v1.Journey.rtt:type_name -> pathways.coordinator.v1.RTTClock
 	8,  // 8: pathways.coordinator.v1.Journey.interventions:type_name -> pathways.coordinator.v1.Intervention
 	10, // 9: pathways.coordinator.v1.Journey.measures:type_name -> pathways.coordinator.v1.RecordedMeasure
 	11, // 10: pathways.coordinator.v1.Journey.follow_ups:type_name -> pathways.coordinator.v1.FollowUp
-	37, // 11: pathways.coordinator.v1.Journey.discharged_at:type_name -> google.protobuf.Timestamp
-	37, // 12: pathways.coordinator.v1.Journey.next_deadline:type_name -> google.protobuf.Timestamp
-	37, // 13: pathways.coordinator.v1.TriageClock.due_at:type_name -> google.protobuf.Timestamp
-	37, // 14: pathways.coordinator.v1.TriageClock.completed_at:type_name -> google.protobuf.Timestamp
-	37, // 15: pathways.coordinator.v1.RTTClock.started_at:type_name -> google.protobuf.Timestamp
-	37, // 16: pathways.coordinator.v1.RTTClock.breach_at:type_name -> google.protobuf.Timestamp
-	37, // 17: pathways.coordinator.v1.RTTClock.stopped_at:type_name -> google.protobuf.Timestamp
-	37, // 18: pathways.coordinator.v1.Intervention.scheduled_for:type_name -> google.protobuf.Timestamp
-	37, // 19: pathways.coordinator.v1.Intervention.started_at:type_name -> google.protobuf.Timestamp
-	37, // 20: pathways.coordinator.v1.Intervention.completed_at:type_name -> google.protobuf.Timestamp
+	39, // 11: pathways.coordinator.v1.Journey.discharged_at:type_name -> google.protobuf.Timestamp
+	39, // 12: pathways.coordinator.v1.Journey.next_deadline:type_name -> google.protobuf.Timestamp
+	39, // 13: pathways.coordinator.v1.TriageClock.due_at:type_name -> google.protobuf.Timestamp
+	39, // 14: pathways.coordinator.v1.TriageClock.completed_at:type_name -> google.protobuf.Timestamp
+	39, // 15: pathways.coordinator.v1.RTTClock.started_at:type_name -> google.protobuf.Timestamp
+	39, // 16: pathways.coordinator.v1.RTTClock.breach_at:type_name -> google.protobuf.Timestamp
+	39, // 17: pathways.coordinator.v1.RTTClock.stopped_at:type_name -> google.protobuf.Timestamp
+	39, // 18: pathways.coordinator.v1.Intervention.scheduled_for:type_name -> google.protobuf.Timestamp
+	39, // 19: pathways.coordinator.v1.Intervention.started_at:type_name -> google.protobuf.Timestamp
+	39, // 20: pathways.coordinator.v1.Intervention.completed_at:type_name -> google.protobuf.Timestamp
 	9,  // 21: pathways.coordinator.v1.RecordedMeasure.measure:type_name -> pathways.coordinator.v1.Measure
-	37, // 22: pathways.coordinator.v1.RecordedMeasure.recorded_at:type_name -> google.protobuf.Timestamp
-	37, // 23: pathways.coordinator.v1.FollowUp.due_at:type_name -> google.protobuf.Timestamp
-	37, // 24: pathways.coordinator.v1.TimelineEntry.occurred_at:type_name -> google.protobuf.Timestamp
+	39, // 22: pathways.coordinator.v1.RecordedMeasure.recorded_at:type_name -> google.protobuf.Timestamp
+	39, // 23: pathways.coordinator.v1.FollowUp.due_at:type_name -> google.protobuf.Timestamp
+	39, // 24: pathways.coordinator.v1.TimelineEntry.occurred_at:type_name -> google.protobuf.Timestamp
 	0,  // 25: pathways.coordinator.v1.ListWorklistRequest.worklist:type_name -> pathways.coordinator.v1.Worklist
-	35, // 26: pathways.coordinator.v1.ListWorklistRequest.segment:type_name -> pathways.journey.v1.Segment
+	37, // 26: pathways.coordinator.v1.ListWorklistRequest.segment:type_name -> pathways.journey.v1.Segment
 	15, // 27: pathways.coordinator.v1.ListWorklistResponse.items:type_name -> pathways.coordinator.v1.WorklistItem
-	35, // 28: pathways.coordinator.v1.WorklistItem.segment:type_name -> pathways.journey.v1.Segment
-	37, // 29: pathways.coordinator.v1.WorklistItem.triage_due_at:type_name -> google.protobuf.Timestamp
-	37, // 30: pathways.coordinator.v1.WorklistItem.started_at:type_name -> google.protobuf.Timestamp
+	37, // 28: pathways.coordinator.v1.WorklistItem.segment:type_name -> pathways.journey.v1.Segment
+	39, // 29: pathways.coordinator.v1.WorklistItem.triage_due_at:type_name -> google.protobuf.Timestamp
+	39, // 30: pathways.coordinator.v1.WorklistItem.started_at:type_name -> google.protobuf.Timestamp
 	9,  // 31: pathways.coordinator.v1.TriageRequest.baseline:type_name -> pathways.coordinator.v1.Measure
 	16, // 32: pathways.coordinator.v1.TriageResponse.result:type_name -> pathways.coordinator.v1.TransitionResult
-	37, // 33: pathways.coordinator.v1.ScheduleInterventionRequest.scheduled_for:type_name -> google.protobuf.Timestamp
+	39, // 33: pathways.coordinator.v1.ScheduleInterventionRequest.scheduled_for:type_name -> google.protobuf.Timestamp
 	16, // 34: pathways.coordinator.v1.ScheduleInterventionResponse.result:type_name -> pathways.coordinator.v1.TransitionResult
 	16, // 35: pathways.coordinator.v1.StartInterventionResponse.result:type_name -> pathways.coordinator.v1.TransitionResult
 	16, // 36: pathways.coordinator.v1.CompleteInterventionResponse.result:type_name -> pathways.coordinator.v1.TransitionResult
@@ -2928,35 +3071,40 @@ var file_pathways_coordinator_v1_coordinator_proto_depIdxs = []int32{
 	16, // 40: pathways.coordinator.v1.DischargeResponse.result:type_name -> pathways.coordinator.v1.TransitionResult
 	16, // 41: pathways.coordinator.v1.CancelResponse.result:type_name -> pathways.coordinator.v1.TransitionResult
 	16, // 42: pathways.coordinator.v1.MigrateVersionResponse.result:type_name -> pathways.coordinator.v1.TransitionResult
-	1,  // 43: pathways.coordinator.v1.CoordinatorService.SubmitReferral:input_type -> pathways.coordinator.v1.SubmitReferralRequest
-	3,  // 44: pathways.coordinator.v1.CoordinatorService.GetJourney:input_type -> pathways.coordinator.v1.GetJourneyRequest
-	13, // 45: pathways.coordinator.v1.CoordinatorService.ListWorklist:input_type -> pathways.coordinator.v1.ListWorklistRequest
-	17, // 46: pathways.coordinator.v1.CoordinatorService.Triage:input_type -> pathways.coordinator.v1.TriageRequest
-	19, // 47: pathways.coordinator.v1.CoordinatorService.ScheduleIntervention:input_type -> pathways.coordinator.v1.ScheduleInterventionRequest
-	21, // 48: pathways.coordinator.v1.CoordinatorService.StartIntervention:input_type -> pathways.coordinator.v1.StartInterventionRequest
-	23, // 49: pathways.coordinator.v1.CoordinatorService.CompleteIntervention:input_type -> pathways.coordinator.v1.CompleteInterventionRequest
-	25, // 50: pathways.coordinator.v1.CoordinatorService.RecordDidNotAttend:input_type -> pathways.coordinator.v1.RecordDidNotAttendRequest
-	27, // 51: pathways.coordinator.v1.CoordinatorService.RecordOutcome:input_type -> pathways.coordinator.v1.RecordOutcomeRequest
-	29, // 52: pathways.coordinator.v1.CoordinatorService.Discharge:input_type -> pathways.coordinator.v1.DischargeRequest
-	31, // 53: pathways.coordinator.v1.CoordinatorService.Cancel:input_type -> pathways.coordinator.v1.CancelRequest
-	33, // 54: pathways.coordinator.v1.CoordinatorService.MigrateVersion:input_type -> pathways.coordinator.v1.MigrateVersionRequest
-	2,  // 55: pathways.coordinator.v1.CoordinatorService.SubmitReferral:output_type -> pathways.coordinator.v1.SubmitReferralResponse
-	4,  // 56: pathways.coordinator.v1.CoordinatorService.GetJourney:output_type -> pathways.coordinator.v1.GetJourneyResponse
-	14, // 57: pathways.coordinator.v1.CoordinatorService.ListWorklist:output_type -> pathways.coordinator.v1.ListWorklistResponse
-	18, // 58: pathways.coordinator.v1.CoordinatorService.Triage:output_type -> pathways.coordinator.v1.TriageResponse
-	20, // 59: pathways.coordinator.v1.CoordinatorService.ScheduleIntervention:output_type -> pathways.coordinator.v1.ScheduleInterventionResponse
-	22, // 60: pathways.coordinator.v1.CoordinatorService.StartIntervention:output_type -> pathways.coordinator.v1.StartInterventionResponse
-	24, // 61: pathways.coordinator.v1.CoordinatorService.CompleteIntervention:output_type -> pathways.coordinator.v1.CompleteInterventionResponse
-	26, // 62: pathways.coordinator.v1.CoordinatorService.RecordDidNotAttend:output_type -> pathways.coordinator.v1.RecordDidNotAttendResponse
-	28, // 63: pathways.coordinator.v1.CoordinatorService.RecordOutcome:output_type -> pathways.coordinator.v1.RecordOutcomeResponse
-	30, // 64: pathways.coordinator.v1.CoordinatorService.Discharge:output_type -> pathways.coordinator.v1.DischargeResponse
-	32, // 65: pathways.coordinator.v1.CoordinatorService.Cancel:output_type -> pathways.coordinator.v1.CancelResponse
-	34, // 66: pathways.coordinator.v1.CoordinatorService.MigrateVersion:output_type -> pathways.coordinator.v1.MigrateVersionResponse
-	55, // [55:67] is the sub-list for method output_type
-	43, // [43:55] is the sub-list for method input_type
-	43, // [43:43] is the sub-list for extension type_name
-	43, // [43:43] is the sub-list for extension extendee
-	0,  // [0:43] is the sub-list for field type_name
+	39, // 43: pathways.coordinator.v1.RecordAdmissionRequest.admitted_at:type_name -> google.protobuf.Timestamp
+	39, // 44: pathways.coordinator.v1.RecordAdmissionRequest.discharged_at:type_name -> google.protobuf.Timestamp
+	16, // 45: pathways.coordinator.v1.RecordAdmissionResponse.result:type_name -> pathways.coordinator.v1.TransitionResult
+	1,  // 46: pathways.coordinator.v1.CoordinatorService.SubmitReferral:input_type -> pathways.coordinator.v1.SubmitReferralRequest
+	3,  // 47: pathways.coordinator.v1.CoordinatorService.GetJourney:input_type -> pathways.coordinator.v1.GetJourneyRequest
+	13, // 48: pathways.coordinator.v1.CoordinatorService.ListWorklist:input_type -> pathways.coordinator.v1.ListWorklistRequest
+	17, // 49: pathways.coordinator.v1.CoordinatorService.Triage:input_type -> pathways.coordinator.v1.TriageRequest
+	19, // 50: pathways.coordinator.v1.CoordinatorService.ScheduleIntervention:input_type -> pathways.coordinator.v1.ScheduleInterventionRequest
+	21, // 51: pathways.coordinator.v1.CoordinatorService.StartIntervention:input_type -> pathways.coordinator.v1.StartInterventionRequest
+	23, // 52: pathways.coordinator.v1.CoordinatorService.CompleteIntervention:input_type -> pathways.coordinator.v1.CompleteInterventionRequest
+	25, // 53: pathways.coordinator.v1.CoordinatorService.RecordDidNotAttend:input_type -> pathways.coordinator.v1.RecordDidNotAttendRequest
+	27, // 54: pathways.coordinator.v1.CoordinatorService.RecordOutcome:input_type -> pathways.coordinator.v1.RecordOutcomeRequest
+	29, // 55: pathways.coordinator.v1.CoordinatorService.Discharge:input_type -> pathways.coordinator.v1.DischargeRequest
+	31, // 56: pathways.coordinator.v1.CoordinatorService.Cancel:input_type -> pathways.coordinator.v1.CancelRequest
+	33, // 57: pathways.coordinator.v1.CoordinatorService.MigrateVersion:input_type -> pathways.coordinator.v1.MigrateVersionRequest
+	35, // 58: pathways.coordinator.v1.CoordinatorService.RecordAdmission:input_type -> pathways.coordinator.v1.RecordAdmissionRequest
+	2,  // 59: pathways.coordinator.v1.CoordinatorService.SubmitReferral:output_type -> pathways.coordinator.v1.SubmitReferralResponse
+	4,  // 60: pathways.coordinator.v1.CoordinatorService.GetJourney:output_type -> pathways.coordinator.v1.GetJourneyResponse
+	14, // 61: pathways.coordinator.v1.CoordinatorService.ListWorklist:output_type -> pathways.coordinator.v1.ListWorklistResponse
+	18, // 62: pathways.coordinator.v1.CoordinatorService.Triage:output_type -> pathways.coordinator.v1.TriageResponse
+	20, // 63: pathways.coordinator.v1.CoordinatorService.ScheduleIntervention:output_type -> pathways.coordinator.v1.ScheduleInterventionResponse
+	22, // 64: pathways.coordinator.v1.CoordinatorService.StartIntervention:output_type -> pathways.coordinator.v1.StartInterventionResponse
+	24, // 65: pathways.coordinator.v1.CoordinatorService.CompleteIntervention:output_type -> pathways.coordinator.v1.CompleteInterventionResponse
+	26, // 66: pathways.coordinator.v1.CoordinatorService.RecordDidNotAttend:output_type -> pathways.coordinator.v1.RecordDidNotAttendResponse
+	28, // 67: pathways.coordinator.v1.CoordinatorService.RecordOutcome:output_type -> pathways.coordinator.v1.RecordOutcomeResponse
+	30, // 68: pathways.coordinator.v1.CoordinatorService.Discharge:output_type -> pathways.coordinator.v1.DischargeResponse
+	32, // 69: pathways.coordinator.v1.CoordinatorService.Cancel:output_type -> pathways.coordinator.v1.CancelResponse
+	34, // 70: pathways.coordinator.v1.CoordinatorService.MigrateVersion:output_type -> pathways.coordinator.v1.MigrateVersionResponse
+	36, // 71: pathways.coordinator.v1.CoordinatorService.RecordAdmission:output_type -> pathways.coordinator.v1.RecordAdmissionResponse
+	59, // [59:72] is the sub-list for method output_type
+	46, // [46:59] is the sub-list for method input_type
+	46, // [46:46] is the sub-list for extension type_name
+	46, // [46:46] is the sub-list for extension extendee
+	0,  // [0:46] is the sub-list for field type_name
 }
 
 func init() { file_pathways_coordinator_v1_coordinator_proto_init() }
@@ -2970,7 +3118,7 @@ func file_pathways_coordinator_v1_coordinator_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pathways_coordinator_v1_coordinator_proto_rawDesc), len(file_pathways_coordinator_v1_coordinator_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   34,
+			NumMessages:   36,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

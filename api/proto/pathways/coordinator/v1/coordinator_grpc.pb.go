@@ -31,6 +31,7 @@ const (
 	CoordinatorService_Discharge_FullMethodName            = "/pathways.coordinator.v1.CoordinatorService/Discharge"
 	CoordinatorService_Cancel_FullMethodName               = "/pathways.coordinator.v1.CoordinatorService/Cancel"
 	CoordinatorService_MigrateVersion_FullMethodName       = "/pathways.coordinator.v1.CoordinatorService/MigrateVersion"
+	CoordinatorService_RecordAdmission_FullMethodName      = "/pathways.coordinator.v1.CoordinatorService/RecordAdmission"
 )
 
 // CoordinatorServiceClient is the client API for CoordinatorService service.
@@ -70,6 +71,9 @@ type CoordinatorServiceClient interface {
 	Cancel(ctx context.Context, in *CancelRequest, opts ...grpc.CallOption) (*CancelResponse, error)
 	// MigrateVersion moves a journey to another version of its pathway (dry_run checks only).
 	MigrateVersion(ctx context.Context, in *MigrateVersionRequest, opts ...grpc.CallOption) (*MigrateVersionResponse, error)
+	// RecordAdmission records an unplanned hospital admission (for COPD, an exacerbation), once
+	// the patient has left hospital. Readmissions are derived from the sequence of admissions.
+	RecordAdmission(ctx context.Context, in *RecordAdmissionRequest, opts ...grpc.CallOption) (*RecordAdmissionResponse, error)
 }
 
 type coordinatorServiceClient struct {
@@ -200,6 +204,16 @@ func (c *coordinatorServiceClient) MigrateVersion(ctx context.Context, in *Migra
 	return out, nil
 }
 
+func (c *coordinatorServiceClient) RecordAdmission(ctx context.Context, in *RecordAdmissionRequest, opts ...grpc.CallOption) (*RecordAdmissionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordAdmissionResponse)
+	err := c.cc.Invoke(ctx, CoordinatorService_RecordAdmission_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CoordinatorServiceServer is the server API for CoordinatorService service.
 // All implementations must embed UnimplementedCoordinatorServiceServer
 // for forward compatibility.
@@ -237,6 +251,9 @@ type CoordinatorServiceServer interface {
 	Cancel(context.Context, *CancelRequest) (*CancelResponse, error)
 	// MigrateVersion moves a journey to another version of its pathway (dry_run checks only).
 	MigrateVersion(context.Context, *MigrateVersionRequest) (*MigrateVersionResponse, error)
+	// RecordAdmission records an unplanned hospital admission (for COPD, an exacerbation), once
+	// the patient has left hospital. Readmissions are derived from the sequence of admissions.
+	RecordAdmission(context.Context, *RecordAdmissionRequest) (*RecordAdmissionResponse, error)
 	mustEmbedUnimplementedCoordinatorServiceServer()
 }
 
@@ -282,6 +299,9 @@ func (UnimplementedCoordinatorServiceServer) Cancel(context.Context, *CancelRequ
 }
 func (UnimplementedCoordinatorServiceServer) MigrateVersion(context.Context, *MigrateVersionRequest) (*MigrateVersionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method MigrateVersion not implemented")
+}
+func (UnimplementedCoordinatorServiceServer) RecordAdmission(context.Context, *RecordAdmissionRequest) (*RecordAdmissionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordAdmission not implemented")
 }
 func (UnimplementedCoordinatorServiceServer) mustEmbedUnimplementedCoordinatorServiceServer() {}
 func (UnimplementedCoordinatorServiceServer) testEmbeddedByValue()                            {}
@@ -520,6 +540,24 @@ func _CoordinatorService_MigrateVersion_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CoordinatorService_RecordAdmission_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordAdmissionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CoordinatorServiceServer).RecordAdmission(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CoordinatorService_RecordAdmission_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CoordinatorServiceServer).RecordAdmission(ctx, req.(*RecordAdmissionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CoordinatorService_ServiceDesc is the grpc.ServiceDesc for CoordinatorService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -574,6 +612,10 @@ var CoordinatorService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "MigrateVersion",
 			Handler:    _CoordinatorService_MigrateVersion_Handler,
+		},
+		{
+			MethodName: "RecordAdmission",
+			Handler:    _CoordinatorService_RecordAdmission_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
