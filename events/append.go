@@ -26,6 +26,14 @@ type AppendResult struct {
 // ErrStreamDeleted for a tombstoned stream; ErrInvalidStream or ErrInvalidEvent for bad input,
 // with nothing sent to the server.
 func (j *Journal) Append(ctx context.Context, stream string, expected ExpectedRevision, evs ...Event) (AppendResult, error) {
+	ctx, span := startAppendSpan(ctx, stream, expected, len(evs))
+	defer span.End()
+	res, err := j.appendEvents(ctx, stream, expected, evs)
+	appended(span, res, err)
+	return res, err
+}
+
+func (j *Journal) appendEvents(ctx context.Context, stream string, expected ExpectedRevision, evs []Event) (AppendResult, error) {
 	data, err := j.encodeAll(stream, evs)
 	if err != nil {
 		return AppendResult{}, err

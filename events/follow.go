@@ -66,7 +66,10 @@ func (j *Journal) follow(ctx context.Context, f feed, handle Handler) error {
 // followOnce runs one subscription until it drops or must stop. progressed reports whether it
 // received anything, which resets the backoff.
 func (j *Journal) followOnce(ctx context.Context, f feed, handle Handler) (progressed bool, err error) {
+	span := startSubscribeSpan(ctx, f)
 	sub, err := clientCall(ctx, j, j.openTimeout, f.opener(ctx), func(s *esdb.Subscription) { _ = s.Close() })
+	recordError(span, err)
+	span.End()
 	if err != nil {
 		return false, err
 	}

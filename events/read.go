@@ -34,6 +34,14 @@ func (j *Journal) ReadStream(ctx context.Context, stream string) ([]Recorded, er
 // from, oldest first. An empty slice means the stream exists but has nothing from there on.
 // Errors are those of ReadStream.
 func (j *Journal) ReadStreamFrom(ctx context.Context, stream string, from, maxCount uint64) ([]Recorded, error) {
+	ctx, span := startReadSpan(ctx, stream, from, maxCount)
+	defer span.End()
+	out, err := j.readStreamFrom(ctx, stream, from, maxCount)
+	readDone(span, out, err)
+	return out, err
+}
+
+func (j *Journal) readStreamFrom(ctx context.Context, stream string, from, maxCount uint64) ([]Recorded, error) {
 	if err := ValidateStream(stream); err != nil {
 		return nil, fmt.Errorf("read: %w", err)
 	}
