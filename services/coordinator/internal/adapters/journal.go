@@ -57,6 +57,12 @@ func entry(r events.Recorded) app.TimelineEntry {
 	if by := stringField(m, "requested_by"); by != "" {
 		e.Actor = by
 	}
+	e.Summary = fields(m)
+	return e
+}
+
+// fields renders a message's set fields, but the hidden ones, as name=value separated by spaces.
+func fields(m protoreflect.Message) string {
 	var parts []string
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 		if !hidden[fd.Name()] {
@@ -64,8 +70,7 @@ func entry(r events.Recorded) app.TimelineEntry {
 		}
 		return true
 	})
-	e.Summary = strings.Join(parts, " ")
-	return e
+	return strings.Join(parts, " ")
 }
 
 func stringField(m protoreflect.Message, name protoreflect.Name) string {
@@ -108,7 +113,7 @@ func renderOne(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {
 			}
 			return code
 		}
-		return string(msg.Descriptor().Name())
+		return "{" + fields(msg) + "}"
 	}
 	return fmt.Sprint(v.Interface())
 }

@@ -52,3 +52,9 @@ func TestReadmissionNotes(t *testing.T) {
 		})
 	}
 }
+
+func TestTimelineEntryRendersNestedMessages(t *testing.T) {
+	e := entry(events.Recorded{Revision: 1, Payload: &journeyv1.PathwayVersionPinned{
+		Pathway: &journeyv1.PathwayRef{PathwayId: "msk", Version: 1}}})
+	require.Equal(t, "pathway={pathway_id=msk version=1}", e.Summary)
+}

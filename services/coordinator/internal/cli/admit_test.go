@@ -112,6 +112,8 @@ func TestAdmitRefusals(t *testing.T) {
 			ExitUsage, `-admitted: "5 Jan" is not an RFC3339 time`, false, false},
 		{"field violation", []string{"-admitted", "2026-01-05T22:10:00Z", "-discharged", "2026-01-09T11:00:00Z", "-reason", "COPD"},
 			invalid.Err(), ExitInvalid, "\n  reason: is required: a code of 1-64 lower-case letters\n", true, false},
+		{"the journey's own check names the flag", []string{"-admitted", "2026-01-05T22:10:00Z", "-discharged", "2026-01-09T11:00:00Z", "-reason", "x"},
+			mustViolation(t, "admitted_at", "overlaps admission adm-1"), ExitInvalid, "\n  admitted_at (-admitted): overlaps admission adm-1\n", true, false},
 		{"closed journey", []string{"-admitted", "2026-01-05T22:10:00Z", "-discharged", "2026-01-09T11:00:00Z", "-reason", "x"},
 			status.Error(codes.FailedPrecondition, "journey ref-C-1 has ended (closed or cancelled)"), ExitNotAllowed, "has ended", true, false},
 		{"service down: retry under the same request id", []string{"-admitted", "2026-01-05T22:10:00Z", "-discharged", "2026-01-09T11:00:00Z",
@@ -128,4 +130,12 @@ func TestAdmitRefusals(t *testing.T) {
 			require.Equal(t, tt.retryHint, bytes.Contains([]byte(errs), []byte("retry safely")), errs)
 		})
 	}
+}
+
+func mustViolation(t *testing.T, field, description string) error {
+	t.Helper()
+	st, err := status.New(codes.InvalidArgument, "invalid request").WithDetails(&errdetails.BadRequest{
+		FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: field, Description: description}}})
+	require.NoError(t, err)
+	return st.Err()
 }

@@ -78,6 +78,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintln(stderr, "pathwayctl: a command is required (pathwayctl -h lists them)")
 		return ExitUsage
 	}
+
 	cmd, ok := commands[rest[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "pathwayctl: unknown command %q (pathwayctl -h lists them)\n", rest[0])
@@ -129,14 +130,23 @@ type call struct {
 	globals
 	stdout, stderr io.Writer
 	conns          []*grpc.ClientConn
+	dialed         []string
+	// flagOf names the flag of the command that sets an API field, for error messages.
+	flagOf map[string]string
 }
 
+// errNoActor: the caller did not say who they are; every call needs it.
+var errNoActor = errors.New("who you are is required: -actor NAME or PATHWAYCTL_ACTOR (it is recorded on the journey's events)")
+
 func (c *call) dial(addr string) (*grpc.ClientConn, error) {
+	if trim(c.actor) == "" {
+		return nil, errNoActor
+	}
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", addr, err)
 	}
-	c.conns = append(c.conns, conn)
+	c.conns, c.dialed = append(c.conns, conn), append(c.dialed, addr)
 	return conn, nil
 }
 
@@ -145,6 +155,7 @@ func (c *call) coordinator() (coordinatorv1.CoordinatorServiceClient, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.flagOf = coordinatorFlags
 	return coordinatorv1.NewCoordinatorServiceClient(conn), nil
 }
 
@@ -181,10 +192,18 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{msg: fmt.Sprintf(format, args...)} }
 
-// newFlags returns a subcommand's flag set writing its help to stderr.
+// newFlags returns a subcommand's flag set writing its help to stderr. It takes -o too, so the
+// output format may follow the command (pathwayctl show ID -o json).
 func (c *call) newFlags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("pathwayctl "+name, flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
+	fs.Func("o", "output: table or json (also a global flag)", func(s string) error {
+		if s != "table" && s != "json" {
+			return fmt.Errorf("must be table or json, not %q", s)
+		}
+		c.output = s
+		return nil
+	})
 	return fs
 }
 

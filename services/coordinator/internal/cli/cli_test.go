@@ -27,7 +27,7 @@ func TestUsageErrors(t *testing.T) {
 		{"no command", nil, "a command is required"},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"bad output", []string{"-o", "xml", "show", "x"}, "-o must be table or json"},
-		{"show without id", []string{"show"}, "show needs a journey id"},
+		{"show without id", []string{"show"}, "show needs one journey id"},
 		{"unknown worklist", []string{"worklist", "overdue"}, `unknown worklist "overdue"`},
 		{"bad segment", []string{"submit", "-segment", "healthy"}, "-segment"},
 		{"bad time", []string{"submit", "-segment", "LTC", "-source", "GP", "-referred-at", "yesterday"}, "RFC3339"},
@@ -79,4 +79,35 @@ func TestExitPrintsViolationsOnePerLineAndTheStage(t *testing.T) {
 	require.Equal(t, ExitNotAllowed, c.exit(status.Error(codes.Aborted, "changed")))
 	require.Equal(t, ExitUnauthorised, c.exit(status.Error(codes.Unauthenticated, "who")))
 	require.Equal(t, ExitFailed, c.exit(status.Error(codes.Unavailable, "down")))
+}
+
+func TestFirstRunMistakes(t *testing.T) {
+	var out, errs bytes.Buffer
+	code := Run(context.Background(), []string{"show", "ref-R-1"}, &out, &errs, func(string) string { return "" })
+	require.Equal(t, ExitUnauthorised, code)
+	require.Equal(t, "pathwayctl: who you are is required: -actor NAME or PATHWAYCTL_ACTOR (it is recorded on the journey's events)\n", errs.String())
+
+	errs.Reset()
+	env := map[string]string{"PATHWAYCTL_COORDINATOR": "127.0.0.1:1", "USER": "coord-9"}
+	code = Run(context.Background(), []string{"-timeout", "5s", "show", "ref-R-1", "-o", "json"}, &out, &errs, func(k string) string { return env[k] })
+	require.Equal(t, ExitFailed, code)
+	require.Contains(t, errs.String(), "pathwayctl: Unavailable: ")
+	require.Contains(t, errs.String(), "is the service running at 127.0.0.1:1?")
+
+	errs.Reset()
+	code = Run(context.Background(), []string{"show", "ref-R-1", "-o", "yaml"}, &out, &errs, func(k string) string { return env[k] })
+	require.Equal(t, ExitUsage, code)
+	require.Contains(t, errs.String(), "must be table or json")
+}
+
+func TestViolationsNameTheFlag(t *testing.T) {
+	var errs bytes.Buffer
+	c := &call{stderr: &errs, flagOf: coordinatorFlags}
+	st, err := status.New(codes.InvalidArgument, "invalid request").WithDetails(&errdetails.BadRequest{
+		FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: "scheduled_for", Description: "is required"},
+			{Field: "baseline[1].code", Description: "is required"}, {Field: "reason", Description: "is required"}}})
+	require.NoError(t, err)
+	require.Equal(t, ExitInvalid, c.exit(st.Err()))
+	require.Equal(t, "pathwayctl: InvalidArgument: invalid request\n  scheduled_for (-at): is required\n"+
+		"  baseline[1].code (-measure): is required\n  reason: is required\n", errs.String())
 }

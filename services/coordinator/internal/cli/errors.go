@@ -4,6 +4,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -26,17 +28,21 @@ func (c *call) exit(err error) int {
 		}
 		return ExitUsage
 	}
+	if errors.Is(err, errNoActor) {
+		fmt.Fprintf(c.stderr, "pathwayctl: %v\n", err)
+		return ExitUnauthorised
+	}
 	st, ok := status.FromError(err)
 	if !ok {
 		fmt.Fprintf(c.stderr, "pathwayctl: %v\n", err)
 		return ExitFailed
 	}
-	fmt.Fprintf(c.stderr, "pathwayctl: %s: %s\n", st.Code(), st.Message())
+	fmt.Fprintf(c.stderr, "pathwayctl: %s: %s\n", st.Code(), headline(st))
 	for _, d := range st.Details() {
 		switch d := d.(type) {
 		case *errdetails.BadRequest:
 			for _, v := range d.GetFieldViolations() {
-				fmt.Fprintf(c.stderr, "  %s: %s\n", v.GetField(), v.GetDescription())
+				fmt.Fprintf(c.stderr, "  %s: %s\n", c.fieldName(v.GetField()), v.GetDescription())
 			}
 		case *errdetails.ErrorInfo:
 			if stage := d.GetMetadata()["stage"]; stage != "" {
@@ -44,7 +50,56 @@ func (c *call) exit(err error) int {
 			}
 		}
 	}
+	if hint := c.hint(st.Code()); hint != "" {
+		fmt.Fprintf(c.stderr, "  %s\n", hint)
+	}
 	return codeExit(st.Code())
+}
+
+// coordinatorFlags names the pathwayctl flag setting each coordinator API field whose name
+// differs from the flag's.
+var coordinatorFlags = map[string]string{
+	"journey_id": "JOURNEY_ID", "pathway_id": "-pathway", "practice_ods_code": "-practice", "pcn_ods_code": "-pcn",
+	"scheduled_for": "-at", "collection_point": "-point", "target_version": "-to", "baseline": "-measure",
+	"measures": "-measure", "admitted_at": "-admitted", "discharged_at": "-discharged",
+}
+
+// fieldName names an API field with the flag (or argument) that sets it, when the command has
+// one: "scheduled_for (-at)", "baseline[0].code (-measure)".
+func (c *call) fieldName(field string) string {
+	base, _, _ := strings.Cut(field, "[")
+	if f, ok := c.flagOf[base]; ok {
+		return field + " (" + f + ")"
+	}
+	return field
+}
+
+// hint says what to try next for failures a first-time user meets: nothing listening, or no
+// identity or role.
+func (c *call) hint(code codes.Code) string {
+	switch code {
+	case codes.Unavailable:
+		if len(c.dialed) > 0 {
+			return "is the service running at " + c.dialed[len(c.dialed)-1] + "? Set -coordinator/-governance (PATHWAYCTL_COORDINATOR/PATHWAYCTL_GOVERNANCE)."
+		}
+	case codes.Unauthenticated:
+		return "say who you are with -actor NAME (PATHWAYCTL_ACTOR)"
+	case codes.PermissionDenied:
+		return "your roles are " + strconv.Quote(c.roles) + "; set -roles (PATHWAYCTL_ROLES)"
+	}
+	return ""
+}
+
+// headline is the status message, without the field violations it repeats when they follow one
+// per line.
+func headline(st *status.Status) string {
+	for _, d := range st.Details() {
+		if _, ok := d.(*errdetails.BadRequest); ok {
+			msg, _, _ := strings.Cut(st.Message(), ":")
+			return msg
+		}
+	}
+	return st.Message()
 }
 
 func codeExit(c codes.Code) int {

@@ -7,6 +7,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
@@ -45,7 +47,7 @@ func submit(ctx context.Context, c *call, args []string) error {
 	if req.Source, err = parseSource(source); err != nil {
 		return err
 	}
-	if req.ReferredAt, err = parseTime("referred-at", referredAt, time.Now()); err != nil {
+	if req.ReferredAt, err = parseTime("referred-at", referredAt, time.Now().Truncate(time.Second)); err != nil {
 		return err
 	}
 	client, err := c.coordinator()
@@ -53,12 +55,16 @@ func submit(ctx context.Context, c *call, args []string) error {
 		return err
 	}
 	resp, err := client.SubmitReferral(c.identify(ctx), req)
+	if status.Code(err) == codes.AlreadyExists && referredAt == "" {
+		fmt.Fprintf(c.stderr, "pathwayctl: -referred-at was left out, so it was now (%s); to repeat a submission, give the first one's -referred-at\n",
+			when(req.GetReferredAt()))
+	}
 	if err != nil {
 		return err
 	}
 	return c.print(resp, func(w *tabwriter.Writer) {
-		row(w, "JOURNEY", "CREATED")
-		row(w, resp.GetJourneyId(), resp.GetCreated())
+		row(w, "JOURNEY", "CREATED", "REFERRED AT")
+		row(w, resp.GetJourneyId(), resp.GetCreated(), when(req.GetReferredAt()))
 	})
 }
 

@@ -10,14 +10,18 @@ import (
 )
 
 func show(ctx context.Context, c *call, args []string) error {
-	if len(args) != 1 {
-		return usagef("show needs a journey id")
+	pos, err := parseInterspersed(c.newFlags("show"), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("show needs one journey id")
 	}
 	client, err := c.coordinator()
 	if err != nil {
 		return err
 	}
-	resp, err := client.GetJourney(c.identify(ctx), &coordinatorv1.GetJourneyRequest{JourneyId: args[0]})
+	resp, err := client.GetJourney(c.identify(ctx), &coordinatorv1.GetJourneyRequest{JourneyId: pos[0]})
 	if err != nil {
 		return err
 	}
