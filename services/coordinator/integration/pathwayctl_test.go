@@ -38,7 +38,7 @@ func TestPathwayctl(t *testing.T) {
 		"-practice", "A81001", "-pcn", "12345", "-segment", "LTC", "-source", "GP", "-reason", "x")
 	require.Equal(t, cli.ExitInvalid, code)
 	require.Contains(t, errs, "\n  nhs_number: check digit does not match (modulus 11)\n")
-	require.Contains(t, errs, "\n  pcn_ods_code: must be a PCN ODS code")
+	require.Contains(t, errs, "\n  pcn_ods_code (-pcn): must be a PCN ODS code", "the violation names the flag to fix")
 
 	code, out, errs = s.ctl(t, "schedule", "ref-R-4001", "-intervention", "spa-triage", "-at", "2030-01-01T09:00:00Z", "-request-id", "b1")
 	require.Equal(t, cli.ExitOK, code, errs)
