@@ -21,6 +21,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/governance/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/governance/internal/app"
 	"github.com/nhs-pathways/pathways/services/governance/internal/ports"
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 // Server is a running governance service.
@@ -84,7 +85,7 @@ func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
 	if err != nil {
 		return fmt.Errorf("governance metrics: %w", err)
 	}
-	s.grpc = grpc.NewServer(grpc.ChainUnaryInterceptor(m.Unary, ports.Authenticate))
+	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()), grpc.ChainUnaryInterceptor(m.Unary, ports.Authenticate))
 	governancev1.RegisterGovernanceServiceServer(s.grpc, ports.NewServer(a))
 	healthpb.RegisterHealthServer(s.grpc, health.NewServer())
 	var lc net.ListenConfig

@@ -6,10 +6,13 @@
 //	--eventstore-url  GOVERNANCE_EVENTSTORE_URL  esdb:// connection string (esdb://127.0.0.1:2113?tls=false)
 //	--seed-builtin    GOVERNANCE_SEED_BUILTIN    seed msk v1 and copd v1 into an empty store (true)
 //	--metrics-listen  GOVERNANCE_METRICS_LISTEN  Prometheus /metrics address (off when empty)
+//	--otlp-endpoint   OTEL_EXPORTER_OTLP_ENDPOINT  OpenTelemetry collector OTLP/gRPC URL (off when empty)
+//	--trace-file      PATHWAYS_TRACE_FILE        append finished spans as JSON lines (off when empty)
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -17,8 +20,10 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/nhs-pathways/pathways/services/governance/server"
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 func main() {
@@ -34,11 +39,16 @@ func serve() error {
 	return run(ctx, os.Args[1:])
 }
 
-func run(ctx context.Context, args []string) error {
-	cfg, err := load(args)
+func run(ctx context.Context, args []string) (err error) {
+	cfg, tel, err := load(args)
 	if err != nil {
 		return err
 	}
+	shutdown, err := telemetry.Setup(ctx, tel)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, shutdown.Within(ctx, 5*time.Second)) }()
 	s, err := server.Start(ctx, cfg)
 	if err != nil {
 		return err
@@ -53,11 +63,12 @@ func run(ctx context.Context, args []string) error {
 	}
 }
 
-func load(args []string) (server.Config, error) {
+func load(args []string) (server.Config, telemetry.Config, error) {
 	def := server.DefaultConfig()
+	tel := telemetry.Config{ServiceName: "governance"}
 	seed, err := strconv.ParseBool(env("GOVERNANCE_SEED_BUILTIN", strconv.FormatBool(def.SeedBuiltin)))
 	if err != nil {
-		return def, fmt.Errorf("GOVERNANCE_SEED_BUILTIN: %w", err)
+		return def, tel, fmt.Errorf("GOVERNANCE_SEED_BUILTIN: %w", err)
 	}
 	cfg := def
 	fs := flag.NewFlagSet("governance", flag.ContinueOnError)
@@ -65,10 +76,11 @@ func load(args []string) (server.Config, error) {
 	fs.StringVar(&cfg.EventStoreURL, "eventstore-url", env("GOVERNANCE_EVENTSTORE_URL", def.EventStoreURL), "event store connection string")
 	fs.BoolVar(&cfg.SeedBuiltin, "seed-builtin", seed, "seed the built-in pathways into an empty store")
 	fs.StringVar(&cfg.MetricsListen, "metrics-listen", env("GOVERNANCE_METRICS_LISTEN", ""), "Prometheus metrics listen address (empty: off)")
+	tel.RegisterFlags(fs, os.Getenv)
 	if err := fs.Parse(args); err != nil {
-		return cfg, err
+		return cfg, tel, err
 	}
-	return cfg, cfg.Validate()
+	return cfg, tel, errors.Join(cfg.Validate(), tel.Validate())
 }
 
 func env(key, def string) string {
