@@ -61,15 +61,17 @@ func entry(r events.Recorded) app.TimelineEntry {
 	return e
 }
 
-// fields renders a message's set fields, but the hidden ones, as name=value separated by spaces.
+// fields renders a message's set fields, but the hidden ones, as name=value separated by spaces,
+// in declaration order (Range's order is deliberately unstable).
 func fields(m protoreflect.Message) string {
 	var parts []string
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if !hidden[fd.Name()] {
-			parts = append(parts, string(fd.Name())+"="+render(fd, v))
+	fds := m.Descriptor().Fields()
+	for i := range fds.Len() {
+		fd := fds.Get(i)
+		if m.Has(fd) && !hidden[fd.Name()] {
+			parts = append(parts, string(fd.Name())+"="+render(fd, m.Get(fd)))
 		}
-		return true
-	})
+	}
 	return strings.Join(parts, " ")
 }
 

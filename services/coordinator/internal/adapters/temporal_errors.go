@@ -51,6 +51,11 @@ func refusal(app *temporal.ApplicationError) error {
 		return &domain.Error{Kind: domain.KindFailedPrecondition, Message: "the journey ended before the request completed", Err: app}
 	case journey.ErrInvalidPathwayDefinition:
 		return &domain.Error{Kind: domain.KindFailedPrecondition, Message: app.Message(), Err: app}
+	case "":
+		if strings.HasPrefix(app.Message(), "unknown update") {
+			return &domain.Error{Kind: domain.KindUnimplemented, Err: app,
+				Message: "the journey worker does not handle this request yet (it runs an older version than the coordinator); nothing was changed"}
+		}
 	}
 	return fmt.Errorf("journey refused (%s): %w", app.Type(), app)
 }

@@ -29,6 +29,8 @@ func TestTemporalErrorMapsJourneyRefusals(t *testing.T) {
 		{"wrong stage", refused(journey.ErrInvalidTransition), "", domain.KindFailedPrecondition},
 		{"no version in effect", refused(journey.ErrPathwayVersionNotFound), "", domain.KindNotFound},
 		{"update on a finished workflow", refused("AcceptedUpdateCompletedWorkflow"), "", domain.KindFailedPrecondition},
+		{"worker older than the coordinator", temporal.NewApplicationError("unknown update RecordAdmission. KnownUpdates=[Triage]", ""),
+			"", domain.KindUnimplemented},
 		{"unknown journey", serviceerror.NewNotFound("workflow not found for ID: ref-x"), "", domain.KindNotFound},
 		{"ended journey", serviceerror.NewNotFound("workflow execution already completed"), "", domain.KindFailedPrecondition},
 		{"temporal down", serviceerror.NewUnavailable("connection refused"), "", domain.KindUnavailable},

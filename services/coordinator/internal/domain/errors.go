@@ -64,6 +64,8 @@ const (
 	KindPermissionDenied
 	// KindUnavailable: a dependency (Temporal, governance) did not answer.
 	KindUnavailable
+	// KindUnimplemented: the journey worker does not handle the request (older than this service).
+	KindUnimplemented
 )
 
 // Error is a refusal of a given Kind. Stage names the journey's current stage when known.

@@ -62,6 +62,8 @@ func codeOf(k domain.Kind) codes.Code {
 		return codes.PermissionDenied
 	case domain.KindUnavailable:
 		return codes.Unavailable
+	case domain.KindUnimplemented:
+		return codes.Unimplemented
 	}
 	return codes.Unknown
 }

@@ -28,6 +28,7 @@ func TestToStatus(t *testing.T) {
 		{"wrong stage", &domain.Error{Kind: domain.KindFailedPrecondition, Message: "not now", Stage: "cats-assessment"}, codes.FailedPrecondition, "cats-assessment"},
 		{"lost race", &domain.Error{Kind: domain.KindAborted, Message: "changed", Stage: "physio-telephone"}, codes.Aborted, "physio-telephone"},
 		{"unavailable", domain.Refuse(domain.KindUnavailable, "temporal down"), codes.Unavailable, ""},
+		{"worker too old", domain.Refuse(domain.KindUnimplemented, "the journey worker does not handle this request yet"), codes.Unimplemented, ""},
 		{"deadline", context.DeadlineExceeded, codes.DeadlineExceeded, ""},
 		{"anything else is hidden", errors.New("disk on fire 9434765919"), codes.Internal, ""},
 	}
