@@ -22,6 +22,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/finance/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/finance/internal/app"
 	"github.com/nhs-pathways/pathways/services/finance/internal/ports"
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 // Server is a running finance service.
@@ -111,7 +112,8 @@ func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
 		return fmt.Errorf("finance metrics: %w", err)
 	}
 	a.OnConflict = m.Conflict
-	s.grpc = grpc.NewServer(grpc.ChainUnaryInterceptor(m.Unary, ports.Authenticate), grpc.ChainStreamInterceptor(ports.AuthenticateStream))
+	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()),
+		grpc.ChainUnaryInterceptor(m.Unary, ports.Authenticate), grpc.ChainStreamInterceptor(ports.AuthenticateStream))
 	financev1.RegisterFinanceIngestServiceServer(s.grpc, ports.NewIngest(a))
 	financev1.RegisterFinanceServiceServer(s.grpc, ports.NewFinance(a))
 	financev1.RegisterFinanceFeedServiceServer(s.grpc, ports.NewFeed(a))

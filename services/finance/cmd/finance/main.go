@@ -8,10 +8,13 @@
 //	--eventstore-url    FINANCE_EVENTSTORE_URL    esdb:// connection string; empty turns the relay off
 //	--ledger            FINANCE_LEDGER            SQLite ledger file (finance.db)
 //	--release-interval  FINANCE_RELEASE_INTERVAL  how often due allocations are released (1m)
+//	--otlp-endpoint     OTEL_EXPORTER_OTLP_ENDPOINT  OpenTelemetry collector OTLP/gRPC URL (off when empty)
+//	--trace-file        PATHWAYS_TRACE_FILE       append finished spans as JSON lines (off when empty)
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -21,6 +24,7 @@ import (
 	"time"
 
 	"github.com/nhs-pathways/pathways/services/finance/server"
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 func main() {
@@ -36,11 +40,16 @@ func serve() error {
 	return run(ctx, os.Args[1:])
 }
 
-func run(ctx context.Context, args []string) error {
-	cfg, err := load(args)
+func run(ctx context.Context, args []string) (err error) {
+	cfg, tel, err := load(args)
 	if err != nil {
 		return err
 	}
+	shutdown, err := telemetry.Setup(ctx, tel)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, shutdown.Within(ctx, 5*time.Second)) }()
 	s, err := server.Start(ctx, cfg)
 	if err != nil {
 		return err
@@ -55,11 +64,12 @@ func run(ctx context.Context, args []string) error {
 	}
 }
 
-func load(args []string) (server.Config, error) {
+func load(args []string) (server.Config, telemetry.Config, error) {
 	def := server.DefaultConfig()
+	tel := telemetry.Config{ServiceName: "finance"}
 	every, err := time.ParseDuration(env("FINANCE_RELEASE_INTERVAL", def.ReleaseInterval.String()))
 	if err != nil {
-		return def, fmt.Errorf("FINANCE_RELEASE_INTERVAL: %w", err)
+		return def, tel, fmt.Errorf("FINANCE_RELEASE_INTERVAL: %w", err)
 	}
 	cfg := def
 	fs := flag.NewFlagSet("finance", flag.ContinueOnError)
@@ -68,10 +78,11 @@ func load(args []string) (server.Config, error) {
 	fs.StringVar(&cfg.EventStoreURL, "eventstore-url", env("FINANCE_EVENTSTORE_URL", def.EventStoreURL), "event store connection string (empty: relay off)")
 	fs.StringVar(&cfg.LedgerPath, "ledger", env("FINANCE_LEDGER", def.LedgerPath), "SQLite ledger file")
 	fs.DurationVar(&cfg.ReleaseInterval, "release-interval", every, "how often due allocations are released")
+	tel.RegisterFlags(fs, os.Getenv)
 	if err := fs.Parse(args); err != nil {
-		return cfg, err
+		return cfg, tel, err
 	}
-	return cfg, cfg.Validate()
+	return cfg, tel, errors.Join(cfg.Validate(), tel.Validate())
 }
 
 func env(key, def string) string {
