@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 
-	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/contrib/opentelemetry"
 	"go.temporal.io/sdk/interceptor"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
@@ -19,6 +19,7 @@ import (
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/events"
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
@@ -45,7 +46,11 @@ func Start(ctx context.Context, cfg Config) (w *Worker, err error) {
 		return nil, err
 	}
 	c, err := client.Dial(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace,
-		Interceptors: asClient(ins), Logger: tlog.NewStructuredLogger(slog.Default())})
+		Interceptors: asClient(ins), Logger: tlog.NewStructuredLogger(slog.Default()),
+		// Temporal SDK metrics (polls, task latencies, activity outcomes) through the global meter
+		// provider. No otelgrpc on this connection: every long poll would be a span of its own; the
+		// tracing interceptor records the workflow and activity spans that matter.
+		MetricsHandler: opentelemetry.NewMetricsHandler(opentelemetry.MetricsHandlerOptions{})})
 	if err != nil {
 		return nil, fmt.Errorf("dial temporal %s: %w", cfg.TemporalAddress, err)
 	}
@@ -59,7 +64,10 @@ func Start(ctx context.Context, cfg Config) (w *Worker, err error) {
 	if err != nil {
 		return nil, err
 	}
-	w.worker = worker.New(c, journey.TaskQueue, worker.Options{Interceptors: asWorker(ins)})
+	// The tracing interceptor given to the client also intercepts this worker (the SDK applies a
+	// client's worker interceptors to its workers); listing it here too would record every
+	// workflow and activity span twice.
+	w.worker = worker.New(c, journey.TaskQueue, worker.Options{})
 	w.worker.RegisterWorkflowWithOptions(journey.Journey, workflow.RegisterOptions{Name: journey.WorkflowName})
 	w.worker.RegisterActivity(acts)
 	if err := w.worker.Start(); err != nil {
@@ -76,7 +84,7 @@ func (w *Worker) activities(ctx context.Context, cfg Config) (*journey.Activitie
 	w.onClose(j.Close)
 	dial := func(name, addr string) (*grpc.ClientConn, error) {
 		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
-			grpc.WithStatsHandler(otelgrpc.NewClientHandler()))
+			grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
 		if err != nil {
 			return nil, fmt.Errorf("%s client %s: %w", name, addr, err)
 		}
@@ -122,14 +130,6 @@ func (w *Worker) Close() error {
 
 func asClient(in []interceptor.Interceptor) []interceptor.ClientInterceptor {
 	out := make([]interceptor.ClientInterceptor, len(in))
-	for i, x := range in {
-		out[i] = x
-	}
-	return out
-}
-
-func asWorker(in []interceptor.Interceptor) []interceptor.WorkerInterceptor {
-	out := make([]interceptor.WorkerInterceptor, len(in))
 	for i, x := range in {
 		out[i] = x
 	}

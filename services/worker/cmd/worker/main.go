@@ -10,10 +10,13 @@
 //	--dashboard-addr    WORKER_DASHBOARD_ADDR    dashboard gRPC address (127.0.0.1:9104)
 //	--actor             WORKER_ACTOR             identity given to governance (journey-worker)
 //	--register-search-attributes  WORKER_REGISTER_SEARCH_ATTRIBUTES  add the journey search attributes (true)
+//	--otlp-endpoint     OTEL_EXPORTER_OTLP_ENDPOINT  OpenTelemetry collector OTLP/gRPC URL (off when empty)
+//	--trace-file        PATHWAYS_TRACE_FILE      append finished spans as JSON lines (off when empty)
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -21,7 +24,9 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 	"github.com/nhs-pathways/pathways/services/worker/server"
 )
 
@@ -35,11 +40,16 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, lookup func(string) (string, bool)) error {
-	cfg, err := load(args, lookup)
+func run(ctx context.Context, args []string, lookup func(string) (string, bool)) (err error) {
+	cfg, tel, err := load(args, lookup)
 	if err != nil {
 		return err
 	}
+	shutdown, err := telemetry.Setup(ctx, tel)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, shutdown.Within(ctx, 5*time.Second)) }()
 	w, err := server.Start(ctx, cfg)
 	if err != nil {
 		return err
@@ -49,7 +59,7 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool))
 	return w.Close()
 }
 
-func load(args []string, lookup func(string) (string, bool)) (server.Config, error) {
+func load(args []string, lookup func(string) (string, bool)) (server.Config, telemetry.Config, error) {
 	env := func(key, def string) string {
 		if v, ok := lookup(key); ok {
 			return v
@@ -58,9 +68,10 @@ func load(args []string, lookup func(string) (string, bool)) (server.Config, err
 	}
 	def := server.DefaultConfig()
 	cfg := def
+	tel := telemetry.Config{ServiceName: "worker"}
 	register, err := strconv.ParseBool(env("WORKER_REGISTER_SEARCH_ATTRIBUTES", strconv.FormatBool(def.RegisterSearchAttributes)))
 	if err != nil {
-		return cfg, fmt.Errorf("WORKER_REGISTER_SEARCH_ATTRIBUTES: %w", err)
+		return cfg, tel, fmt.Errorf("WORKER_REGISTER_SEARCH_ATTRIBUTES: %w", err)
 	}
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
 	fs.StringVar(&cfg.TemporalAddress, "temporal-address", env("WORKER_TEMPORAL_ADDRESS", def.TemporalAddress), "Temporal frontend host:port")
@@ -71,8 +82,9 @@ func load(args []string, lookup func(string) (string, bool)) (server.Config, err
 	fs.StringVar(&cfg.DashboardAddr, "dashboard-addr", env("WORKER_DASHBOARD_ADDR", def.DashboardAddr), "dashboard gRPC address")
 	fs.StringVar(&cfg.Actor, "actor", env("WORKER_ACTOR", def.Actor), "identity given to governance")
 	fs.BoolVar(&cfg.RegisterSearchAttributes, "register-search-attributes", register, "add the journey search attributes to the namespace")
+	tel.RegisterFlags(fs, func(k string) string { return env(k, "") })
 	if err := fs.Parse(args); err != nil {
-		return cfg, err
+		return cfg, tel, err
 	}
-	return cfg, cfg.Validate()
+	return cfg, tel, errors.Join(cfg.Validate(), tel.Validate())
 }
