@@ -1082,11 +1082,28 @@ func (x *PatientOutcome) GetWithBaseline() bool {
 }
 
 // Readmissions within the windows the pathway versions define (for example COPD 30 and 90 days).
+//
+// An index admission is an unplanned hospital admission of a journey whose hospital discharge
+// (discharged_at of the admission, not the end of the pathway) fell in the period, by its
+// Europe/London month. It counts as readmitted within N days when another admission of the same
+// journey began on or after that discharge and at most N London calendar days after it (a
+// readmission on the day of discharge is 0 days). An index admission whose window is still open
+// (today, the as_of_day, is on or before its discharge day plus N days) is left out of that
+// window's share and counted as pending: the share only covers admissions followed up for the
+// whole window, so recent months fill in as their windows close.
 type Readmissions struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Available     bool                   `protobuf:"varint,1,opt,name=available,proto3" json:"available,omitempty"`
-	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
-	WindowsDays   []int32                `protobuf:"varint,3,rep,packed,name=windows_days,json=windowsDays,proto3" json:"windows_days,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// available is false when no pathway in scope defines a readmission window (reason says so).
+	Available   bool    `protobuf:"varint,1,opt,name=available,proto3" json:"available,omitempty"`
+	Reason      string  `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	WindowsDays []int32 `protobuf:"varint,3,rep,packed,name=windows_days,json=windowsDays,proto3" json:"windows_days,omitempty"`
+	// index_admissions counts the admissions discharged in the period, of the journeys of the
+	// pathways that define a window.
+	IndexAdmissions int64 `protobuf:"varint,4,opt,name=index_admissions,json=indexAdmissions,proto3" json:"index_admissions,omitempty"`
+	// windows holds one figure per entry of windows_days, in the same order.
+	Windows []*ReadmissionWindow `protobuf:"bytes,5,rep,name=windows,proto3" json:"windows,omitempty"`
+	// as_of_day is the London date ("YYYY-MM-DD") the windows are judged closed against.
+	AsOfDay       string `protobuf:"bytes,6,opt,name=as_of_day,json=asOfDay,proto3" json:"as_of_day,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1142,6 +1159,171 @@ func (x *Readmissions) GetWindowsDays() []int32 {
 	return nil
 }
 
+func (x *Readmissions) GetIndexAdmissions() int64 {
+	if x != nil {
+		return x.IndexAdmissions
+	}
+	return 0
+}
+
+func (x *Readmissions) GetWindows() []*ReadmissionWindow {
+	if x != nil {
+		return x.Windows
+	}
+	return nil
+}
+
+func (x *Readmissions) GetAsOfDay() string {
+	if x != nil {
+		return x.AsOfDay
+	}
+	return ""
+}
+
+// ReadmissionWindow is the readmission figure of one window (for example 30 days).
+type ReadmissionWindow struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Days  int32                  `protobuf:"varint,1,opt,name=days,proto3" json:"days,omitempty"`
+	// readmitted counts the index admissions whose window has closed and that were followed by
+	// another admission of the same journey within it, out of all index admissions whose window
+	// has closed.
+	Readmitted *Share `protobuf:"bytes,2,opt,name=readmitted,proto3" json:"readmitted,omitempty"`
+	// pending counts the index admissions of the period whose window is still open.
+	Pending int64 `protobuf:"varint,3,opt,name=pending,proto3" json:"pending,omitempty"`
+	// pathway_ids lists the pathways whose versions define this window: only their journeys count.
+	PathwayIds []string `protobuf:"bytes,4,rep,name=pathway_ids,json=pathwayIds,proto3" json:"pathway_ids,omitempty"`
+	// months breaks the figure down by month of the index admission's discharge.
+	Months        []*ReadmissionMonth `protobuf:"bytes,5,rep,name=months,proto3" json:"months,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReadmissionWindow) Reset() {
+	*x = ReadmissionWindow{}
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReadmissionWindow) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReadmissionWindow) ProtoMessage() {}
+
+func (x *ReadmissionWindow) ProtoReflect() protoreflect.Message {
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReadmissionWindow.ProtoReflect.Descriptor instead.
+func (*ReadmissionWindow) Descriptor() ([]byte, []int) {
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ReadmissionWindow) GetDays() int32 {
+	if x != nil {
+		return x.Days
+	}
+	return 0
+}
+
+func (x *ReadmissionWindow) GetReadmitted() *Share {
+	if x != nil {
+		return x.Readmitted
+	}
+	return nil
+}
+
+func (x *ReadmissionWindow) GetPending() int64 {
+	if x != nil {
+		return x.Pending
+	}
+	return 0
+}
+
+func (x *ReadmissionWindow) GetPathwayIds() []string {
+	if x != nil {
+		return x.PathwayIds
+	}
+	return nil
+}
+
+func (x *ReadmissionWindow) GetMonths() []*ReadmissionMonth {
+	if x != nil {
+		return x.Months
+	}
+	return nil
+}
+
+// ReadmissionMonth is one month of a readmission window: index admissions discharged in it.
+type ReadmissionMonth struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Month         string                 `protobuf:"bytes,1,opt,name=month,proto3" json:"month,omitempty"`
+	Readmitted    *Share                 `protobuf:"bytes,2,opt,name=readmitted,proto3" json:"readmitted,omitempty"`
+	Pending       int64                  `protobuf:"varint,3,opt,name=pending,proto3" json:"pending,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReadmissionMonth) Reset() {
+	*x = ReadmissionMonth{}
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReadmissionMonth) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReadmissionMonth) ProtoMessage() {}
+
+func (x *ReadmissionMonth) ProtoReflect() protoreflect.Message {
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReadmissionMonth.ProtoReflect.Descriptor instead.
+func (*ReadmissionMonth) Descriptor() ([]byte, []int) {
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ReadmissionMonth) GetMonth() string {
+	if x != nil {
+		return x.Month
+	}
+	return ""
+}
+
+func (x *ReadmissionMonth) GetReadmitted() *Share {
+	if x != nil {
+		return x.Readmitted
+	}
+	return nil
+}
+
+func (x *ReadmissionMonth) GetPending() int64 {
+	if x != nil {
+		return x.Pending
+	}
+	return 0
+}
+
 type ListDimensionsRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -1150,7 +1332,7 @@ type ListDimensionsRequest struct {
 
 func (x *ListDimensionsRequest) Reset() {
 	*x = ListDimensionsRequest{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[13]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1162,7 +1344,7 @@ func (x *ListDimensionsRequest) String() string {
 func (*ListDimensionsRequest) ProtoMessage() {}
 
 func (x *ListDimensionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[13]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1175,7 +1357,7 @@ func (x *ListDimensionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDimensionsRequest.ProtoReflect.Descriptor instead.
 func (*ListDimensionsRequest) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{13}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{15}
 }
 
 type ListDimensionsResponse struct {
@@ -1190,7 +1372,7 @@ type ListDimensionsResponse struct {
 
 func (x *ListDimensionsResponse) Reset() {
 	*x = ListDimensionsResponse{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[14]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1202,7 +1384,7 @@ func (x *ListDimensionsResponse) String() string {
 func (*ListDimensionsResponse) ProtoMessage() {}
 
 func (x *ListDimensionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[14]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1215,7 +1397,7 @@ func (x *ListDimensionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDimensionsResponse.ProtoReflect.Descriptor instead.
 func (*ListDimensionsResponse) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{14}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListDimensionsResponse) GetPathwayIds() []string {
@@ -1255,7 +1437,7 @@ type ExportFiguresRequest struct {
 
 func (x *ExportFiguresRequest) Reset() {
 	*x = ExportFiguresRequest{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[15]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1267,7 +1449,7 @@ func (x *ExportFiguresRequest) String() string {
 func (*ExportFiguresRequest) ProtoMessage() {}
 
 func (x *ExportFiguresRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[15]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1280,7 +1462,7 @@ func (x *ExportFiguresRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportFiguresRequest.ProtoReflect.Descriptor instead.
 func (*ExportFiguresRequest) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{15}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ExportFiguresRequest) GetFilter() *Filter {
@@ -1300,7 +1482,7 @@ type ExportFiguresResponse struct {
 
 func (x *ExportFiguresResponse) Reset() {
 	*x = ExportFiguresResponse{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[16]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1312,7 +1494,7 @@ func (x *ExportFiguresResponse) String() string {
 func (*ExportFiguresResponse) ProtoMessage() {}
 
 func (x *ExportFiguresResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[16]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1325,7 +1507,7 @@ func (x *ExportFiguresResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportFiguresResponse.ProtoReflect.Descriptor instead.
 func (*ExportFiguresResponse) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{16}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ExportFiguresResponse) GetCsv() []byte {
@@ -1442,11 +1624,29 @@ const file_pathways_dashboard_v1_query_proto_rawDesc = "" +
 	"\vmean_latest\x18\a \x01(\x01R\n" +
 	"meanLatest\x128\n" +
 	"\bimproved\x18\b \x01(\v2\x1c.pathways.dashboard.v1.ShareR\bimproved\x12#\n" +
-	"\rwith_baseline\x18\t \x01(\bR\fwithBaseline\"g\n" +
+	"\rwith_baseline\x18\t \x01(\bR\fwithBaseline\"\xf2\x01\n" +
 	"\fReadmissions\x12\x1c\n" +
 	"\tavailable\x18\x01 \x01(\bR\tavailable\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12!\n" +
-	"\fwindows_days\x18\x03 \x03(\x05R\vwindowsDays\"\x17\n" +
+	"\fwindows_days\x18\x03 \x03(\x05R\vwindowsDays\x12)\n" +
+	"\x10index_admissions\x18\x04 \x01(\x03R\x0findexAdmissions\x12B\n" +
+	"\awindows\x18\x05 \x03(\v2(.pathways.dashboard.v1.ReadmissionWindowR\awindows\x12\x1a\n" +
+	"\tas_of_day\x18\x06 \x01(\tR\aasOfDay\"\xe1\x01\n" +
+	"\x11ReadmissionWindow\x12\x12\n" +
+	"\x04days\x18\x01 \x01(\x05R\x04days\x12<\n" +
+	"\n" +
+	"readmitted\x18\x02 \x01(\v2\x1c.pathways.dashboard.v1.ShareR\n" +
+	"readmitted\x12\x18\n" +
+	"\apending\x18\x03 \x01(\x03R\apending\x12\x1f\n" +
+	"\vpathway_ids\x18\x04 \x03(\tR\n" +
+	"pathwayIds\x12?\n" +
+	"\x06months\x18\x05 \x03(\v2'.pathways.dashboard.v1.ReadmissionMonthR\x06months\"\x80\x01\n" +
+	"\x10ReadmissionMonth\x12\x14\n" +
+	"\x05month\x18\x01 \x01(\tR\x05month\x12<\n" +
+	"\n" +
+	"readmitted\x18\x02 \x01(\v2\x1c.pathways.dashboard.v1.ShareR\n" +
+	"readmitted\x12\x18\n" +
+	"\apending\x18\x03 \x01(\x03R\apending\"\x17\n" +
 	"\x15ListDimensionsRequest\"\x9d\x01\n" +
 	"\x16ListDimensionsResponse\x12\x1f\n" +
 	"\vpathway_ids\x18\x01 \x03(\tR\n" +
@@ -1478,7 +1678,7 @@ func file_pathways_dashboard_v1_query_proto_rawDescGZIP() []byte {
 	return file_pathways_dashboard_v1_query_proto_rawDescData
 }
 
-var file_pathways_dashboard_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_pathways_dashboard_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_pathways_dashboard_v1_query_proto_goTypes = []any{
 	(*Filter)(nil),                       // 0: pathways.dashboard.v1.Filter
 	(*Share)(nil),                        // 1: pathways.dashboard.v1.Share
@@ -1493,14 +1693,16 @@ var file_pathways_dashboard_v1_query_proto_goTypes = []any{
 	(*MeasureMonth)(nil),                 // 10: pathways.dashboard.v1.MeasureMonth
 	(*PatientOutcome)(nil),               // 11: pathways.dashboard.v1.PatientOutcome
 	(*Readmissions)(nil),                 // 12: pathways.dashboard.v1.Readmissions
-	(*ListDimensionsRequest)(nil),        // 13: pathways.dashboard.v1.ListDimensionsRequest
-	(*ListDimensionsResponse)(nil),       // 14: pathways.dashboard.v1.ListDimensionsResponse
-	(*ExportFiguresRequest)(nil),         // 15: pathways.dashboard.v1.ExportFiguresRequest
-	(*ExportFiguresResponse)(nil),        // 16: pathways.dashboard.v1.ExportFiguresResponse
-	(v1.Segment)(0),                      // 17: pathways.journey.v1.Segment
+	(*ReadmissionWindow)(nil),            // 13: pathways.dashboard.v1.ReadmissionWindow
+	(*ReadmissionMonth)(nil),             // 14: pathways.dashboard.v1.ReadmissionMonth
+	(*ListDimensionsRequest)(nil),        // 15: pathways.dashboard.v1.ListDimensionsRequest
+	(*ListDimensionsResponse)(nil),       // 16: pathways.dashboard.v1.ListDimensionsResponse
+	(*ExportFiguresRequest)(nil),         // 17: pathways.dashboard.v1.ExportFiguresRequest
+	(*ExportFiguresResponse)(nil),        // 18: pathways.dashboard.v1.ExportFiguresResponse
+	(v1.Segment)(0),                      // 19: pathways.journey.v1.Segment
 }
 var file_pathways_dashboard_v1_query_proto_depIdxs = []int32{
-	17, // 0: pathways.dashboard.v1.Filter.segment:type_name -> pathways.journey.v1.Segment
+	19, // 0: pathways.dashboard.v1.Filter.segment:type_name -> pathways.journey.v1.Segment
 	0,  // 1: pathways.dashboard.v1.GetSystemFiguresRequest.filter:type_name -> pathways.dashboard.v1.Filter
 	1,  // 2: pathways.dashboard.v1.GetSystemFiguresResponse.triage_within_sla:type_name -> pathways.dashboard.v1.Share
 	1,  // 3: pathways.dashboard.v1.GetSystemFiguresResponse.rtt_within_18_weeks:type_name -> pathways.dashboard.v1.Share
@@ -1518,20 +1720,24 @@ var file_pathways_dashboard_v1_query_proto_depIdxs = []int32{
 	10, // 15: pathways.dashboard.v1.MeasureOutcome.months:type_name -> pathways.dashboard.v1.MeasureMonth
 	1,  // 16: pathways.dashboard.v1.MeasureMonth.reached_mic:type_name -> pathways.dashboard.v1.Share
 	1,  // 17: pathways.dashboard.v1.PatientOutcome.improved:type_name -> pathways.dashboard.v1.Share
-	0,  // 18: pathways.dashboard.v1.ExportFiguresRequest.filter:type_name -> pathways.dashboard.v1.Filter
-	2,  // 19: pathways.dashboard.v1.DashboardQueryService.GetSystemFigures:input_type -> pathways.dashboard.v1.GetSystemFiguresRequest
-	7,  // 20: pathways.dashboard.v1.DashboardQueryService.GetPopulationFigures:input_type -> pathways.dashboard.v1.GetPopulationFiguresRequest
-	13, // 21: pathways.dashboard.v1.DashboardQueryService.ListDimensions:input_type -> pathways.dashboard.v1.ListDimensionsRequest
-	15, // 22: pathways.dashboard.v1.DashboardQueryService.ExportFigures:input_type -> pathways.dashboard.v1.ExportFiguresRequest
-	3,  // 23: pathways.dashboard.v1.DashboardQueryService.GetSystemFigures:output_type -> pathways.dashboard.v1.GetSystemFiguresResponse
-	8,  // 24: pathways.dashboard.v1.DashboardQueryService.GetPopulationFigures:output_type -> pathways.dashboard.v1.GetPopulationFiguresResponse
-	14, // 25: pathways.dashboard.v1.DashboardQueryService.ListDimensions:output_type -> pathways.dashboard.v1.ListDimensionsResponse
-	16, // 26: pathways.dashboard.v1.DashboardQueryService.ExportFigures:output_type -> pathways.dashboard.v1.ExportFiguresResponse
-	23, // [23:27] is the sub-list for method output_type
-	19, // [19:23] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	13, // 18: pathways.dashboard.v1.Readmissions.windows:type_name -> pathways.dashboard.v1.ReadmissionWindow
+	1,  // 19: pathways.dashboard.v1.ReadmissionWindow.readmitted:type_name -> pathways.dashboard.v1.Share
+	14, // 20: pathways.dashboard.v1.ReadmissionWindow.months:type_name -> pathways.dashboard.v1.ReadmissionMonth
+	1,  // 21: pathways.dashboard.v1.ReadmissionMonth.readmitted:type_name -> pathways.dashboard.v1.Share
+	0,  // 22: pathways.dashboard.v1.ExportFiguresRequest.filter:type_name -> pathways.dashboard.v1.Filter
+	2,  // 23: pathways.dashboard.v1.DashboardQueryService.GetSystemFigures:input_type -> pathways.dashboard.v1.GetSystemFiguresRequest
+	7,  // 24: pathways.dashboard.v1.DashboardQueryService.GetPopulationFigures:input_type -> pathways.dashboard.v1.GetPopulationFiguresRequest
+	15, // 25: pathways.dashboard.v1.DashboardQueryService.ListDimensions:input_type -> pathways.dashboard.v1.ListDimensionsRequest
+	17, // 26: pathways.dashboard.v1.DashboardQueryService.ExportFigures:input_type -> pathways.dashboard.v1.ExportFiguresRequest
+	3,  // 27: pathways.dashboard.v1.DashboardQueryService.GetSystemFigures:output_type -> pathways.dashboard.v1.GetSystemFiguresResponse
+	8,  // 28: pathways.dashboard.v1.DashboardQueryService.GetPopulationFigures:output_type -> pathways.dashboard.v1.GetPopulationFiguresResponse
+	16, // 29: pathways.dashboard.v1.DashboardQueryService.ListDimensions:output_type -> pathways.dashboard.v1.ListDimensionsResponse
+	18, // 30: pathways.dashboard.v1.DashboardQueryService.ExportFigures:output_type -> pathways.dashboard.v1.ExportFiguresResponse
+	27, // [27:31] is the sub-list for method output_type
+	23, // [23:27] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_pathways_dashboard_v1_query_proto_init() }
@@ -1545,7 +1751,7 @@ func file_pathways_dashboard_v1_query_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pathways_dashboard_v1_query_proto_rawDesc), len(file_pathways_dashboard_v1_query_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   17,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
