@@ -124,10 +124,10 @@ func TestPopulationFiguresMatchTheHandComputedFixture(t *testing.T) {
 	require.EqualValues(t, 1, supported.GetJourneys())
 	require.InDelta(t, 8, supported.GetMeanLatest(), 1e-9)
 
-	// COPD readmissions within 30 and 90 days: windows from the pathway; the figure is not
-	// available because no fact records an admission.
+	// COPD readmissions within 30 and 90 days: windows from the pathway version (checked by hand
+	// in readmissions_test.go).
 	require.Equal(t, []int32{30, 90}, pop.GetReadmissions().GetWindowsDays())
-	require.False(t, pop.GetReadmissions().GetAvailable())
+	require.True(t, pop.GetReadmissions().GetAvailable())
 }
 
 func TestFiguresFilteredByPCNAndSegment(t *testing.T) {

@@ -168,4 +168,14 @@ func (f *fixture) cancel(j *fjourney, when time.Time) {
 	})
 }
 
+// admission records an unplanned hospital admission (admitted to discharged), reported at recorded.
+func (f *fixture) admission(j *fjourney, id string, admitted, discharged, recorded time.Time) {
+	ev := f.emit(j, &journeyv1.HospitalAdmissionRecorded{JourneyId: j.id, RequestId: "admit-" + id, AdmissionId: id, AdmittedAt: ts(admitted),
+		DischargedAt: ts(discharged), Reason: "copd-exacerbation", OccurredAt: ts(recorded), Stage: "care", RequestedBy: "ward-liaison"}, recorded)
+	f.push(j, ev, recorded, func(r *dashboardv1.RecordJourneyFactRequest) {
+		r.Fact = &dashboardv1.RecordJourneyFactRequest_Admission{Admission: &dashboardv1.AdmissionFact{AdmissionId: id,
+			AdmittedAt: ts(admitted), DischargedAt: ts(discharged), Reason: "copd-exacerbation"}}
+	})
+}
+
 var _ = uuid.Nil

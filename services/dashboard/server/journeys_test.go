@@ -36,6 +36,15 @@ var (
 //	J6 copd U67890 CX   ref 5 Feb; triage 8 Feb (CAT 25, breathlessness 2 on mMRC 0-4); stop
 //	                    smoking 8ZX01 £180 done 1 Mar; discharge 20 Mar (CAT 26, mMRC 2)
 //	J7 msk  U67890 GH   ref 25 Jan; cancelled 28 Jan
+//
+// Unplanned hospital admissions (admitted - discharged from hospital, reported on):
+//
+//	J5 adm-1  2 Jan -  9 Jan (reported 10 Feb: the exacerbation that led to the referral)
+//	   adm-2  3 Mar -  7 Mar (reported 8 Mar)
+//	J6 adm-1  3 Jan -  8 Jan (reported 8 Feb)
+//	   adm-2  7 Feb - 12 Feb (reported 13 Feb)
+//	   adm-3 15 Mar - 18 Mar (reported 19 Mar)
+//	J1 adm-1 25 Jan - 27 Jan, adm-2 5 Feb - 6 Feb (MSK defines no readmission window)
 func sevenJourneys() *fixture {
 	f := newFixture()
 	j1 := f.referral("j1", "msk", pcn1, ltc, at(2026, 1, 5))
@@ -44,6 +53,8 @@ func sevenJourneys() *fixture {
 	f.schedule(j1, "iv1", "physio", "NZX01", 3000, at(2026, 1, 10))
 	f.complete(j1, "iv1", at(2026, 1, 20))
 	f.rttStop(j1, at(2026, 1, 20))
+	f.admission(j1, "adm-1", at(2026, 1, 25), at(2026, 1, 27), at(2026, 1, 28))
+	f.admission(j1, "adm-2", at(2026, 2, 5), at(2026, 2, 6), at(2026, 2, 7))
 	f.outcome(j1, at(2026, 3, 1), "discharge", score("msk-hq", 30, ""), score("eq5d5l-index", 0.7, ""), score("feeling-supported", 8, ""))
 	f.discharge(j1, at(2026, 3, 1))
 
@@ -65,16 +76,21 @@ func sevenJourneys() *fixture {
 	j5 := f.referral("j5", "copd", pcn1, ltc, at(2026, 2, 1))
 	f.triage(j5, at(2026, 2, 10), false, score("cat", 20, ""), score("mrc-dyspnoea", 4, "MRC 1-5"),
 		score("days-at-home", 70, ""), score("feeling-supported", 4, ""))
+	f.admission(j5, "adm-1", at(2026, 1, 2), at(2026, 1, 9), at(2026, 2, 10))
 	f.schedule(j5, "iv1", "pulmonary-rehab", "NZX01", 72500, at(2026, 2, 12))
 	f.complete(j5, "iv1", at(2026, 2, 20))
+	f.admission(j5, "adm-2", at(2026, 3, 3), at(2026, 3, 7), at(2026, 3, 8))
 	f.outcome(j5, at(2026, 3, 15), "discharge", score("cat", 17, ""), score("mrc-dyspnoea", 3, "MRC 1-5"),
 		score("days-at-home", 85, ""), score("feeling-supported", 7, ""))
 	f.discharge(j5, at(2026, 3, 15))
 
 	j6 := f.referral("j6", "copd", pcn2, cx, at(2026, 2, 5))
 	f.triage(j6, at(2026, 2, 8), false, score("cat", 25, ""), score("mrc-dyspnoea", 2, "mMRC 0-4"))
+	f.admission(j6, "adm-1", at(2026, 1, 3), at(2026, 1, 8), at(2026, 2, 8))
+	f.admission(j6, "adm-2", at(2026, 2, 7), at(2026, 2, 12), at(2026, 2, 13))
 	j6.ivs["iv1"] = fiv{code: "stop-smoking", provider: "8ZX01", price: 18000}
 	f.complete(j6, "iv1", at(2026, 3, 1))
+	f.admission(j6, "adm-3", at(2026, 3, 15), at(2026, 3, 18), at(2026, 3, 19))
 	f.outcome(j6, at(2026, 3, 20), "discharge", score("cat", 26, ""), score("mrc-dyspnoea", 2, "mMRC 0-4"))
 	f.discharge(j6, at(2026, 3, 20))
 

@@ -47,6 +47,15 @@ func TestPageShowsTheFilteredFigures(t *testing.T) {
 	require.Equal(t, "meets", attr(t, html, "fig-rtt", "data-status"))
 	require.Equal(t, "37750", attr(t, html, "fig-cost-per-journey", "data-value")) // (3000 + 72500) / 2
 	require.Equal(t, "1", attr(t, html, "measure-copd-cat", "data-mic-count"))
+	// Readmissions of J5 (readmissions_test.go): 0 of 2 within 30 days; 1 of 1 within 90, 1 open.
+	require.Equal(t, "true", attr(t, html, "figure-readmissions", "data-available"))
+	require.Equal(t, "2", attr(t, html, "figure-readmissions", "data-index"))
+	require.Equal(t, "0", attr(t, html, "fig-readmitted-30", "data-count"))
+	require.Equal(t, "2", attr(t, html, "fig-readmitted-30", "data-total"))
+	require.Equal(t, "1", attr(t, html, "fig-readmitted-90", "data-count"))
+	require.Equal(t, "1", attr(t, html, "fig-readmitted-90", "data-total"))
+	require.Equal(t, "1", attr(t, html, "fig-readmitted-90", "data-pending"))
+	require.Contains(t, html, `<svg class="chart" id="chart-readmitted-30"`)
 	require.Contains(t, html, `class="standard" data-standard="92"`, "the 92% RTT line is drawn")
 	require.Contains(t, html, `<a class="skip-link" href="#main">`)
 	require.Contains(t, html, `<option value="U12345" selected>`)
@@ -74,6 +83,14 @@ func TestCSVExportCarriesTheFigures(t *testing.T) {
 		"system,rtt_within_18_weeks,,2026-03,,2,3",
 		"system,interventions_completed,physio/NZX01,2026-01..2026-03,1,,",
 		"population,reached_mic,copd/cat,2026-01..2026-03,,1,2",
+		// Readmissions (readmissions_test.go): 5 index admissions; 1 of 4 within 30 days, 1 open;
+		// January 1 of 2; 2 of 2 within 90 days, 3 open.
+		"population,index_admissions,,2026-01..2026-03,5,,",
+		"population,readmitted_within_days,30,2026-01..2026-03,,1,4",
+		"population,readmission_window_open,30,2026-01..2026-03,1,,",
+		"population,readmitted_within_days,30,2026-01,,1,2",
+		"population,readmitted_within_days,90,2026-01..2026-03,,2,2",
+		"population,readmission_window_open,90,2026-01..2026-03,3,,",
 	} {
 		require.Contains(t, lines, want)
 	}
@@ -86,4 +103,13 @@ func TestPageFlagsRTTBelowTheStandard(t *testing.T) {
 	// 2 of 3 incomplete pathways within 18 weeks: 66.7%, below 92%.
 	require.Equal(t, "below", attr(t, html, "fig-rtt", "data-status"))
 	require.Contains(t, html, "Below the 92% standard")
+}
+
+func TestPageSaysWhyReadmissionsAreNotAvailable(t *testing.T) {
+	svc := startService(t, fixtureNow, nil)
+	svc.load(t, sevenJourneys())
+	_, html, _ := get(t, "http://"+svc.srv.HTTPAddr()+"/?pathway=msk&from=2026-01&to=2026-03")
+	require.Equal(t, "false", attr(t, html, "figure-readmissions", "data-available"))
+	require.Contains(t, html, "no pathway in scope defines a readmission window")
+	require.NotContains(t, html, `id="fig-readmitted-30"`)
 }

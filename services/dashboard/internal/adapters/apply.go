@@ -79,6 +79,8 @@ func applyFact(ctx context.Context, tx *txn, f domain.Fact) error {
 		return tx.exec(ctx, `UPDATE journeys SET cancelled_at = ? WHERE journey_id = ?`, at, f.JourneyID)
 	case domain.KindRTT:
 		return applyRTT(ctx, tx, f, at)
+	case domain.KindAdmission:
+		return applyAdmission(ctx, tx, f)
 	}
 	return fmt.Errorf("unknown fact kind %q", f.Kind)
 }
@@ -90,16 +92,20 @@ type txn struct {
 }
 
 func (tx *txn) exec(ctx context.Context, query string, args ...any) error {
+	_, err := tx.execResult(ctx, query, args...)
+	return err
+}
+
+func (tx *txn) execResult(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	st, ok := tx.stmts[query]
 	if !ok {
 		var err error
 		if st, err = tx.PrepareContext(ctx, query); err != nil {
-			return err
+			return nil, err
 		}
 		tx.stmts[query] = st
 	}
-	_, err := st.ExecContext(ctx, args...)
-	return err
+	return st.ExecContext(ctx, args...)
 }
 
 func applyTriage(ctx context.Context, tx *txn, f domain.Fact, at int64) error {

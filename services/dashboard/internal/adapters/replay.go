@@ -1,6 +1,8 @@
 package adapters
 
 import (
+	"time"
+
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
@@ -111,6 +113,11 @@ func (js *journeyState) translateClocksAndCare(r events.Recorded) []domain.Fact 
 	case *journeyv1.DidNotAttend:
 		code := js.interventions[ev.GetInterventionId()][0]
 		return js.intervention(id, ev.GetOccurredAt(), domain.Intervention{ID: ev.GetInterventionId(), Code: code, Status: domain.InterventionDidNotAttend})
+	case *journeyv1.HospitalAdmissionRecorded:
+		f := js.fact(id, ev.GetOccurredAt())
+		f.Kind, f.Admission = domain.KindAdmission, &domain.Admission{ID: ev.GetAdmissionId(), AdmittedAt: asTime(ev.GetAdmittedAt()),
+			DischargedAt: asTime(ev.GetDischargedAt()), Reason: ev.GetReason()}
+		return []domain.Fact{f}
 	}
 	return nil
 }
@@ -125,6 +132,15 @@ func (js *journeyState) intervention(id string, at *timestamppb.Timestamp, iv do
 	f := js.fact(id, at)
 	f.Kind, f.Intervention = domain.KindIntervention, domain.NormaliseIntervention(iv)
 	return []domain.Fact{f}
+}
+
+// asTime is the timestamp's time, or the zero time when it is missing (as the ingest request
+// converts it, so the same event fails the same validation either way).
+func asTime(ts *timestamppb.Timestamp) time.Time {
+	if ts == nil {
+		return time.Time{}
+	}
+	return ts.AsTime()
 }
 
 func days(a, b *timestamppb.Timestamp) int { return domain.DaysBetween(a.AsTime(), b.AsTime()) }

@@ -65,6 +65,20 @@ CREATE TABLE IF NOT EXISTS measure_pairs (
   PRIMARY KEY (journey_id, measure)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS pairs_latest ON measure_pairs (latest_at);
+CREATE INDEX IF NOT EXISTS journeys_pcn ON journeys (pcn, segment);
+CREATE TABLE IF NOT EXISTS admissions (
+  journey_id TEXT NOT NULL,
+  admission_id TEXT NOT NULL,
+  admitted_at INTEGER NOT NULL,
+  discharged_at INTEGER NOT NULL,
+  -- discharge_day numbers the London date of the discharge (days since 1970-01-01).
+  discharge_day INTEGER NOT NULL,
+  -- gap_days: London calendar days from this discharge to the next admission of the journey
+  -- that began on or after it; NULL while there is none.
+  gap_days INTEGER,
+  PRIMARY KEY (journey_id, admission_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS admissions_discharged ON admissions (discharged_at);
 `
 
 // OpenStore opens (creating if needed) the read model at path.

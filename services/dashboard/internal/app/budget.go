@@ -34,12 +34,12 @@ func (a *App) budget(ctx context.Context, f domain.Filter) *dashboardv1.Budget {
 	}
 	pathways := []string{f.PathwayID}
 	if f.PathwayID == "" {
-		held, _, _, _, err := a.model.Dimensions(ctx)
+		dims, err := a.Dimensions(ctx)
 		if err != nil {
 			b.Reason = "not available: " + err.Error()
 			return b
 		}
-		pathways = held
+		pathways = dims.GetPathwayIds()
 	}
 	for _, p := range pathways {
 		pos, err := a.budgets.Position(ctx, p, year)

@@ -10,7 +10,7 @@ import (
 
 // figureCache keeps computed figures until the read model changes. Every applied fact bumps the
 // generation, which empties the cache; the key holds the filter and the snapshot instant
-// (to the minute), so figures taken "now" move on with the clock. Cached messages are shared:
+// (to the minute) and today's London date, so figures taken "now" move on with the clock. Cached messages are shared:
 // callers must not modify them. Safe for concurrent use.
 type figureCache struct {
 	generation atomic.Uint64
@@ -23,6 +23,8 @@ type cacheKey struct {
 	kind   string
 	filter domain.Filter
 	asAt   int64
+	// today is the London day: readmission windows close as days pass.
+	today int64
 }
 
 const maxCacheEntries = 512
@@ -33,7 +35,7 @@ func newFigureCache() *figureCache { return &figureCache{entries: map[cacheKey]a
 func (c *figureCache) changed() { c.generation.Add(1) }
 
 func (c *figureCache) key(kind string, f domain.Filter, now time.Time) cacheKey {
-	return cacheKey{kind: kind, filter: f, asAt: domain.AsAt(f.Period.To, now).Truncate(time.Minute).Unix()}
+	return cacheKey{kind: kind, filter: f, asAt: domain.AsAt(f.Period.To, now).Truncate(time.Minute).Unix(), today: domain.DayNumber(now)}
 }
 
 func (c *figureCache) get(k cacheKey) (any, uint64, bool) {

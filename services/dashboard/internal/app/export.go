@@ -7,12 +7,25 @@ import (
 	"strconv"
 	"time"
 
+	"google.golang.org/protobuf/proto"
+
 	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
 )
 
 // Dimensions lists the pathways and PCNs held and the months with referrals.
+// The answer is cached until the read model changes.
 func (a *App) Dimensions(ctx context.Context) (*dashboardv1.ListDimensionsResponse, error) {
+	shared, err := cached(a.cache, cacheKey{kind: "dimensions"}, func() (*dashboardv1.ListDimensionsResponse, error) {
+		return a.dimensions(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return proto.Clone(shared).(*dashboardv1.ListDimensionsResponse), nil
+}
+
+func (a *App) dimensions(ctx context.Context) (*dashboardv1.ListDimensionsResponse, error) {
 	pathways, pcns, first, last, err := a.model.Dimensions(ctx)
 	if err != nil {
 		return nil, err
@@ -26,6 +39,8 @@ func (a *App) Dimensions(ctx context.Context) (*dashboardv1.ListDimensionsRespon
 }
 
 // ExportCSV writes every figure of both lenses as CSV rows: lens,figure,key,month,value,count,total.
+// Readmission rows carry the window in days as their key: readmitted_within_days (count of
+// total closed windows) and readmission_window_open (index admissions whose window is still open).
 func (a *App) ExportCSV(ctx context.Context, f domain.Filter) ([]byte, error) {
 	sys, err := a.SystemFigures(ctx, f)
 	if err != nil {
@@ -76,6 +91,18 @@ func (a *App) ExportCSV(ctx context.Context, f domain.Filter) ([]byte, error) {
 	}
 	for _, p := range pop.PatientOutcomes {
 		row("population", "patient_outcome_mean_latest", p.PathwayId+"/"+p.Id, period, f64(p.MeanLatest), &dashboardv1.Share{Total: p.Journeys})
+	}
+	if r := pop.Readmissions; r.GetAvailable() {
+		row("population", "index_admissions", "", period, i64(r.IndexAdmissions), nil)
+		for _, w := range r.Windows {
+			days := strconv.Itoa(int(w.Days))
+			row("population", "readmitted_within_days", days, period, "", w.Readmitted)
+			row("population", "readmission_window_open", days, period, i64(w.Pending), nil)
+			for _, m := range w.Months {
+				row("population", "readmitted_within_days", days, m.Month, "", m.Readmitted)
+				row("population", "readmission_window_open", days, m.Month, i64(m.Pending), nil)
+			}
+		}
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()

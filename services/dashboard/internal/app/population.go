@@ -9,10 +9,6 @@ import (
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
 )
 
-// ReadmissionsReason says why readmission figures are not shown yet.
-const ReadmissionsReason = "not available: journey facts carry no emergency admission yet, " +
-	"so readmissions after discharge cannot be counted"
-
 type measureKey struct{ pathway, code string }
 
 // measureAcc adds up one measure: paired journeys overall and by month, and latest-only scores.
@@ -79,7 +75,9 @@ func (a *App) populationFigures(ctx context.Context, f domain.Filter) (*dashboar
 			out.PatientOutcomes = append(out.PatientOutcomes, patientOutcome(p, po.ID, po.Statement, po.Measure, accs[measureKey{p, po.Measure}]))
 		}
 	}
-	out.Readmissions = a.readmissions(pathways)
+	if out.Readmissions, err = a.readmissions(ctx, f, Buckets{Starts: mi.starts}, pathways); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -127,18 +125,4 @@ func patientOutcome(p, id, statement, measure string, acc *measureAcc) *dashboar
 		po.MeanLatest = acc.sumLatest / float64(acc.latestOnly)
 	}
 	return po
-}
-
-func (a *App) readmissions(pathways []string) *dashboardv1.Readmissions {
-	r := &dashboardv1.Readmissions{Reason: ReadmissionsReason}
-	seen := map[int]bool{}
-	for _, p := range pathways {
-		for _, w := range a.catalog.ReadmissionWindows(p) {
-			if !seen[w] {
-				seen[w] = true
-				r.WindowsDays = append(r.WindowsDays, int32(w))
-			}
-		}
-	}
-	return r
 }

@@ -51,6 +51,36 @@ type PairRow struct {
 	LatestAt                   int64
 }
 
+// Buckets are a period's months in Unix seconds: month i is the half-open range
+// [Starts[i], Starts[i+1]); the period ends at Starts[len(Starts)-1].
+type Buckets struct{ Starts []int64 }
+
+// Months is the number of months.
+func (b Buckets) Months() int { return len(b.Starts) - 1 }
+
+// From is the start of the period.
+func (b Buckets) From() int64 { return b.Starts[0] }
+
+// To is the end of the period.
+func (b Buckets) To() int64 { return b.Starts[len(b.Starts)-1] }
+
+// ReadmissionQuery asks for one readmission window.
+type ReadmissionQuery struct {
+	// Pathways are the pathways whose journeys count (those defining the window).
+	Pathways []string
+	Days     int
+	// Today is the London day number the window is judged closed against (domain.DayNumber).
+	Today int64
+}
+
+// ReadmissionCounts count the index admissions discharged in one month of the period (Month is
+// its index): all of them, those whose window has closed, and of these the ones readmitted
+// within it.
+type ReadmissionCounts struct {
+	Month                     int
+	Index, Closed, Readmitted int64
+}
+
 // ReadModel is the stored read model. Each Each* call hands rows of journeys within dims to fn;
 // an error from fn stops it.
 type ReadModel interface {
@@ -63,6 +93,8 @@ type ReadModel interface {
 	EachIntervention(ctx context.Context, d Dims, w Window, fn func(InterventionRow) error) error
 	// EachPair hands measure pairs whose latest score fell within w.
 	EachPair(ctx context.Context, d Dims, w Window, fn func(PairRow) error) error
+	// Readmissions counts the index admissions discharged in each month of the period.
+	Readmissions(ctx context.Context, d Dims, b Buckets, q ReadmissionQuery) ([]ReadmissionCounts, error)
 	// Dimensions lists the pathways and PCNs held and the first and last referral (Unix seconds).
 	Dimensions(ctx context.Context) (pathways, pcns []string, first, last int64, err error)
 }

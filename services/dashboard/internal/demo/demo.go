@@ -50,7 +50,9 @@ func Generate(o Options) []*dashboardv1.RecordJourneyFactRequest {
 	if o.Prefix == "" {
 		o.Prefix = "demo"
 	}
-	g := &gen{o: o, r: rand.New(rand.NewPCG(o.Seed, 0x5eed)), pcns: PCNs(o)} //nolint:gosec // reproducible synthetic data, not secrets
+	g := &gen{o: o, r: rand.New(rand.NewPCG(o.Seed, 0x5eed)), pcns: PCNs(o), //nolint:gosec // reproducible synthetic data, not secrets
+		ra: rand.New(rand.NewPCG(o.Seed, 0xad)), //nolint:gosec // admissions draw apart, so the other facts stay as they were
+	}
 	msk, copd := o.Population*8/100, o.Population*15/1000
 	for i := range msk + copd {
 		g.journey(i, i >= msk)
@@ -61,6 +63,7 @@ func Generate(o Options) []*dashboardv1.RecordJourneyFactRequest {
 type gen struct {
 	o    Options
 	r    *rand.Rand
+	ra   *rand.Rand // hospital admissions
 	pcns []string
 	out  []*dashboardv1.RecordJourneyFactRequest
 	// current journey

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"strconv"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -114,6 +115,7 @@ func (g *gen) copd(referred time.Time) {
 	if !ok {
 		return
 	}
+	g.admissions(referred, triaged)
 	last := triaged
 	if mrc >= 3 {
 		if last, ok = g.intervention("iv-1", "pulmonary-rehab", "NZX01", 72500, triaged); !ok {
@@ -132,4 +134,43 @@ func (g *gen) copd(referred time.Time) {
 		m("cat", g.normal(cat-2.5, 3, 0, 40), ""), m("mrc-dyspnoea", g.normal(mrc-0.4, 0.7, 1, 5), "MRC 1-5"),
 		m("days-at-home", g.normal(home+5, 8, 0, 90), ""), m("feeling-supported", g.normal(sup+1.5, 2, 0, 10), ""),
 	})
+}
+
+// admissions records unplanned hospital admissions of a COPD journey, each reported the day
+// after the patient left hospital: the exacerbation that led to about a third of referrals, one
+// during about one journey in six, and after each a readmission near the rates of a published
+// London cohort (about 10% within 30 days, 18% within 90, counting the chains that follow).
+func (g *gen) admissions(referred, triaged time.Time) {
+	span := func(lo, hi int) time.Duration {
+		return time.Duration(lo+g.ra.IntN(hi-lo+1))*24*time.Hour + time.Duration(g.ra.IntN(8*3600))*time.Second
+	}
+	var starts []time.Time
+	if g.ra.Float64() < 0.35 {
+		starts = append(starts, referred.Add(-span(10, 40)))
+	}
+	if g.ra.Float64() < 0.15 {
+		starts = append(starts, triaged.Add(span(20, 200)))
+	}
+	n := 0
+	for _, admitted := range starts {
+		for !admitted.IsZero() {
+			n++
+			discharged := admitted.Add(span(2, 9))
+			fact := &dashboardv1.AdmissionFact{AdmissionId: "adm-" + strconv.Itoa(n), AdmittedAt: timestamppb.New(admitted),
+				DischargedAt: timestamppb.New(discharged), Reason: "copd-exacerbation"}
+			if !g.emit(discharged.Add(24*time.Hour), func(r *dashboardv1.RecordJourneyFactRequest) {
+				r.Fact = &dashboardv1.RecordJourneyFactRequest_Admission{Admission: fact}
+			}) {
+				break
+			}
+			switch p := g.ra.Float64(); {
+			case p < 0.10:
+				admitted = discharged.Add(span(1, 29))
+			case p < 0.16:
+				admitted = discharged.Add(span(31, 89))
+			default:
+				admitted = time.Time{}
+			}
+		}
+	}
 }

@@ -18,6 +18,7 @@ const (
 	KindDischarge    FactKind = "discharge"
 	KindRTT          FactKind = "rtt"
 	KindCancellation FactKind = "cancellation"
+	KindAdmission    FactKind = "admission"
 )
 
 // Segment is the population health segment (the journey contract's enum values).
@@ -80,6 +81,7 @@ type Fact struct {
 	Discharge    *Reasoned     `json:"discharge,omitempty"`
 	RTT          *RTT          `json:"rtt,omitempty"`
 	Cancellation *Reasoned     `json:"cancellation,omitempty"`
+	Admission    *Admission    `json:"admission,omitempty"`
 }
 
 // Referral opens a journey.
@@ -122,6 +124,15 @@ type RTT struct {
 	Status     RTTStatus `json:"status"`
 	StartedAt  time.Time `json:"startedAt"`
 	DaysWaited int       `json:"daysWaited"`
+}
+
+// Admission is an unplanned hospital admission during the journey, reported once the patient
+// has left hospital. DischargedAt is the hospital discharge, not the end of the pathway.
+type Admission struct {
+	ID           string    `json:"id"`
+	AdmittedAt   time.Time `json:"admittedAt"`
+	DischargedAt time.Time `json:"dischargedAt"`
+	Reason       string    `json:"reason,omitempty"`
 }
 
 // Digest identifies the fact's content: the same event ID with another digest is a different

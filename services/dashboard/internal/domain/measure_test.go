@@ -73,3 +73,29 @@ func TestFilterDefaultsAndRules(t *testing.T) {
 	require.Equal(t, "filter.from_month", ve.Violations[0].Field)
 	require.Contains(t, ve.Violations[0].Description, "at most 60 months")
 }
+
+func TestReadmissionWindowsCountLondonCalendarDays(t *testing.T) {
+	discharged := time.Date(2026, 3, 28, 23, 30, 0, 0, time.UTC) // 28 March, London (GMT)
+	tests := []struct {
+		name          string
+		next          time.Time
+		gap           int64
+		isReadmission bool
+	}{
+		{"same London day", time.Date(2026, 3, 28, 23, 45, 0, 0, time.UTC), 0, true},
+		// 31 March 23:30 UTC is 1 April 00:30 BST: four London days, though 72 hours later.
+		{"over the clock change", time.Date(2026, 3, 31, 23, 30, 0, 0, time.UTC), 4, true},
+		{"began before the discharge", time.Date(2026, 3, 28, 10, 0, 0, 0, time.UTC), 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gap, ok := domain.ReadmissionGap(discharged, tt.next)
+			require.Equal(t, tt.isReadmission, ok)
+			require.Equal(t, tt.gap, gap)
+		})
+	}
+	day := domain.DayNumber(discharged)
+	require.Equal(t, "2026-03-28", domain.Day(day))
+	require.False(t, domain.WindowClosed(day, 30, day+30), "the 30th day after discharge is still in the window")
+	require.True(t, domain.WindowClosed(day, 30, day+31))
+}

@@ -93,9 +93,5 @@ const MaxPeriodMonths = 60
 
 // DaysBetween counts London calendar days from a to b.
 func DaysBetween(a, b time.Time) int {
-	ay, am, ad := a.In(London).Date()
-	by, bm, bd := b.In(London).Date()
-	da := time.Date(ay, am, ad, 0, 0, 0, 0, time.UTC)
-	db := time.Date(by, bm, bd, 0, 0, 0, 0, time.UTC)
-	return int(db.Sub(da).Hours() / 24)
+	return int(DayNumber(b) - DayNumber(a))
 }

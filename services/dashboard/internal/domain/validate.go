@@ -3,6 +3,7 @@ package domain
 import (
 	"math"
 	"strings"
+	"time"
 )
 
 // Validate checks a fact, naming every field that breaks a rule (fields as in the ingest
@@ -56,9 +57,11 @@ func (f Fact) validateKind(vs *violations) {
 		if f.RTT.DaysWaited < 0 {
 			vs.add("rtt.days_waited", "must not be negative")
 		}
+	case KindAdmission:
+		validateAdmission(vs, f.Admission)
 	case KindDischarge, KindCancellation:
 	default:
-		vs.add("fact", "one of referral, triage, intervention, outcome, discharge, rtt or cancellation is required")
+		vs.add("fact", "one of referral, triage, intervention, outcome, discharge, rtt, cancellation or admission is required")
 	}
 }
 
@@ -77,6 +80,22 @@ func validateIntervention(vs *violations, iv *Intervention) {
 	}
 	if iv.Status == InterventionCompleted && strings.TrimSpace(iv.Provider) == "" {
 		vs.add("intervention.provider", "is required for a completed intervention")
+	}
+}
+
+func validateAdmission(vs *violations, a *Admission) {
+	if strings.TrimSpace(a.ID) == "" {
+		vs.add("admission.admission_id", "is required")
+	}
+	if a.AdmittedAt.IsZero() {
+		vs.add("admission.admitted_at", "is required")
+	}
+	if a.DischargedAt.IsZero() {
+		vs.add("admission.discharged_at", "is required (admissions are reported once the patient has left hospital)")
+	}
+	if !a.AdmittedAt.IsZero() && !a.DischargedAt.IsZero() && a.DischargedAt.Before(a.AdmittedAt) {
+		vs.add("admission.discharged_at", "must not be before admitted_at (%s < %s)",
+			a.DischargedAt.UTC().Format(time.RFC3339), a.AdmittedAt.UTC().Format(time.RFC3339))
 	}
 }
 

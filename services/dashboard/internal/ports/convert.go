@@ -36,6 +36,14 @@ func FactFromRequest(r *dashboardv1.RecordJourneyFactRequest) domain.Fact {
 		f.Kind, f.Discharge = domain.KindDischarge, &domain.Reasoned{Reason: x.Discharge.GetReason()}
 	case *dashboardv1.RecordJourneyFactRequest_Cancellation:
 		f.Kind, f.Cancellation = domain.KindCancellation, &domain.Reasoned{Reason: x.Cancellation.GetReason()}
+	case *dashboardv1.RecordJourneyFactRequest_Admission:
+		f.Kind, f.Admission = domain.KindAdmission, &domain.Admission{ID: x.Admission.GetAdmissionId(), Reason: x.Admission.GetReason()}
+		if x.Admission.GetAdmittedAt() != nil {
+			f.Admission.AdmittedAt = x.Admission.GetAdmittedAt().AsTime()
+		}
+		if x.Admission.GetDischargedAt() != nil {
+			f.Admission.DischargedAt = x.Admission.GetDischargedAt().AsTime()
+		}
 	case *dashboardv1.RecordJourneyFactRequest_Rtt:
 		f.Kind, f.RTT = domain.KindRTT, &domain.RTT{Status: domain.RTTStatus(x.Rtt.GetStatus()), DaysWaited: int(x.Rtt.GetDaysWaited())}
 		if x.Rtt.GetStartedAt() != nil {

@@ -1,6 +1,7 @@
 package ports
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 
@@ -26,8 +27,10 @@ type view struct {
 	ReferralsChart, WaitingChart, RTTChart, TriageChart template.HTML
 	MICChart, ImprovedChart                             template.HTML
 	// MICTrends are the monthly MIC share lines of measures with an MIC and scores.
-	MICTrends  []micTrend
-	RTTPercent string
+	MICTrends []micTrend
+	// ReadmissionTrends are the monthly lines of each readmission window.
+	ReadmissionTrends []readmissionTrend
+	RTTPercent        string
 	// RTTStatus is "meets" or "below" the standard, or "" without incomplete pathways.
 	RTTStatus           string
 	BudgetPercent       string
@@ -93,6 +96,16 @@ func (v *view) charts() {
 		v.MICTrends = append(v.MICTrends, micTrend{ID: id, Measure: m, Chart: LineChart(id, m.Name+": share reaching the MIC by month",
 			"Line chart of the share of journeys reaching the minimal important change, by month of their latest score.", pts, 0)})
 	}
+	for _, w := range v.Pop.GetReadmissions().GetWindows() {
+		var pts []Point
+		for _, m := range w.Months {
+			pts = append(pts, sharePoint(m.Month, m.Readmitted))
+		}
+		id := fmt.Sprintf("chart-readmitted-%d", w.Days)
+		v.ReadmissionTrends = append(v.ReadmissionTrends, readmissionTrend{ID: id, Window: w, Chart: LineChart(id,
+			fmt.Sprintf("Readmitted within %d days, by month of discharge", w.Days),
+			fmt.Sprintf("Line chart of the share of admissions discharged each month that were followed by another admission within %d days; months whose windows are all still open have no point.", w.Days), pts, 0)})
+	}
 	v.MICChart = HBarChart("chart-mic", "Share reaching the minimal important change", "Horizontal bars: share of journeys whose score improved by at least the minimal important change, per measure.", mic)
 	v.ImprovedChart = HBarChart("chart-improved", "Share improving at all", "Horizontal bars: share of journeys whose latest score is better than baseline, per measure.", improved)
 	v.RTTPercent = pct(v.Sys.RttWithin_18Weeks)
@@ -108,6 +121,13 @@ func (v *view) charts() {
 	if v.Sys.CompletedJourneys > 0 {
 		v.CostPerJourneyPence = v.Sys.CompletedJourneyCostPence / v.Sys.CompletedJourneys
 	}
+}
+
+// readmissionTrend is one readmission window's monthly line.
+type readmissionTrend struct {
+	ID     string
+	Window *dashboardv1.ReadmissionWindow
+	Chart  template.HTML
 }
 
 // micTrend is one measure's monthly MIC share line.
