@@ -2,10 +2,13 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
@@ -87,3 +90,22 @@ func noPendingPushes(c *coordinator) func(context.Context) error {
 }
 
 func nothingPending(context.Context) error { return nil }
+
+// drainPushes waits until every journey has pushed what its transitions queued, and says how
+// long that took.
+func drainPushes(ctx context.Context, cs []*coordinator) (time.Duration, error) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, setupTimeout)
+	defer cancel()
+	errs := make([]error, len(cs))
+	var wg sync.WaitGroup
+	for i, c := range cs {
+		wg.Go(func() {
+			if err := noPendingPushes(c)(ctx); err != nil {
+				errs[i] = fmt.Errorf("journey %s draining its pushes: %w", c.journeyID, err)
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start), errors.Join(errs...)
+}

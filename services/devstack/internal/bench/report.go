@@ -18,6 +18,11 @@ const (
 type Level struct {
 	Concurrency int
 	Ours, Floor Sample
+	// Drain is how long the journeys took, after our measured halves, to push what those
+	// transitions had queued (the calls answer once the event is appended; pushes follow). The
+	// bench waits for it so the floor's halves never share the machine with our leftover pushes;
+	// it is not counted in our throughput.
+	Drain time.Duration
 }
 
 // Ratio is our throughput over the floor's.

@@ -133,6 +133,9 @@ func (e env) level(ctx context.Context, n int) (Level, error) {
 	fmt.Fprintf(e.out, "concurrency %d: %d journeys triaged, %d floor workflows started; load average %s\n", n, n, n, loadAverage())
 	if e.cfg.Warmup > 0 {
 		runPhase(ctx, ours, e.cfg.Warmup)
+		if _, err := drainPushes(ctx, cs); err != nil {
+			return l, err
+		}
 		runPhase(ctx, floor, e.cfg.Warmup)
 	}
 	half := e.cfg.Duration / 2
@@ -147,14 +150,21 @@ func (e env) level(ctx context.Context, n int) (Level, error) {
 		if err != nil {
 			return l, err
 		}
+		if side.name == "ours" {
+			drained, err := drainPushes(ctx, cs)
+			if err != nil {
+				return l, err
+			}
+			l.Drain += drained
+		}
 		*side.into = side.into.merge(s)
 	}
 	var errs []error
 	for _, f := range floors {
 		errs = append(errs, f.stop(ctx))
 	}
-	fmt.Fprintf(e.out, "concurrency %d: ours %.1f tx/s (%d errors), floor %.1f tx/s (%d errors), ratio %.2f; load average %s\n",
-		n, l.Ours.PerSecond(), l.Ours.Errors, l.Floor.PerSecond(), l.Floor.Errors, l.Ratio(), loadAverage())
+	fmt.Fprintf(e.out, "concurrency %d: ours %.1f tx/s (%d errors; pushes drained %s after the halves), floor %.1f tx/s (%d errors), ratio %.2f; load average %s\n",
+		n, l.Ours.PerSecond(), l.Ours.Errors, l.Drain.Round(time.Millisecond), l.Floor.PerSecond(), l.Floor.Errors, l.Ratio(), loadAverage())
 	return l, errors.Join(errs...)
 }
 
