@@ -33,6 +33,8 @@ func TestUsageErrors(t *testing.T) {
 		{"bad time", []string{"submit", "-segment", "LTC", "-source", "GP", "-referred-at", "yesterday"}, "RFC3339"},
 		{"bad measure", []string{"triage", "ref-1", "-measure", "msk-hq"}, "code=value"},
 		{"two journeys", []string{"cancel", "a", "b", "-reason", "x"}, "one journey id"},
+		{"unquoted reason", []string{"discharge", "ref-R-1", "-reason", "treatment", "complete"},
+			"discharge needs one journey id, got 2 arguments (ref-R-1 complete); quote flag values that contain spaces"},
 		{"bad version", []string{"pathways", "show", "msk", "latest"}, "must be a number"},
 		{"bad decision", []string{"pathways", "review", "msk", "2", "-decision", "maybe"}, "-decision"},
 	}
@@ -110,4 +112,11 @@ func TestViolationsNameTheFlag(t *testing.T) {
 	require.Equal(t, ExitInvalid, c.exit(st.Err()))
 	require.Equal(t, "pathwayctl: InvalidArgument: invalid request\n  scheduled_for (-at): is required\n"+
 		"  baseline[1].code (-measure): is required\n  reason: is required\n", errs.String())
+}
+
+func TestCommandHelp(t *testing.T) {
+	code, _, errs := run("admit", "-h")
+	require.Equal(t, ExitOK, code)
+	require.Contains(t, errs, "Usage: pathwayctl admit JOURNEY_ID [flags]")
+	require.Contains(t, errs, "-discharged")
 }

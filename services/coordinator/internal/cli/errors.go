@@ -21,7 +21,7 @@ func (c *call) exit(err error) int {
 	var ue usageError
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		return ExitUsage
+		return ExitOK // help was asked for and printed
 	case errors.As(err, &ue):
 		if !ue.printed {
 			fmt.Fprintf(c.stderr, "pathwayctl: %s\n", ue.msg)

@@ -15,7 +15,7 @@ func show(ctx context.Context, c *call, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("show needs one journey id")
+		return oneJourneyID("show", pos)
 	}
 	client, err := c.coordinator()
 	if err != nil {
@@ -50,4 +50,14 @@ func journeyTable(w *tabwriter.Writer, resp *coordinatorv1.GetJourneyResponse) {
 	for _, e := range resp.GetTimeline() {
 		row(w, e.GetRevision(), when(e.GetOccurredAt()), e.GetType(), dash(e.GetStage()), dash(e.GetActor()), e.GetSummary())
 	}
+}
+
+// oneJourneyID is the usage error of a command given no journey id, or more than one argument
+// (most often a flag value with spaces left unquoted).
+func oneJourneyID(name string, pos []string) error {
+	if len(pos) == 0 {
+		return usagef("%s needs one journey id", name)
+	}
+	return usagef("%s needs one journey id, got %d arguments (%s); quote flag values that contain spaces",
+		name, len(pos), strings.Join(pos, " "))
 }

@@ -23,6 +23,10 @@ import (
 func (c *call) transition(ctx context.Context, name string, args []string, bind func(fs *flag.FlagSet),
 	send func(ctx context.Context, client coordinatorv1.CoordinatorServiceClient, journeyID, requestID string) (*coordinatorv1.TransitionResult, error)) error {
 	fs := c.newFlags(name)
+	fs.Usage = func() {
+		fmt.Fprintf(c.stderr, "Usage: pathwayctl %s JOURNEY_ID [flags]\n", name)
+		fs.PrintDefaults()
+	}
 	requestID := fs.String("request-id", "", "request id; repeat a failed call's id to retry it safely (default: new)")
 	bind(fs)
 	pos, err := parseInterspersed(fs, args)
@@ -30,7 +34,7 @@ func (c *call) transition(ctx context.Context, name string, args []string, bind 
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("%s needs one journey id", name)
+		return oneJourneyID(name, pos)
 	}
 	if *requestID == "" {
 		*requestID = newRequestID()
