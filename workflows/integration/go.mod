@@ -6,6 +6,7 @@ replace (
 	github.com/nhs-pathways/pathways/api => ../../api
 	github.com/nhs-pathways/pathways/events => ../../events
 	github.com/nhs-pathways/pathways/services/eventstore => ../../services/eventstore
+	github.com/nhs-pathways/pathways/services/finance => ../../services/finance
 	github.com/nhs-pathways/pathways/workflows => ..
 )
 
@@ -13,11 +14,13 @@ require (
 	github.com/nhs-pathways/pathways/api v0.0.0
 	github.com/nhs-pathways/pathways/events v0.0.0
 	github.com/nhs-pathways/pathways/services/eventstore v0.0.0
+	github.com/nhs-pathways/pathways/services/finance v0.0.0
 	github.com/nhs-pathways/pathways/workflows v0.0.0
 	github.com/stretchr/testify v1.11.1
 	go.temporal.io/api v1.63.5
 	go.temporal.io/sdk v1.50.0
 	go.temporal.io/server v1.32.0
+	google.golang.org/grpc v1.83.2
 	google.golang.org/protobuf v1.36.11
 )
 
@@ -218,7 +221,6 @@ require (
 	google.golang.org/genproto v0.0.0-20260420184626-e10c466a9529 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20260526163538-3dc84a4a5aaa // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260526163538-3dc84a4a5aaa // indirect
-	google.golang.org/grpc v1.83.2 // indirect
 	gopkg.in/evanphx/json-patch.v4 v4.13.0 // indirect
 	gopkg.in/inf.v0 v0.9.1 // indirect
 	gopkg.in/validator.v2 v2.0.1 // indirect

@@ -117,8 +117,8 @@ func TestJourneysOnARealTemporalServer(t *testing.T) {
 		stream                    []string
 		charges, outcomes, facts  int
 	}{
-		{"msk", "R-MSK-1", "msk", mskSteps, mskStream, 3, 3, 15},
-		{"copd", "R-COPD-1", "copd", copdSteps, copdStream, 5, 2, 18},
+		{"msk", "R-MSK-1", "msk", mskSteps, mskStream, 3, 4, 15},
+		{"copd", "R-COPD-1", "copd", copdSteps, copdStream, 5, 3, 18},
 	}
 	charges, outcomes, facts := 0, 0, 0
 	for _, tt := range tests {

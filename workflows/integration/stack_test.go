@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 	"go.temporal.io/server/temporaltest"
 
+	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/eventstore/embedded"
 	"github.com/nhs-pathways/pathways/workflows/journey"
@@ -52,7 +53,16 @@ type stack struct {
 	ingest  *ingesttest.Servers
 }
 
-func newStack(t *testing.T) *stack {
+// stackOption changes what the stack's worker talks to.
+type stackOption func(*journey.Activities)
+
+// withFinance sends the worker's finance pushes to another finance ingest service (the real one)
+// instead of the in-test fake.
+func withFinance(c financev1.FinanceIngestServiceClient) stackOption {
+	return func(a *journey.Activities) { a.Finance = c }
+}
+
+func newStack(t *testing.T, opts ...stackOption) *stack {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -81,6 +91,9 @@ func newStack(t *testing.T) *stack {
 	}
 	acts := &journey.Activities{Journal: s.lossy, Versions: versions,
 		Finance: s.ingest.FinanceClient(), Dashboard: s.ingest.DashboardClient()}
+	for _, o := range opts {
+		o(acts)
+	}
 	ts.NewWorker(journey.TaskQueue, func(r worker.Registry) {
 		r.RegisterWorkflowWithOptions(journey.Journey, workflow.RegisterOptions{Name: journey.WorkflowName})
 		r.RegisterActivity(acts)

@@ -26,6 +26,8 @@ type change struct {
 	pushes []pendingPush
 	// interventionID is the intervention a ScheduleIntervention created.
 	interventionID string
+	// gates are the workflow code versions the handler decided under.
+	gates gates
 }
 
 // pendingPush is an ingest request about events[event]; its event_id is set once the event has

@@ -88,6 +88,9 @@ func decideTriage(c *change, req TriageRequest) {
 		JourneyId: s.JourneyID, RequestId: c.reqID, Disposition: d.ID, Baseline: measuresProto(req.Baseline),
 		OccurredAt: c.ts(), Stage: s.Stage, RequestedBy: req.RequestedBy, Late: late,
 	})
+	if c.gates.baselineOutcome && len(req.Baseline) > 0 {
+		c.financeOutcome(i, CollectionBaseline, measuresProto(req.Baseline))
+	}
 	c.dashboard(i, func(r *dashboardv1.RecordJourneyFactRequest) {
 		r.Fact = &dashboardv1.RecordJourneyFactRequest_Triage{Triage: &dashboardv1.TriageFact{
 			Disposition: d.ID, Baseline: measuresProto(req.Baseline), Breached: late || s.Triage.Breached, Completed: true,

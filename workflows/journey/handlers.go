@@ -47,10 +47,18 @@ func checkBooked(allowed ...InterventionStatus) func(*State, *pathway.Definition
 // handler re-checks under the journey's lock, decides, commits and remembers the answer.
 func handle[R any](ctx workflow.Context, j *journey, name string,
 	check func(*State, *pathway.Definition, R) error, decide func(*change, R)) error {
+	return handleAt(ctx, j, name, func(s *State, def *pathway.Definition, _ time.Time, req R) error {
+		return check(s, def, req)
+	}, decide)
+}
+
+// handleAt is handle for a check that also reads the workflow's current time.
+func handleAt[R any](ctx workflow.Context, j *journey, name string,
+	check func(*State, *pathway.Definition, time.Time, R) error, decide func(*change, R)) error {
 	return workflow.SetUpdateHandlerWithOptions(ctx, name,
 		func(ctx workflow.Context, req R) (UpdateResult, error) {
 			return j.apply(ctx, func(s *State, def *pathway.Definition) (func(*change), error) {
-				if err := check(s, def, req); err != nil {
+				if err := check(s, def, workflow.Now(ctx), req); err != nil {
 					return nil, err
 				}
 				return func(c *change) { decide(c, req) }, nil
@@ -60,7 +68,7 @@ func handle[R any](ctx workflow.Context, j *journey, name string,
 			if j.s == nil || j.answered(ctx) {
 				return nil
 			}
-			return check(j.s, j.def, req)
+			return check(j.s, j.def, workflow.Now(ctx), req)
 		}})
 }
 
@@ -110,6 +118,7 @@ func (j *journey) apply(ctx workflow.Context, plan func(*State, *pathway.Definit
 	}
 	c := newChange(j.s, j.def, workflow.Now(ctx), id)
 	if decide != nil {
+		c.gates = currentGates(ctx)
 		decide(c)
 		if err := j.commit(ctx, c); err != nil {
 			return UpdateResult{}, err

@@ -1,0 +1,26 @@
+package journey
+
+import "go.temporal.io/sdk/workflow"
+
+// Changes to the commands the workflow issues are guarded by workflow.GetVersion, so journeys
+// recorded before a change replay as they ran. The handler reads the gates (in workflow code) and
+// passes them to the pure decision in its change.
+const (
+	// changeBaselineOutcome: triage sends its baseline scores to finance as the "baseline"
+	// outcome, so outcome incentives (improvement from baseline) can be earned.
+	changeBaselineOutcome = "baseline-outcome-to-finance"
+)
+
+// gates are the GetVersion decisions a decision reads. The zero value is the original behaviour.
+type gates struct {
+	baselineOutcome bool
+}
+
+// currentGates asks GetVersion for every guarded change. A marker is written once per run, at the
+// first change decided after a worker runs the new code; replayed runs without it keep the
+// original behaviour for the rest of the run.
+func currentGates(ctx workflow.Context) gates {
+	return gates{
+		baselineOutcome: workflow.GetVersion(ctx, changeBaselineOutcome, workflow.DefaultVersion, 1) >= 1,
+	}
+}
