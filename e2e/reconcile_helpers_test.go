@@ -1,11 +1,19 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 	"gopkg.in/yaml.v3"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
@@ -149,7 +157,7 @@ const (
 
 var stepNames = [...]string{"book", "start", "complete", "did-not-attend", "triage", "outcome", "discharge", "cancel"}
 
-// step is one call; booking indexes the journey's bookings (start, complete, did-not-attend).
+// scriptStep is one call; booking indexes the journey's bookings (start, complete, did-not-attend).
 type scriptStep struct {
 	kind        stepKind
 	code        string
@@ -429,4 +437,225 @@ func randomJourney(r *rand.Rand, doc *pathwayDoc) journeyScript {
 		s.steps = append(s.steps[:r.IntN(len(s.steps)+1)], scriptStep{kind: stepCancel})
 	}
 	return s
+}
+
+// coordinatorLine is the coordinator of the stack that is up. While the stack restarts, drivers
+// wait on it, then send their call again with the same request ID, as a coordinator's client
+// would after a lost answer.
+type coordinatorLine struct {
+	mu      sync.Mutex
+	c       coordinatorv1.CoordinatorServiceClient
+	changed chan struct{}
+}
+
+func (l *coordinatorLine) current() (coordinatorv1.CoordinatorServiceClient, <-chan struct{}) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.c, l.changed
+}
+
+func (l *coordinatorLine) switchTo(c coordinatorv1.CoordinatorServiceClient) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.c = c
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// retryWithin bounds how long one call is retried across the restart (a journey whose activity
+// was cut off waits for its 30 s start-to-close timeout before the worker retries it).
+const retryWithin = 3 * time.Minute
+
+// call runs send on the coordinator that is up until it answers, or fails for a reason other
+// than the stack being down or slow (Unavailable, DeadlineExceeded: retry with the same
+// request ID), or retryWithin passes.
+func (run *journeyRun) call(ctx context.Context, line *coordinatorLine, send func(coordinatorv1.CoordinatorServiceClient) error) error {
+	deadline := time.Now().Add(retryWithin)
+	for {
+		c, changed := line.current()
+		err := send(c)
+		code := status.Code(err)
+		if err == nil || (code != codes.Unavailable && code != codes.DeadlineExceeded) || time.Now().After(deadline) {
+			return err
+		}
+		run.retries++
+		select {
+		case <-ctx.Done():
+			return err
+		case <-changed:
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// journeyRun is one scripted journey being driven: the calls made so far and the interventions
+// this test completed (the only ones that may cost money).
+type journeyRun struct {
+	n        int
+	script   journeyScript
+	referral *coordinatorv1.SubmitReferralRequest
+	id       string
+	next     int
+	ivs      []string
+	// completed maps the intervention IDs this test completed to their codes.
+	completed map[string]string
+	// retries counts calls sent again after the stack went down.
+	retries int
+	err     error
+}
+
+// progress counts the calls made and the journeys that failed, across the drivers.
+type progress struct{ calls, failed atomic.Int64 }
+
+// driveAll starts reconcileDrivers goroutines driving the journeys to their end, counting in
+// done; the function it returns waits for them.
+func driveAll(ctx context.Context, line *coordinatorLine, runs []*journeyRun, done *progress) (wait func()) {
+	work := make(chan *journeyRun)
+	var wg sync.WaitGroup
+	for range reconcileDrivers {
+		wg.Go(func() {
+			for run := range work {
+				if run.err = run.drive(ctx, line, done); run.err != nil {
+					done.failed.Add(1)
+				}
+			}
+		})
+	}
+	go func() {
+		for _, run := range runs {
+			work <- run
+		}
+		close(work)
+	}()
+	return wg.Wait
+}
+
+func (run *journeyRun) drive(ctx context.Context, line *coordinatorLine, done *progress) error {
+	if err := run.submit(ctx, line); err != nil {
+		return err
+	}
+	for ; run.next < len(run.script.steps); run.next++ {
+		s := run.script.steps[run.next]
+		if err := run.do(ctx, line, s); err != nil {
+			return fmt.Errorf("step %d (%s): %w", run.next, s, err)
+		}
+		done.calls.Add(1)
+	}
+	return nil
+}
+
+// submit submits the referral and waits until the journey has pinned its pathway version.
+func (run *journeyRun) submit(ctx context.Context, line *coordinatorLine) error {
+	s := run.script
+	run.referral = &coordinatorv1.SubmitReferralRequest{
+		ReferralId: fmt.Sprintf("E2E-RECON-%s-%02d-%s", s.pathway, run.n, uniqueSuffix()), PathwayId: s.pathway,
+		NhsNumber: testNHSNumber(), PracticeOdsCode: s.practice, PcnOdsCode: s.pcn, Segment: s.segment,
+		Source: s.source, Reason: "reconciliation journey", ReferredAt: timestamppb.Now()}
+	err := run.call(ctx, line, func(c coordinatorv1.CoordinatorServiceClient) error {
+		sub, err := c.SubmitReferral(ctx, run.referral)
+		run.id = sub.GetJourneyId()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("submit: %w", err)
+	}
+	return pollFor(ctx, retryWithin, func() error {
+		c, _ := line.current()
+		got, err := c.GetJourney(ctx, &coordinatorv1.GetJourneyRequest{JourneyId: run.id})
+		if err != nil {
+			return err
+		}
+		if j := got.GetJourney(); j.GetVersion() == 0 || j.GetStage() == "" {
+			return fmt.Errorf("%s not pinned: version %d, stage %q", run.id, j.GetVersion(), j.GetStage())
+		}
+		return nil
+	})
+}
+
+// do sends one step (twice when the script resends it: the retry must get the first answer).
+func (run *journeyRun) do(ctx context.Context, line *coordinatorLine, s scriptStep) error {
+	var res, again *coordinatorv1.TransitionResult
+	err := run.call(ctx, line, func(c coordinatorv1.CoordinatorServiceClient) (err error) {
+		res, err = run.send(ctx, c, s)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if s.resend {
+		err := run.call(ctx, line, func(c coordinatorv1.CoordinatorServiceClient) (err error) {
+			again, err = run.send(ctx, c, s)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("resent: %w", err)
+		}
+		if !proto.Equal(res, again) {
+			return fmt.Errorf("resent request answered %v, the first answer was %v", again, res)
+		}
+	}
+	switch s.kind {
+	case stepBook:
+		if len(run.ivs) != s.booking || res.GetInterventionId() == "" {
+			return fmt.Errorf("booking %d answered intervention %q after %d bookings", s.booking, res.GetInterventionId(), len(run.ivs))
+		}
+		run.ivs = append(run.ivs, res.GetInterventionId())
+	case stepComplete:
+		run.completed[run.ivs[s.booking]] = s.code
+	case stepStart, stepDNA, stepTriage, stepOutcome, stepDischarge, stepCancel:
+	}
+	return nil
+}
+
+type transitionAnswer interface {
+	GetResult() *coordinatorv1.TransitionResult
+}
+
+func (run *journeyRun) send(ctx context.Context, c coordinatorv1.CoordinatorServiceClient, s scriptStep) (*coordinatorv1.TransitionResult, error) {
+	id, rid := run.id, fmt.Sprintf("recon-step-%d", run.next)
+	iv := func() string { return run.ivs[s.booking] }
+	var res transitionAnswer
+	var err error
+	switch s.kind {
+	case stepBook:
+		res, err = c.ScheduleIntervention(ctx, &coordinatorv1.ScheduleInterventionRequest{JourneyId: id, RequestId: rid,
+			Intervention: s.code, ScheduledFor: timestamppb.New(run.referral.GetReferredAt().AsTime().Add(time.Duration(24+run.next) * time.Hour))})
+	case stepStart:
+		res, err = c.StartIntervention(ctx, &coordinatorv1.StartInterventionRequest{JourneyId: id, RequestId: rid, InterventionId: iv()})
+	case stepComplete:
+		res, err = c.CompleteIntervention(ctx, &coordinatorv1.CompleteInterventionRequest{JourneyId: id, RequestId: rid, InterventionId: iv()})
+	case stepDNA:
+		res, err = c.RecordDidNotAttend(ctx, &coordinatorv1.RecordDidNotAttendRequest{JourneyId: id, RequestId: rid, InterventionId: iv()})
+	case stepTriage:
+		res, err = c.Triage(ctx, &coordinatorv1.TriageRequest{JourneyId: id, RequestId: rid, Disposition: s.disposition, Baseline: s.measures})
+	case stepOutcome:
+		res, err = c.RecordOutcome(ctx, &coordinatorv1.RecordOutcomeRequest{JourneyId: id, RequestId: rid, CollectionPoint: s.point, Measures: s.measures})
+	case stepDischarge:
+		res, err = c.Discharge(ctx, &coordinatorv1.DischargeRequest{JourneyId: id, RequestId: rid, Reason: "reconciliation: care complete", Stage: s.stage})
+	case stepCancel:
+		res, err = c.Cancel(ctx, &coordinatorv1.CancelRequest{JourneyId: id, RequestId: rid, Reason: "reconciliation: patient moved away"})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res.GetResult(), nil
+}
+
+// pollFor calls cond until it holds or within passes (then its last error is returned).
+func pollFor(ctx context.Context, within time.Duration, cond func() error) error {
+	deadline := time.Now().Add(within)
+	for {
+		err := cond()
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not within %s: %w", within, err)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (last: %w)", ctx.Err(), err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }

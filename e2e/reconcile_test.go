@@ -11,15 +11,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	_ "time/tzdata" // Europe/London contract months without relying on the host's zoneinfo
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
@@ -37,8 +34,9 @@ const (
 )
 
 // TestReconcileLedgerAndFeedWithDeliveredInterventions drives random MSK and COPD journeys
-// through the real coordinator, worker and finance service, kills the devstack (SIGKILL) half
-// way so the worker's pushes are redelivered, finishes them on the restarted stack, and checks
+// through the real coordinator, worker and finance service from several goroutines, kills the
+// devstack (SIGKILL) while they run, so calls and the worker's pushes are cut off mid-flight and
+// retried, finishes the journeys on the restarted stack, and checks
 // that the ledger, the provider statements and the capitation feed each hold exactly the unit
 // prices of the delivered (completed) interventions, per provider and per contract month, to the
 // penny, every charge once.
@@ -63,25 +61,38 @@ func TestReconcileLedgerAndFeedWithDeliveredInterventions(t *testing.T) {
 	contracts := createContracts(t, first, time.Now())
 	docs := versionsInEffect(t, first)
 	runs := make([]*journeyRun, reconcileJourneys)
+	steps := 0
 	for i := range runs {
 		doc := docs[[]string{"msk", "copd"}[r.IntN(2)]]
-		script := randomJourney(r, doc)
-		runs[i] = &journeyRun{n: i, script: script, pause: r.IntN(len(script.steps) + 1), completed: map[string]string{}}
+		runs[i] = &journeyRun{n: i, script: randomJourney(r, doc), completed: map[string]string{}}
+		steps += len(runs[i].script.steps)
 	}
+	crashAfter := int64(steps * (30 + r.IntN(41)) / 100)
+
+	line := &coordinatorLine{c: first.coordinator(t), changed: make(chan struct{})}
+	var done progress
+	wait := driveAll(coordinating(t), line, runs, &done)
+	eventually(t, 5*time.Minute, fmt.Sprintf("%d of %d calls made", crashAfter, steps), func() error {
+		if n := done.calls.Load(); n < crashAfter && done.failed.Load() == 0 {
+			return fmt.Errorf("%d calls made", n)
+		}
+		return nil
+	})
+	callsBefore := recordActivityCalls(t, first)
+	require.NoError(t, first.kill())
+	t.Logf("SIGKILL after %d of %d calls (%s in); finance had answered %d RecordActivity calls",
+		done.calls.Load(), steps, time.Since(started).Round(time.Millisecond), callsBefore)
+	second := startForTest(t, dir, false)
+	line.switchTo(second.coordinator(t))
+	wait()
+	retried := 0
+	for _, run := range runs {
+		require.NoError(t, run.err, "journey %d (%s, %s)", run.n, run.script.pathway, run.id)
+		retried += run.retries
+	}
+	t.Logf("journeys driven in %s; %d calls sent again across the restart", time.Since(started).Round(time.Millisecond), retried)
 
 	phase := time.Now()
-	driveAll(t, first.coordinator(t), runs, func(run *journeyRun) int { return run.pause })
-	callsBefore := recordActivityCalls(t, first)
-	t.Logf("phase 1: %d journeys driven to their pause point in %s; %d RecordActivity calls so far",
-		len(runs), time.Since(phase).Round(time.Millisecond), callsBefore)
-	require.NoError(t, first.kill())
-
-	second := startForTest(t, dir, false)
-	phase = time.Now()
-	driveAll(t, second.coordinator(t), runs, func(run *journeyRun) int { return len(run.script.steps) })
-	t.Logf("phase 2 (after SIGKILL and restart): journeys finished in %s", time.Since(phase).Round(time.Millisecond))
-
-	phase = time.Now()
 	journeys := awaitDelivered(t, second, runs)
 	t.Logf("every push delivered %s after the last call", time.Since(phase).Round(time.Millisecond))
 	want := expectCharges(t, second, runs, journeys)
@@ -95,168 +106,11 @@ func TestReconcileLedgerAndFeedWithDeliveredInterventions(t *testing.T) {
 	calls := callsBefore + recordActivityCalls(t, second)
 	require.GreaterOrEqual(t, calls, int64(len(want.charges)), "every charge reached finance through RecordActivity")
 	want.log(t, runs)
-	t.Logf("RecordActivity calls: at least %d for %d charges (%d redelivered and recognised); %d feed events; total %s",
+	t.Logf("RecordActivity answered OK at least %d times for %d charges (%d redelivered and recognised); %d feed events; total %s",
 		calls, len(want.charges), calls-int64(len(want.charges)), fed.events, time.Since(started).Round(time.Millisecond))
 }
 
-// journeyRun is one scripted journey being driven: the calls made so far and the interventions
-// this test completed (the only ones that may cost money).
-type journeyRun struct {
-	n      int
-	script journeyScript
-	// pause is the step the first stack stops at (the rest run after the restart).
-	pause int
-	id    string
-	next  int
-	ivs   []string
-	// completed maps the intervention IDs this test completed to their codes.
-	completed map[string]string
-	err       error
-}
-
-// driveAll drives every journey up to the step upTo gives, from reconcileDrivers goroutines at
-// once, and fails the test with the first journey's error.
-func driveAll(t *testing.T, c coordinatorv1.CoordinatorServiceClient, runs []*journeyRun, upTo func(*journeyRun) int) {
-	t.Helper()
-	ctx := coordinating(t)
-	work := make(chan *journeyRun)
-	var wg sync.WaitGroup
-	for range reconcileDrivers {
-		wg.Go(func() {
-			for run := range work {
-				run.err = run.drive(ctx, c, upTo(run))
-			}
-		})
-	}
-	for _, run := range runs {
-		work <- run
-	}
-	close(work)
-	wg.Wait()
-	for _, run := range runs {
-		require.NoError(t, run.err, "journey %d (%s, %s)", run.n, run.script.pathway, run.id)
-	}
-}
-
-func (run *journeyRun) drive(ctx context.Context, c coordinatorv1.CoordinatorServiceClient, until int) error {
-	if run.id == "" {
-		if err := run.submit(ctx, c); err != nil {
-			return err
-		}
-	}
-	for ; run.next < until; run.next++ {
-		s := run.script.steps[run.next]
-		if err := run.do(ctx, c, s); err != nil {
-			return fmt.Errorf("step %d (%s): %w", run.next, s, err)
-		}
-	}
-	return nil
-}
-
-func (run *journeyRun) submit(ctx context.Context, c coordinatorv1.CoordinatorServiceClient) error {
-	s := run.script
-	sub, err := c.SubmitReferral(ctx, &coordinatorv1.SubmitReferralRequest{
-		ReferralId: fmt.Sprintf("E2E-RECON-%s-%02d-%s", s.pathway, run.n, uniqueSuffix()), PathwayId: s.pathway,
-		NhsNumber: testNHSNumber(), PracticeOdsCode: s.practice, PcnOdsCode: s.pcn, Segment: s.segment,
-		Source: s.source, Reason: "reconciliation journey", ReferredAt: timestamppb.Now()})
-	if err != nil {
-		return fmt.Errorf("submit: %w", err)
-	}
-	run.id = sub.GetJourneyId()
-	return pollFor(ctx, 30*time.Second, func() error {
-		got, err := c.GetJourney(ctx, &coordinatorv1.GetJourneyRequest{JourneyId: run.id})
-		if err != nil {
-			return err
-		}
-		if j := got.GetJourney(); j.GetVersion() == 0 || j.GetStage() == "" {
-			return fmt.Errorf("%s not pinned: version %d, stage %q", run.id, j.GetVersion(), j.GetStage())
-		}
-		return nil
-	})
-}
-
-// do sends one step (twice when the script resends it: the retry must get the first answer).
-func (run *journeyRun) do(ctx context.Context, c coordinatorv1.CoordinatorServiceClient, s scriptStep) error {
-	res, err := run.send(ctx, c, s)
-	if err != nil {
-		return err
-	}
-	if s.resend {
-		again, err := run.send(ctx, c, s)
-		if err != nil {
-			return fmt.Errorf("resent: %w", err)
-		}
-		if !proto.Equal(res, again) {
-			return fmt.Errorf("resent request answered %v, the first answer was %v", again, res)
-		}
-	}
-	switch s.kind {
-	case stepBook:
-		if len(run.ivs) != s.booking || res.GetInterventionId() == "" {
-			return fmt.Errorf("booking %d answered intervention %q after %d bookings", s.booking, res.GetInterventionId(), len(run.ivs))
-		}
-		run.ivs = append(run.ivs, res.GetInterventionId())
-	case stepComplete:
-		run.completed[run.ivs[s.booking]] = s.code
-	case stepStart, stepDNA, stepTriage, stepOutcome, stepDischarge, stepCancel:
-	}
-	return nil
-}
-
-type transitionAnswer interface {
-	GetResult() *coordinatorv1.TransitionResult
-}
-
-func (run *journeyRun) send(ctx context.Context, c coordinatorv1.CoordinatorServiceClient, s scriptStep) (*coordinatorv1.TransitionResult, error) {
-	id, rid := run.id, fmt.Sprintf("recon-step-%d", run.next)
-	iv := func() string { return run.ivs[s.booking] }
-	var res transitionAnswer
-	var err error
-	switch s.kind {
-	case stepBook:
-		res, err = c.ScheduleIntervention(ctx, &coordinatorv1.ScheduleInterventionRequest{JourneyId: id, RequestId: rid,
-			Intervention: s.code, ScheduledFor: timestamppb.New(time.Now().Add(24 * time.Hour))})
-	case stepStart:
-		res, err = c.StartIntervention(ctx, &coordinatorv1.StartInterventionRequest{JourneyId: id, RequestId: rid, InterventionId: iv()})
-	case stepComplete:
-		res, err = c.CompleteIntervention(ctx, &coordinatorv1.CompleteInterventionRequest{JourneyId: id, RequestId: rid, InterventionId: iv()})
-	case stepDNA:
-		res, err = c.RecordDidNotAttend(ctx, &coordinatorv1.RecordDidNotAttendRequest{JourneyId: id, RequestId: rid, InterventionId: iv()})
-	case stepTriage:
-		res, err = c.Triage(ctx, &coordinatorv1.TriageRequest{JourneyId: id, RequestId: rid, Disposition: s.disposition, Baseline: s.measures})
-	case stepOutcome:
-		res, err = c.RecordOutcome(ctx, &coordinatorv1.RecordOutcomeRequest{JourneyId: id, RequestId: rid, CollectionPoint: s.point, Measures: s.measures})
-	case stepDischarge:
-		res, err = c.Discharge(ctx, &coordinatorv1.DischargeRequest{JourneyId: id, RequestId: rid, Reason: "reconciliation: care complete", Stage: s.stage})
-	case stepCancel:
-		res, err = c.Cancel(ctx, &coordinatorv1.CancelRequest{JourneyId: id, RequestId: rid, Reason: "reconciliation: patient moved away"})
-	}
-	if err != nil {
-		return nil, err
-	}
-	return res.GetResult(), nil
-}
-
-// poll calls cond until it holds or within passes (then its last error is returned).
-func pollFor(ctx context.Context, within time.Duration, cond func() error) error {
-	deadline := time.Now().Add(within)
-	for {
-		err := cond()
-		if err == nil {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("not within %s: %w", within, err)
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%w (last: %w)", ctx.Err(), err)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-}
-
-// london is the time zone of contract years and months (finance takes every date there).
+// londonTZ is the time zone of contract years and months (finance takes every date there).
 func londonTZ(t *testing.T) *time.Location {
 	t.Helper()
 	loc, err := time.LoadLocation("Europe/London")
@@ -452,7 +306,7 @@ func expectCharges(t *testing.T, d *devstack, runs []*journeyRun, journeys map[s
 
 var endStatuses = map[ending][]string{endDischarged: {"discharged", "closed"}, endCancelled: {"cancelled"}, endOpen: {"active"}}
 
-// spent turns spend lines into tallies, leaving out lines with nothing spent (months ahead).
+// spentLines turns spend lines into tallies, leaving out lines with nothing spent (months ahead).
 func spentLines(lines []*financev1.SpendLine) map[string]tally {
 	out := map[string]tally{}
 	for _, l := range lines {
