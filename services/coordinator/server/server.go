@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"time"
 
-	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
@@ -17,6 +17,7 @@ import (
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/app"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/ports"
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 // Server is a running coordinator service.
@@ -55,7 +56,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 func (s *Server) serveGRPC(ctx context.Context, cfg Config, a *app.App) error {
-	s.grpc = grpc.NewServer(grpc.StatsHandler(otelgrpc.NewServerHandler()), grpc.ChainUnaryInterceptor(ports.Authenticate))
+	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()), grpc.ChainUnaryInterceptor(ports.Authenticate))
 	coordinatorv1.RegisterCoordinatorServiceServer(s.grpc, ports.NewServer(a))
 	healthpb.RegisterHealthServer(s.grpc, health.NewServer())
 	var lc net.ListenConfig
@@ -70,7 +71,7 @@ func (s *Server) serveGRPC(ctx context.Context, cfg Config, a *app.App) error {
 func (s *Server) serveHTTP(ctx context.Context, cfg Config) error {
 	var err error
 	s.gwConn, err = grpc.NewClient(s.lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithStatsHandler(otelgrpc.NewClientHandler()))
+		grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
 	if err != nil {
 		return fmt.Errorf("coordinator gateway connection: %w", err)
 	}
@@ -82,13 +83,21 @@ func (s *Server) serveHTTP(ctx context.Context, cfg Config) error {
 	if s.hlis, err = lc.Listen(ctx, "tcp", cfg.HTTPListen); err != nil {
 		return fmt.Errorf("coordinator http listen: %w", err)
 	}
-	s.http = &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	s.http = &http.Server{Handler: traced(h), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := s.http.Serve(s.hlis); !errors.Is(err, http.ErrServerClosed) {
 			s.served <- err
 		}
 	}()
 	return nil
+}
+
+// traced wraps the gateway in an OpenTelemetry server span per request (named by its method: the
+// path carries journey IDs), joined to a caller's traceparent, so a REST call and the gRPC call
+// the gateway makes for it are one trace.
+func traced(h http.Handler) http.Handler {
+	return otelhttp.NewHandler(h, "coordinator-gateway",
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "HTTP " + r.Method }))
 }
 
 // Addr is the gRPC address the service listens on.

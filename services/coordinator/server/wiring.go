@@ -6,8 +6,8 @@ import (
 	"log/slog"
 	"time"
 
-	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/contrib/opentelemetry"
 	"go.temporal.io/sdk/interceptor"
 	tlog "go.temporal.io/sdk/log"
 	"google.golang.org/grpc"
@@ -17,6 +17,7 @@ import (
 	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/app"
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
@@ -45,7 +46,7 @@ func NewApp(ctx context.Context, cfg Config) (*app.App, func(), error) {
 	}
 	closers = append(closers, func() { _ = j.Close() })
 	gc, err := grpc.NewClient(cfg.GovernanceAddr, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithStatsHandler(otelgrpc.NewClientHandler()))
+		grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
 	if err != nil {
 		cleanup()
 		return nil, nil, fmt.Errorf("coordinator: governance client: %w", err)
@@ -65,7 +66,7 @@ func NewApp(ctx context.Context, cfg Config) (*app.App, func(), error) {
 }
 
 // temporalClient returns the configured client, or dials one with the journey's OpenTelemetry
-// interceptor and otelgrpc on its connection.
+// interceptor, otelgrpc on its connection and the SDK's metrics on the global meter provider.
 func temporalClient(cfg Config) (client.Client, error) {
 	if cfg.TemporalClient != nil {
 		return cfg.TemporalClient, nil
@@ -80,7 +81,8 @@ func temporalClient(cfg Config) (client.Client, error) {
 	}
 	c, err := client.NewLazyClient(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace,
 		Interceptors: cis, Logger: tlog.NewStructuredLogger(slog.Default()),
-		ConnectionOptions: client.ConnectionOptions{DialOptions: []grpc.DialOption{grpc.WithStatsHandler(otelgrpc.NewClientHandler())}}})
+		MetricsHandler:    opentelemetry.NewMetricsHandler(opentelemetry.MetricsHandlerOptions{}),
+		ConnectionOptions: client.ConnectionOptions{DialOptions: []grpc.DialOption{grpc.WithStatsHandler(telemetry.GRPCClientHandler())}}})
 	if err != nil {
 		return nil, fmt.Errorf("coordinator: temporal client for %s: %w", cfg.TemporalAddress, err)
 	}

@@ -4,14 +4,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/nhs-pathways/pathways/services/coordinator/server"
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 func main() {
@@ -24,11 +27,16 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string) error {
-	cfg, err := loadConfig(args, os.Getenv)
+func run(ctx context.Context, args []string) (err error) {
+	cfg, tel, err := loadConfig(args, os.Getenv)
 	if err != nil {
 		return err
 	}
+	shutdown, err := telemetry.Setup(ctx, tel)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, shutdown.Within(ctx, 5*time.Second)) }()
 	s, err := server.Start(ctx, cfg)
 	if err != nil {
 		return err
@@ -43,9 +51,11 @@ func run(ctx context.Context, args []string) error {
 	}
 }
 
-// loadConfig reads the defaults, then COORDINATOR_* variables, then flags.
-func loadConfig(args []string, getenv func(string) string) (server.Config, error) {
+// loadConfig reads the defaults, then COORDINATOR_* variables (and the OpenTelemetry ones, see
+// telemetry.Config.RegisterFlags), then flags.
+func loadConfig(args []string, getenv func(string) string) (server.Config, telemetry.Config, error) {
 	cfg := server.DefaultConfig()
+	tel := telemetry.Config{ServiceName: "coordinator"}
 	env := func(name, def string) string {
 		if v := getenv(name); v != "" {
 			return v
@@ -61,11 +71,12 @@ func loadConfig(args []string, getenv func(string) string) (server.Config, error
 	fs.StringVar(&cfg.GovernanceAddr, "governance-addr", env("COORDINATOR_GOVERNANCE_ADDR", cfg.GovernanceAddr), "governance gRPC host:port")
 	fs.StringVar(&cfg.Actor, "actor", env("COORDINATOR_ACTOR", cfg.Actor), "x-actor this service uses towards governance")
 	cfg.FingerprintKey = getenv("COORDINATOR_FINGERPRINT_KEY")
+	tel.RegisterFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
-		return server.Config{}, fmt.Errorf("coordinator flags: %w", err)
+		return server.Config{}, tel, fmt.Errorf("coordinator flags: %w", err)
 	}
-	if err := cfg.Validate(); err != nil {
-		return server.Config{}, fmt.Errorf("coordinator config: %w", err)
+	if err := errors.Join(cfg.Validate(), tel.Validate()); err != nil {
+		return server.Config{}, tel, fmt.Errorf("coordinator config: %w", err)
 	}
-	return cfg, nil
+	return cfg, tel, nil
 }
