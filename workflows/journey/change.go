@@ -26,6 +26,8 @@ type change struct {
 	pushes []pendingPush
 	// interventionID is the intervention a ScheduleIntervention created.
 	interventionID string
+	// admissionID is the admission a RecordAdmission recorded.
+	admissionID string
 	// gates are the workflow code versions the handler decided under.
 	gates gates
 }

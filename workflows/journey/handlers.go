@@ -26,6 +26,7 @@ func (j *journey) register(ctx workflow.Context) error {
 			decideDischarge(c, r, daysDuration(window()))
 		}),
 		handle(ctx, j, UpdateCancel, func(s *State, _ *pathway.Definition, r CancelRequest) error { return checkCancel(s, r) }, decideCancel),
+		handleAt(ctx, j, UpdateRecordAdmission, checkAdmission, decideAdmission),
 		j.registerMigrate(ctx),
 	}
 	for _, err := range regs {
@@ -124,7 +125,7 @@ func (j *journey) apply(ctx workflow.Context, plan func(*State, *pathway.Definit
 			return UpdateResult{}, err
 		}
 	}
-	r := UpdateResult{RequestID: id, Stage: j.s.Stage, Revision: j.s.Revision, InterventionID: c.interventionID, Version: j.s.Version}
+	r := UpdateResult{RequestID: id, Stage: j.s.Stage, Revision: j.s.Revision, InterventionID: c.interventionID, AdmissionID: c.admissionID, Version: j.s.Version}
 	if decide != nil {
 		for _, e := range c.events {
 			r.Events = append(r.Events, string(e.ProtoReflect().Descriptor().Name()))

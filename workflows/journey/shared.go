@@ -199,4 +199,6 @@ type UpdateResult struct {
 	InterventionID string `json:"interventionId,omitempty"`
 	// Version is the pinned version after the update.
 	Version int `json:"version"`
+	// AdmissionID names the admission a RecordAdmission recorded ("adm-<n>").
+	AdmissionID string `json:"admissionId,omitempty"`
 }

@@ -57,16 +57,20 @@ type State struct {
 	// Revision is the journey stream's last revision (-1 while the stream is empty).
 	Revision int64 `json:"revision"`
 
-	Triage        TriageState       `json:"triage"`
-	RTT           RTTState          `json:"rtt"`
-	Interventions []Intervention    `json:"interventions,omitempty"`
-	Measures      []RecordedScore   `json:"measures,omitempty"`
-	FollowUps     []FollowUp        `json:"followUps,omitempty"`
-	DischargedAt  *time.Time        `json:"dischargedAt,omitempty"`
-	CloseAt       *time.Time        `json:"closeAt,omitempty"`
-	Migrations    int               `json:"migrations,omitempty"`
-	Answers       []AnsweredRequest `json:"answers,omitempty"`
-	Outbox        []Push            `json:"outbox,omitempty"`
+	Triage        TriageState     `json:"triage"`
+	RTT           RTTState        `json:"rtt"`
+	Interventions []Intervention  `json:"interventions,omitempty"`
+	Measures      []RecordedScore `json:"measures,omitempty"`
+	FollowUps     []FollowUp      `json:"followUps,omitempty"`
+	DischargedAt  *time.Time      `json:"dischargedAt,omitempty"`
+	CloseAt       *time.Time      `json:"closeAt,omitempty"`
+	Migrations    int             `json:"migrations,omitempty"`
+	// Admissions counts the hospital admissions recorded; LastAdmissionDischargedAt is the
+	// hospital discharge of the last one (the next must not start before it).
+	Admissions                int               `json:"admissions,omitempty"`
+	LastAdmissionDischargedAt *time.Time        `json:"lastAdmissionDischargedAt,omitempty"`
+	Answers                   []AnsweredRequest `json:"answers,omitempty"`
+	Outbox                    []Push            `json:"outbox,omitempty"`
 }
 
 // TriageState is the triage SLA and decision.

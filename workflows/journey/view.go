@@ -31,6 +31,8 @@ type View struct {
 	// PendingPushes counts facts not yet delivered to finance or the dashboard.
 	PendingPushes int `json:"pendingPushes"`
 	Migrations    int `json:"migrations,omitempty"`
+	// Admissions counts the unplanned hospital admissions recorded.
+	Admissions int `json:"admissions,omitempty"`
 }
 
 // Starting is the status the query reports before the journey's pathway version is pinned.
@@ -47,7 +49,7 @@ func (j *journey) view() View {
 		PCN: s.PCN, Segment: s.Segment, Stage: s.Stage, Status: s.Status, Revision: s.Revision,
 		Triage: s.Triage, RTT: s.RTT, Interventions: s.Interventions, Measures: s.Measures,
 		FollowUps: s.FollowUps, DischargedAt: s.DischargedAt, Flags: flags(s),
-		PendingPushes: len(j.outbox), Migrations: s.Migrations,
+		PendingPushes: len(j.outbox), Migrations: s.Migrations, Admissions: s.Admissions,
 	}
 	if next, ok := nextDeadline(s); ok {
 		v.NextDeadline = &next
