@@ -89,6 +89,15 @@ func TestBrowserFiltersByPCNAndSegment(t *testing.T) {
 	require.Equal(t, i64(cat.GetReachedMic().GetCount()), read("#measure-copd-cat", "data-mic-count"))
 	require.Equal(t, i64(cat.GetReachedMic().GetTotal()), read("#measure-copd-cat", "data-mic-total"))
 	require.Equal(t, "92", read("#chart-rtt line.standard", "data-standard"))
+	readm := pop.GetReadmissions()
+	require.True(t, readm.GetAvailable(), "the demo population has COPD admissions")
+	require.Equal(t, i64(readm.GetIndexAdmissions()), read("#figure-readmissions", "data-index"))
+	for _, w := range readm.GetWindows() {
+		sel := "#fig-readmitted-" + strconv.Itoa(int(w.GetDays()))
+		require.Equal(t, i64(w.GetReadmitted().GetCount()), read(sel, "data-count"))
+		require.Equal(t, i64(w.GetReadmitted().GetTotal()), read(sel, "data-total"))
+		require.Equal(t, i64(w.GetPending()), read(sel, "data-pending"))
+	}
 
 	var shot []byte
 	require.NoError(t, chromedp.Run(ctx, chromedp.FullScreenshot(&shot, 100)))
