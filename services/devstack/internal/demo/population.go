@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
@@ -33,6 +34,17 @@ type Patient struct {
 	// Ends is where the script leaves the journey.
 	Ends  string
 	steps []step
+}
+
+// Admissions is how many hospital admissions the patient's script records.
+func (p Patient) Admissions() int {
+	n := 0
+	for _, s := range p.steps {
+		if strings.HasPrefix(s.requestID, admitPrefix) {
+			n++
+		}
+	}
+	return n
 }
 
 // Synthetic ODS codes (letter + 5 digits for practices, U + 5 digits for PCNs); not real
@@ -116,6 +128,12 @@ func copdPopulation() []Patient {
 		copdPatient(2, longAgo*2, TriageBreached),
 		copdPatient(3, recently, InIntervention, copdTriaged()...),
 		copdPatient(4, recently, InIntervention, rehab...),
+		// Referred 150 days ago with exacerbation admissions since: the second within 30 days of the
+		// first's discharge, the third within 90 days of the second's.
+		copdPatient(6, 150*24*time.Hour, InIntervention, then(copdTriaged(),
+			admit("1", 140, 6), admit("2", 112, 4), admit("3", 50, 3))...),
+		copdPatient(7, 120*24*time.Hour, InIntervention, then(copdTriaged(), admit("1", 100, 5))...),
+		// Loaded last: the e2e tests wait for this journey to be discharged.
 		copdPatient(5, recently, Discharged, done...),
 	}
 }

@@ -96,6 +96,20 @@ func cancel(reason string) step {
 	}}
 }
 
+const admitPrefix = "admit-"
+
+// admit records an unplanned hospital admission that began daysAgo days before the load and lasted
+// stayDays days.
+func admit(label string, daysAgo, stayDays int) step {
+	id := admitPrefix + label
+	return step{requestID: id, send: func(ctx context.Context, c coordinatorv1.CoordinatorServiceClient, r *scriptRun) (*coordinatorv1.TransitionResult, error) {
+		admitted := r.now.Add(-time.Duration(daysAgo) * 24 * time.Hour)
+		return result(c.RecordAdmission(ctx, &coordinatorv1.RecordAdmissionRequest{JourneyId: r.journeyID, RequestId: id,
+			AdmittedAt: timestamppb.New(admitted), DischargedAt: timestamppb.New(admitted.Add(time.Duration(stayDays) * 24 * time.Hour)),
+			Reason: "copd-exacerbation"}))
+	}}
+}
+
 func m(code string, value float64) *coordinatorv1.Measure {
 	return &coordinatorv1.Measure{Code: code, Value: value}
 }

@@ -141,6 +141,13 @@ func requireStages(t *testing.T, c clients, loaded []demo.Loaded) {
 		default:
 			t.Fatalf("unknown end %q", l.Patient.Ends)
 		}
+		admissions := 0
+		for _, e := range got.GetTimeline() {
+			if e.GetType() == "HospitalAdmissionRecorded" {
+				admissions++
+			}
+		}
+		require.Equal(t, l.Patient.Admissions(), admissions, "hospital admissions on the timeline of %s", msg)
 		if l.Patient.PathwayID == "msk" && l.Patient.Ends == demo.AwaitingTriage {
 			requireOnWorklist(t, c, coordinatorv1.Worklist_WORKLIST_AWAITING_TRIAGE, l.JourneyID)
 		}
