@@ -45,8 +45,10 @@ func checkBooked(allowed ...InterventionStatus) func(*State, *pathway.Definition
 
 // handle registers one update: the validator refuses an invalid request before anything is
 // recorded (a request ID already answered always passes, to get its first answer back); the
-// handler re-checks under the journey's lock, decides, commits and remembers the answer.
-func handle[R any](ctx workflow.Context, j *journey, name string,
+// handler re-checks under the journey's lock, decides, commits and remembers the answer. A request
+// arriving before the journey has pinned its pathway version is validated on its fields alone; its
+// handler waits for the pin, then checks it fully (refusing it with the same typed errors).
+func handle[R fieldChecked](ctx workflow.Context, j *journey, name string,
 	check func(*State, *pathway.Definition, R) error, decide func(*change, R)) error {
 	return handleAt(ctx, j, name, func(s *State, def *pathway.Definition, _ time.Time, req R) error {
 		return check(s, def, req)
@@ -54,7 +56,7 @@ func handle[R any](ctx workflow.Context, j *journey, name string,
 }
 
 // handleAt is handle for a check that also reads the workflow's current time.
-func handleAt[R any](ctx workflow.Context, j *journey, name string,
+func handleAt[R fieldChecked](ctx workflow.Context, j *journey, name string,
 	check func(*State, *pathway.Definition, time.Time, R) error, decide func(*change, R)) error {
 	return workflow.SetUpdateHandlerWithOptions(ctx, name,
 		func(ctx workflow.Context, req R) (UpdateResult, error) {
@@ -66,7 +68,10 @@ func handleAt[R any](ctx workflow.Context, j *journey, name string,
 			})
 		},
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req R) error {
-			if j.s == nil || j.answered(ctx) {
+			switch {
+			case j.s == nil:
+				return req.checkFields() // the handler waits for the pin, then checks fully
+			case j.answered(ctx):
 				return nil
 			}
 			return check(j.s, j.def, workflow.Now(ctx), req)
@@ -85,7 +90,10 @@ func (j *journey) registerMigrate(ctx workflow.Context) error {
 			})
 		},
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req MigrateVersionRequest) error {
-			if j.s == nil || j.answered(ctx) {
+			switch {
+			case j.s == nil:
+				return req.checkFields()
+			case j.answered(ctx):
 				return nil
 			}
 			_, err := checkMigrate(j.s, j.def, req)

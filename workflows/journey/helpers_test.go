@@ -120,6 +120,13 @@ func newHarness(t *testing.T, yaml string) *harness { return newHarnessAt(t, yam
 // newHarnessAt starts the test clock at begin (the referral time of referralAt).
 func newHarnessAt(t *testing.T, yaml string, begin time.Time) *harness {
 	t.Helper()
+	return newHarnessPinnedAfter(t, yaml, begin, 0)
+}
+
+// newHarnessPinnedAfter is newHarnessAt with governance taking pin (test time) to answer, so
+// requests can reach the journey before it has pinned its version.
+func newHarnessPinnedAfter(t *testing.T, yaml string, begin time.Time, pin time.Duration) *harness {
+	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	env := suite.NewTestWorkflowEnvironment()
@@ -133,7 +140,7 @@ func newHarnessAt(t *testing.T, yaml string, begin time.Time) *harness {
 		version = def.Version
 	}
 	env.OnActivity(acts.ResolvePathwayVersion, mock.Anything, mock.Anything).
-		Return(PinnedVersion{Version: version, DefinitionYAML: yaml}, nil)
+		Return(PinnedVersion{Version: version, DefinitionYAML: yaml}, nil).After(pin)
 	env.OnActivity(acts.AppendJourneyEvents, mock.Anything, mock.Anything).Return(j.append)
 	fa, fo, df := j.push(PushFinanceActivity), j.push(PushFinanceOutcome), j.push(PushDashboardFact)
 	env.OnActivity(acts.PushFinanceActivity, mock.Anything, mock.Anything).Return(
