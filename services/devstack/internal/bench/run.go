@@ -92,25 +92,6 @@ func runOn(ctx context.Context, cfg Config, s *stack.Stack, out io.Writer) (rep 
 	return rep, rep.WriteTable(out)
 }
 
-// countHistories counts the history events HistorySample transitions add on each side.
-func (e env) countHistories(ctx context.Context) (ours, floor HistoryCount, err error) {
-	cs, err := newCoordinators(ctx, e.api, e.tag+"-H", 1)
-	if err != nil {
-		return ours, floor, err
-	}
-	if ours, err = countHistory(ctx, e.tc, cs[0].journeyID, cs[0], e.cfg.HistorySample, noPendingPushes(cs[0])); err != nil {
-		return ours, floor, err
-	}
-	f, err := startFloorClient(ctx, e.tc, fmt.Sprintf("pathwaysbench-floor-%s-H", e.tag))
-	if err != nil {
-		return ours, floor, err
-	}
-	if floor, err = countHistory(ctx, e.tc, f.workflowID, f, e.cfg.HistorySample, nothingPending); err != nil {
-		return ours, floor, err
-	}
-	return ours, floor, f.stop(ctx)
-}
-
 // level measures both sides at concurrency n: set up, warm up both, then ours, floor, floor, ours.
 func (e env) level(ctx context.Context, n int) (Level, error) {
 	l := Level{Concurrency: n}
