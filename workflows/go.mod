@@ -8,6 +8,7 @@ require (
 	github.com/nhs-pathways/pathways/events v0.0.0
 	github.com/nhs-pathways/pathways/services/eventstore v0.0.0
 	github.com/stretchr/testify v1.11.1
+	go.opentelemetry.io/otel/sdk v1.44.0
 	go.temporal.io/api v1.63.5
 	go.temporal.io/sdk v1.50.0
 	go.temporal.io/sdk/contrib/opentelemetry v0.8.1

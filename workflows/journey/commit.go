@@ -33,6 +33,7 @@ func (j *journey) commit(ctx workflow.Context, c *change) error {
 		if err != nil {
 			return err
 		}
+		push.span = currentSpan(ctx)
 		j.outbox = append(j.outbox, push)
 	}
 	j.s, j.def = c.s, c.def

@@ -33,7 +33,7 @@ func (j *journey) pushLoop(ctx workflow.Context) {
 }
 
 func (j *journey) push(ctx workflow.Context, p Push) error {
-	ctx = workflow.WithActivityOptions(ctx, pushOptions())
+	ctx = workflow.WithActivityOptions(withSpan(ctx, p.span), pushOptions())
 	switch p.Target {
 	case PushFinanceActivity:
 		return execPush(ctx, acts.PushFinanceActivity, p, &financev1.RecordActivityRequest{})

@@ -137,6 +137,9 @@ type Push struct {
 	Target  PushTarget `json:"target"`
 	EventID string     `json:"eventId"`
 	Payload []byte     `json:"payload"`
+	// span is the trace span of the update (or run) that queued the push, so the push's activity
+	// joins that trace. It lives in memory only: it is not part of the carried state.
+	span any
 }
 
 // PushTarget names the ingest call a Push goes to.
