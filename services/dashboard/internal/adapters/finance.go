@@ -12,6 +12,7 @@ import (
 
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/app"
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 // Finance reads budget positions from the finance service's query API.
@@ -20,9 +21,11 @@ type Finance struct {
 	client financev1.FinanceServiceClient
 }
 
-// DialFinance connects to the finance service at addr (plaintext, as on the private network).
+// DialFinance connects to the finance service at addr (plaintext, as on the private network),
+// with OpenTelemetry client spans so budget look-ups join the caller's trace.
 func DialFinance(addr string) (*Finance, error) {
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
 	if err != nil {
 		return nil, fmt.Errorf("dial finance %s: %w", addr, err)
 	}
