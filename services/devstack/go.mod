@@ -11,6 +11,7 @@ require (
 	github.com/nhs-pathways/pathways/services/eventstore v0.0.0
 	github.com/nhs-pathways/pathways/services/finance v0.0.0
 	github.com/nhs-pathways/pathways/services/governance v0.0.0
+	github.com/nhs-pathways/pathways/services/platform v0.0.0
 	github.com/nhs-pathways/pathways/services/worker v0.0.0
 	github.com/nhs-pathways/pathways/workflows v0.0.0
 	github.com/stretchr/testify v1.11.1
@@ -193,9 +194,9 @@ require (
 	go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc v0.68.0 // indirect
 	go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp v0.68.0 // indirect
 	go.opentelemetry.io/otel v1.44.0 // indirect
-	go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc v1.43.0 // indirect
-	go.opentelemetry.io/otel/exporters/otlp/otlptrace v1.43.0 // indirect
-	go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc v1.43.0 // indirect
+	go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc v1.44.0 // indirect
+	go.opentelemetry.io/otel/exporters/otlp/otlptrace v1.44.0 // indirect
+	go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc v1.44.0 // indirect
 	go.opentelemetry.io/otel/exporters/prometheus v0.56.0 // indirect
 	go.opentelemetry.io/otel/log v0.20.0 // indirect
 	go.opentelemetry.io/otel/metric v1.44.0 // indirect
@@ -254,6 +255,7 @@ replace (
 	github.com/nhs-pathways/pathways/services/eventstore => ../eventstore
 	github.com/nhs-pathways/pathways/services/finance => ../finance
 	github.com/nhs-pathways/pathways/services/governance => ../governance
+	github.com/nhs-pathways/pathways/services/platform => ../platform
 	github.com/nhs-pathways/pathways/services/worker => ../worker
 	github.com/nhs-pathways/pathways/workflows => ../../workflows
 )

@@ -1,6 +1,6 @@
-// Package run is the devstack command: it loads the configuration, starts the stack, prints the
-// banner, loads the demo population when asked, and serves until the context ends, then stops
-// every service in reverse order.
+// Package run is the devstack command: it loads the configuration, sets up OpenTelemetry once
+// for every in-process service, starts the stack, prints the banner, loads the demo population
+// when asked, and serves until the context ends, then stops every service in reverse order.
 package run
 
 import (
@@ -18,10 +18,14 @@ import (
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/services/devstack/internal/demo"
 	"github.com/nhs-pathways/pathways/services/devstack/internal/stack"
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 // demoTimeout bounds loading the demo population.
 const demoTimeout = 5 * time.Minute
+
+// telemetryFlushWithin bounds flushing the spans and metrics still buffered at exit.
+const telemetryFlushWithin = 5 * time.Second
 
 // Run runs the devstack until ctx ends.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) (err error) {
@@ -29,6 +33,11 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	shutdown, err := telemetry.Setup(ctx, cfg.Telemetry())
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, shutdown.Within(ctx, telemetryFlushWithin)) }()
 	s, err := stack.Start(ctx, cfg)
 	if err != nil {
 		return err
@@ -48,21 +57,24 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return nil
 }
 
+// traced gives the demo loader's calls client spans, so each demo request is a trace.
+func traced() grpc.DialOption { return grpc.WithStatsHandler(telemetry.GRPCClientHandler()) }
+
 // LoadDemo loads the synthetic population through the coordinator and reports it.
 func LoadDemo(ctx context.Context, s *stack.Stack, out io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, demoTimeout)
 	defer cancel()
-	coord, err := grpc.NewClient(s.CoordinatorAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	coord, err := grpc.NewClient(s.CoordinatorAddr, grpc.WithTransportCredentials(insecure.NewCredentials()), traced())
 	if err != nil {
 		return fmt.Errorf("demo: coordinator client: %w", err)
 	}
 	defer func() { _ = coord.Close() }()
-	gov, err := grpc.NewClient(s.GovernanceAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	gov, err := grpc.NewClient(s.GovernanceAddr, grpc.WithTransportCredentials(insecure.NewCredentials()), traced())
 	if err != nil {
 		return fmt.Errorf("demo: governance client: %w", err)
 	}
 	defer func() { _ = gov.Close() }()
-	fin, err := grpc.NewClient(s.FinanceAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	fin, err := grpc.NewClient(s.FinanceAddr, grpc.WithTransportCredentials(insecure.NewCredentials()), traced())
 	if err != nil {
 		return fmt.Errorf("demo: finance client: %w", err)
 	}

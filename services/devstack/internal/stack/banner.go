@@ -14,5 +14,11 @@ func (s *Stack) WriteBanner(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Service, e.API, e.Address)
 	}
 	fmt.Fprintf(tw, "data\t\t%s (remove it to reset)\n", s.cfg.DataDir)
+	if s.cfg.TraceFile != "" {
+		fmt.Fprintf(tw, "traces\tJSON lines\t%s\n", s.cfg.TraceFile)
+	}
+	if s.cfg.OTLPEndpoint != "" {
+		fmt.Fprintf(tw, "telemetry\tOTLP/gRPC\t%s\n", s.cfg.OTLPEndpoint)
+	}
 	return tw.Flush()
 }

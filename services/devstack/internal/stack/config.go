@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 // Default ports: the same as each service's own binary, so tools and docs agree.
@@ -61,6 +63,16 @@ type Config struct {
 	// GovernanceClock, when set, is governance's clock (tests use it to publish pathway versions
 	// in effect from the past); nil means time.Now.
 	GovernanceClock func() time.Time
+	// TraceFile, when set, receives every span of every service as JSON lines.
+	TraceFile string
+	// OTLPEndpoint, when set, is the OpenTelemetry collector (OTLP/gRPC URL) for traces and metrics.
+	OTLPEndpoint string
+}
+
+// Telemetry is the OpenTelemetry configuration of the devstack process: one tracer and meter
+// provider that every in-process service shares, so a journey's spans form one trace.
+func (c Config) Telemetry() telemetry.Config {
+	return telemetry.Config{ServiceName: "pathways-devstack", TraceFile: c.TraceFile, OTLPEndpoint: c.OTLPEndpoint}
 }
 
 // DefaultConfig returns the defaults.
@@ -85,6 +97,7 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("namespace: is required"))
 	}
 	errs = append(errs, c.Ports.validate()...)
+	errs = append(errs, c.Telemetry().Validate())
 	return errors.Join(errs...)
 }
 

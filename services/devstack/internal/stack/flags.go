@@ -6,11 +6,14 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 // LoadConfig reads the flags (args without the program name), with defaults taken from the
-// environment (DEVSTACK_<FLAG>, e.g. DEVSTACK_DATA_DIR, DEVSTACK_TEMPORAL_PORT) and then from
-// DefaultConfig. It validates the result.
+// environment (DEVSTACK_<FLAG>, e.g. DEVSTACK_DATA_DIR, DEVSTACK_TEMPORAL_PORT; for
+// --otlp-endpoint also OTEL_EXPORTER_OTLP_ENDPOINT) and then from DefaultConfig. It validates
+// the result.
 func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	cfg := DefaultConfig()
 	fs := flag.NewFlagSet("devstack", flag.ContinueOnError)
@@ -21,6 +24,9 @@ func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Con
 	fs.StringVar(&cfg.Namespace, "namespace", env.str("namespace", cfg.Namespace), "Temporal namespace of the journeys")
 	fs.BoolVar(&cfg.UI, "ui", env.boolean("ui", cfg.UI), "serve the Temporal Web UI")
 	fs.BoolVar(&cfg.Demo, "demo", env.boolean("demo", cfg.Demo), "load the synthetic demo population (idempotent)")
+	fs.StringVar(&cfg.TraceFile, "trace-file", env.str("trace-file", ""), "append every span of every service to this file as JSON lines (empty: off)")
+	fs.StringVar(&cfg.OTLPEndpoint, "otlp-endpoint", env.str("otlp-endpoint", getenv(telemetry.EnvOTLPEndpoint)),
+		"OpenTelemetry collector OTLP/gRPC URL, e.g. http://127.0.0.1:4317, for traces and metrics (empty: off)")
 	for _, p := range cfg.Ports.pointers() {
 		fs.IntVar(p.ptr, p.flag, env.integer(p.flag, *p.ptr), p.usage+" (0 picks a free port)")
 	}

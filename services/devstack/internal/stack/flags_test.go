@@ -36,6 +36,21 @@ func TestLoadConfig(t *testing.T) {
 			wantErr: []string{"data-dir: is required", "governance-port: must be a port 0..65535, not 70000",
 				"finance-port: port 9101 is already taken by coordinator-port", `DEVSTACK_DEMO: must be true or false, not "maybe"`,
 				`DEVSTACK_UI_PORT: must be a whole number, not "x"`}},
+		{name: "telemetry: trace file and the standard collector variable", args: []string{"--trace-file", "/tmp/spans.jsonl"},
+			env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317"},
+			check: func(t *testing.T, c stack.Config) {
+				require.Equal(t, "/tmp/spans.jsonl", c.TraceFile)
+				require.Equal(t, "http://collector:4317", c.OTLPEndpoint)
+				require.Equal(t, "pathways-devstack", c.Telemetry().ServiceName)
+			}},
+		{name: "telemetry: DEVSTACK_OTLP_ENDPOINT wins over the standard variable",
+			env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317", "DEVSTACK_OTLP_ENDPOINT": "http://other:4317"},
+			check: func(t *testing.T, c stack.Config) {
+				require.Equal(t, "http://other:4317", c.OTLPEndpoint)
+				require.Empty(t, c.TraceFile)
+			}},
+		{name: "telemetry: a collector address without a scheme", args: []string{"--otlp-endpoint", "collector:4317"},
+			wantErr: []string{"otlp-endpoint: must be an http:// or https:// URL"}},
 		{name: "stray arguments", args: []string{"demo"}, wantErr: []string{`unexpected arguments: ["demo"]`}},
 	}
 	for _, tt := range tests {
