@@ -99,8 +99,9 @@ func portOf(addr string) string {
 	return p
 }
 
-// startDevstack starts the devstack on dataDir with fresh ports and waits until it serves.
-func startDevstack(dataDir string, demo bool) (*devstack, error) {
+// startDevstack starts the devstack on dataDir with fresh ports and waits until it serves. extra
+// flags (e.g. --trace-file) are passed on.
+func startDevstack(dataDir string, demo bool, extra ...string) (*devstack, error) {
 	if devstackBin == "" {
 		return nil, errors.New("the devstack binary was not built (-short?)")
 	}
@@ -116,6 +117,7 @@ func startDevstack(dataDir string, demo bool) (*devstack, error) {
 		"--finance-http-port", portOf(p.financeHTTP), "--coordinator-port", portOf(p.coordinator),
 		"--coordinator-http-port", portOf(p.coordinatorHTTP), "--dashboard-port", portOf(p.dashboard),
 		"--dashboard-http-port", portOf(p.dashboardHTTP))
+	d.cmd.Args = append(d.cmd.Args, extra...)
 	d.cmd.Env = withoutDevstackEnv(os.Environ())
 	// If the test binary dies (timeout, panic), the devstack goes with it.
 	d.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
@@ -277,9 +279,9 @@ func (d *devstack) kill() error {
 
 // startForTest starts a devstack the test stops; a devstack the test left running is stopped
 // (and must stop cleanly) when it ends.
-func startForTest(t *testing.T, dataDir string, demo bool) *devstack {
+func startForTest(t *testing.T, dataDir string, demo bool, extra ...string) *devstack {
 	t.Helper()
-	d, err := startDevstack(dataDir, demo)
+	d, err := startDevstack(dataDir, demo, extra...)
 	if err != nil {
 		t.Fatal(err)
 	}
