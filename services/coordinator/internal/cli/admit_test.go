@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -38,7 +39,7 @@ func (f *fakeCoordinator) RecordAdmission(ctx context.Context, req *coordinatorv
 		return nil, f.err
 	}
 	return &coordinatorv1.RecordAdmissionResponse{Result: &coordinatorv1.TransitionResult{RequestId: req.GetRequestId(),
-		Stage: "respiratory-triage", Revision: 7, Version: 1, Events: []string{"HospitalAdmissionRecorded"}}}, nil
+		Stage: "respiratory-triage", Revision: 7, Version: 1, Events: []string{"HospitalAdmissionRecorded"}, AdmissionId: "adm-2"}}, nil
 }
 
 func (f *fakeCoordinator) requests() []*coordinatorv1.RecordAdmissionRequest {
@@ -71,8 +72,10 @@ func TestAdmitSendsTheAdmission(t *testing.T) {
 	code, out, errs := ctl("admit", "ref-C-1", "--admitted", "2026-01-05T22:10:00Z", "--discharged", "2026-01-09T11:00:00+00:00",
 		"--reason", "copd-exacerbation", "--request-id", "adm-1")
 	require.Equal(t, ExitOK, code, errs)
-	require.Contains(t, out, "REQUEST")
-	require.Contains(t, out, "HospitalAdmissionRecorded")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 2)
+	require.Equal(t, []string{"REQUEST", "STAGE", "REVISION", "VERSION", "INTERVENTION", "EVENTS", "ADMISSION"}, strings.Fields(lines[0]))
+	require.Equal(t, []string{"adm-1", "respiratory-triage", "7", "1", "-", "HospitalAdmissionRecorded", "adm-2"}, strings.Fields(lines[1]))
 	got := f.requests()
 	require.Len(t, got, 1)
 	require.Equal(t, "ref-C-1", got[0].GetJourneyId())
@@ -86,13 +89,15 @@ func TestAdmitSendsTheAdmission(t *testing.T) {
 		"-reason", "copd-exacerbation")
 	require.Equal(t, ExitOK, code, errs)
 	var res struct {
-		RequestID string   `json:"requestId"`
-		Stage     string   `json:"stage"`
-		Events    []string `json:"events"`
+		RequestID   string   `json:"requestId"`
+		AdmissionID string   `json:"admissionId"`
+		Stage       string   `json:"stage"`
+		Events      []string `json:"events"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &res))
 	require.Regexp(t, `^ctl-[0-9a-f]{16}$`, res.RequestID, "a new request id when none is given")
 	require.Equal(t, []string{"HospitalAdmissionRecorded"}, res.Events)
+	require.Equal(t, "adm-2", res.AdmissionID)
 }
 
 func TestAdmitRefusals(t *testing.T) {

@@ -42,6 +42,9 @@ func journeyTable(w *tabwriter.Writer, resp *coordinatorv1.GetJourneyResponse) {
 		"stopped: "+when(r.GetStoppedAt()))
 	row(w, "Next deadline:", when(j.GetNextDeadline()))
 	row(w, "Flags:", dash(strings.Join(j.GetFlags(), ", ")))
+	if n := j.GetAdmissions(); n > 0 {
+		row(w, "Admissions:", fmt.Sprintf("%d (HospitalAdmissionRecorded in the timeline)", n))
+	}
 	for _, iv := range j.GetInterventions() {
 		row(w, "Intervention:", iv.GetInterventionId(), iv.GetCode(), iv.GetStatus(), "for "+when(iv.GetScheduledFor()))
 	}

@@ -51,9 +51,14 @@ func (c *call) transition(ctx context.Context, name string, args []string, bind 
 		return err
 	}
 	return c.print(res, func(w *tabwriter.Writer) {
-		row(w, "REQUEST", "STAGE", "REVISION", "VERSION", "INTERVENTION", "EVENTS")
-		row(w, res.GetRequestId(), res.GetStage(), res.GetRevision(), res.GetVersion(), dash(res.GetInterventionId()),
-			dash(strings.Join(res.GetEvents(), ",")))
+		head := []any{"REQUEST", "STAGE", "REVISION", "VERSION", "INTERVENTION", "EVENTS"}
+		cells := []any{res.GetRequestId(), res.GetStage(), res.GetRevision(), res.GetVersion(), dash(res.GetInterventionId()),
+			dash(strings.Join(res.GetEvents(), ","))}
+		if id := res.GetAdmissionId(); id != "" {
+			head, cells = append(head, "ADMISSION"), append(cells, id)
+		}
+		row(w, head...)
+		row(w, cells...)
 	})
 }
 

@@ -36,14 +36,14 @@ func measuresFromProto(ms []*coordinatorv1.Measure) []domain.Measure {
 
 func resultToProto(r journey.UpdateResult) *coordinatorv1.TransitionResult {
 	return &coordinatorv1.TransitionResult{RequestId: r.RequestID, Stage: r.Stage, Revision: r.Revision, Events: r.Events,
-		Version: int32(r.Version), InterventionId: r.InterventionID}
+		Version: int32(r.Version), InterventionId: r.InterventionID, AdmissionId: r.AdmissionID}
 }
 
 func journeyToProto(v journey.View) *coordinatorv1.Journey {
 	j := &coordinatorv1.Journey{JourneyId: v.JourneyID, ReferralId: v.ReferralID, PathwayId: v.PathwayID,
 		Version: int32(v.Version), PcnOdsCode: v.PCN, Segment: v.Segment, Stage: v.Stage, Status: string(v.Status),
 		Revision: v.Revision, DischargedAt: tsp(v.DischargedAt), NextDeadline: tsp(v.NextDeadline), Flags: v.Flags,
-		PendingPushes: int32(v.PendingPushes), Migrations: int32(v.Migrations),
+		PendingPushes: int32(v.PendingPushes), Migrations: int32(v.Migrations), Admissions: int32(v.Admissions),
 		Triage: &coordinatorv1.TriageClock{DueAt: ts(v.Triage.DueAt), WorkingDays: v.Triage.WorkingDays,
 			CompletedAt: tsp(v.Triage.CompletedAt), Disposition: v.Triage.Disposition, Breached: v.Triage.Breached},
 		Rtt: &coordinatorv1.RTTClock{Status: string(v.RTT.Status), StartedAt: tsp(v.RTT.StartedAt), BreachAt: tsp(v.RTT.BreachAt),

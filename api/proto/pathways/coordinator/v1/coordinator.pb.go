@@ -397,7 +397,9 @@ type Journey struct {
 	// Facts not yet delivered to finance or the dashboard.
 	PendingPushes int32 `protobuf:"varint,18,opt,name=pending_pushes,json=pendingPushes,proto3" json:"pending_pushes,omitempty"`
 	// Times the journey was migrated to another version.
-	Migrations    int32 `protobuf:"varint,19,opt,name=migrations,proto3" json:"migrations,omitempty"`
+	Migrations int32 `protobuf:"varint,19,opt,name=migrations,proto3" json:"migrations,omitempty"`
+	// Unplanned hospital admissions recorded (each is a HospitalAdmissionRecorded in the timeline).
+	Admissions    int32 `protobuf:"varint,20,opt,name=admissions,proto3" json:"admissions,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -561,6 +563,13 @@ func (x *Journey) GetPendingPushes() int32 {
 func (x *Journey) GetMigrations() int32 {
 	if x != nil {
 		return x.Migrations
+	}
+	return 0
+}
+
+func (x *Journey) GetAdmissions() int32 {
+	if x != nil {
+		return x.Admissions
 	}
 	return 0
 }
@@ -1463,8 +1472,10 @@ type TransitionResult struct {
 	Version int32 `protobuf:"varint,5,opt,name=version,proto3" json:"version,omitempty"`
 	// The intervention a ScheduleIntervention created.
 	InterventionId string `protobuf:"bytes,6,opt,name=intervention_id,json=interventionId,proto3" json:"intervention_id,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The admission a RecordAdmission recorded ("adm-1", "adm-2", ...).
+	AdmissionId   string `protobuf:"bytes,7,opt,name=admission_id,json=admissionId,proto3" json:"admission_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *TransitionResult) Reset() {
@@ -1535,6 +1546,13 @@ func (x *TransitionResult) GetVersion() int32 {
 func (x *TransitionResult) GetInterventionId() string {
 	if x != nil {
 		return x.InterventionId
+	}
+	return ""
+}
+
+func (x *TransitionResult) GetAdmissionId() string {
+	if x != nil {
+		return x.AdmissionId
 	}
 	return ""
 }
@@ -2670,7 +2688,7 @@ func (x *RecordAdmissionRequest) GetReason() string {
 // RecordAdmissionResponse is the state after the record.
 type RecordAdmissionResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The result (events names HospitalAdmissionRecorded).
+	// The result (admission_id names the admission; events names HospitalAdmissionRecorded).
 	Result        *TransitionResult `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2742,7 +2760,7 @@ const file_pathways_coordinator_v1_coordinator_proto_rawDesc = "" +
 	"journey_id\x18\x01 \x01(\tR\tjourneyId\"\x94\x01\n" +
 	"\x12GetJourneyResponse\x12:\n" +
 	"\ajourney\x18\x01 \x01(\v2 .pathways.coordinator.v1.JourneyR\ajourney\x12B\n" +
-	"\btimeline\x18\x02 \x03(\v2&.pathways.coordinator.v1.TimelineEntryR\btimeline\"\xcd\x06\n" +
+	"\btimeline\x18\x02 \x03(\v2&.pathways.coordinator.v1.TimelineEntryR\btimeline\"\xed\x06\n" +
 	"\aJourney\x12\x1d\n" +
 	"\n" +
 	"journey_id\x18\x01 \x01(\tR\tjourneyId\x12\x1f\n" +
@@ -2770,7 +2788,10 @@ const file_pathways_coordinator_v1_coordinator_proto_rawDesc = "" +
 	"\x0epending_pushes\x18\x12 \x01(\x05R\rpendingPushes\x12\x1e\n" +
 	"\n" +
 	"migrations\x18\x13 \x01(\x05R\n" +
-	"migrations\"\xe0\x01\n" +
+	"migrations\x12\x1e\n" +
+	"\n" +
+	"admissions\x18\x14 \x01(\x05R\n" +
+	"admissions\"\xe0\x01\n" +
 	"\vTriageClock\x121\n" +
 	"\x06due_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x05dueAt\x12!\n" +
 	"\fworking_days\x18\x02 \x01(\bR\vworkingDays\x12=\n" +
@@ -2851,7 +2872,7 @@ const file_pathways_coordinator_v1_coordinator_proto_rawDesc = "" +
 	"\frtt_breached\x18\n" +
 	" \x01(\bR\vrttBreached\x129\n" +
 	"\n" +
-	"started_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\tstartedAt\"\xbe\x01\n" +
+	"started_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\tstartedAt\"\xe1\x01\n" +
 	"\x10TransitionResult\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tR\trequestId\x12\x14\n" +
@@ -2859,7 +2880,8 @@ const file_pathways_coordinator_v1_coordinator_proto_rawDesc = "" +
 	"\brevision\x18\x03 \x01(\x03R\brevision\x12\x16\n" +
 	"\x06events\x18\x04 \x03(\tR\x06events\x12\x18\n" +
 	"\aversion\x18\x05 \x01(\x05R\aversion\x12'\n" +
-	"\x0fintervention_id\x18\x06 \x01(\tR\x0einterventionId\"\xad\x01\n" +
+	"\x0fintervention_id\x18\x06 \x01(\tR\x0einterventionId\x12!\n" +
+	"\fadmission_id\x18\a \x01(\tR\vadmissionId\"\xad\x01\n" +
 	"\rTriageRequest\x12\x1d\n" +
 	"\n" +
 	"journey_id\x18\x01 \x01(\tR\tjourneyId\x12\x1d\n" +
