@@ -31,7 +31,7 @@ func TestAdmissionInputRefusedWithTheField(t *testing.T) {
 		{"discharged in the future", s.daysAgo(2), timestamppb.New(time.Now().Add(day)), "copd-exacerbation", map[string]string{
 			"discharged_at": "must not be in the future: record the admission once the patient has left hospital"}},
 		{"reason not a code", s.daysAgo(20), s.daysAgo(18), "COPD exacerbation", map[string]string{
-			"reason": "is required: a code of 1-64 lower-case letters, digits and dashes (e.g. copd-exacerbation)"}},
+			"reason": "must be a code of 1-64 lower-case letters, digits and dashes (e.g. copd-exacerbation)"}},
 		{"discharged before admitted", s.daysAgo(20), s.daysAgo(21), "copd-exacerbation", map[string]string{
 			"discharged_at": "must not be before admitted_at"}},
 		{"nothing given", nil, nil, "", map[string]string{
@@ -50,7 +50,7 @@ func TestAdmissionInputRefusedWithTheField(t *testing.T) {
 	code, body := s.rest(t, http.MethodPost, "/v1/journeys/"+id+":recordAdmission", map[string]any{"requestId": "adm-rest",
 		"admittedAt": s.at.Add(-3 * day).Format(time.RFC3339), "dischargedAt": s.at.Add(-day).Format(time.RFC3339), "reason": "Exacerbation!"})
 	require.Equal(t, http.StatusBadRequest, code, body)
-	require.Equal(t, map[string]string{"reason": "is required: a code of 1-64 lower-case letters, digits and dashes (e.g. copd-exacerbation)"},
+	require.Equal(t, map[string]string{"reason": "must be a code of 1-64 lower-case letters, digits and dashes (e.g. copd-exacerbation)"},
 		restViolations(t, body))
 
 	exit, _, errs := s.ctl(t, "admit", id, "--admitted", s.at.Add(-day).Format(time.RFC3339),

@@ -12,8 +12,11 @@ var admissionReasonPattern = regexp.MustCompile(`^[a-z0-9-]{1,64}$`)
 // discharged and a hospital discharge that has happened. Whether the admission follows the
 // referral and the previous admission is the journey's to check.
 func (c Command) validateAdmission(v *Violations, now time.Time) {
-	if !admissionReasonPattern.MatchString(c.Reason) {
+	switch {
+	case c.Reason == "":
 		v.Addf("reason", "is required: a code of 1-64 lower-case letters, digits and dashes (e.g. copd-exacerbation)")
+	case !admissionReasonPattern.MatchString(c.Reason):
+		v.Addf("reason", "must be a code of 1-64 lower-case letters, digits and dashes (e.g. copd-exacerbation)")
 	}
 	if c.AdmittedAt.IsZero() {
 		v.Addf("admitted_at", "is required: when the patient was admitted")

@@ -31,9 +31,9 @@ func TestRecordAdmissionValidate(t *testing.T) {
 			"admitted_at":   "is required: when the patient was admitted",
 			"discharged_at": "is required: when the patient left hospital (record the admission once they have)"}},
 		{"reason in words", admission(func(c *Command) { c.Reason = "COPD exacerbation" }), map[string]string{
-			"reason": "is required: a code of 1-64 lower-case letters, digits and dashes (e.g. copd-exacerbation)"}},
+			"reason": "must be a code of 1-64 lower-case letters, digits and dashes (e.g. copd-exacerbation)"}},
 		{"reason too long", admission(func(c *Command) { c.Reason = strings.Repeat("a", 65) }), map[string]string{
-			"reason": "is required: a code of 1-64 lower-case letters, digits and dashes (e.g. copd-exacerbation)"}},
+			"reason": "must be a code of 1-64 lower-case letters, digits and dashes (e.g. copd-exacerbation)"}},
 		{"discharged tomorrow", admission(func(c *Command) { c.DischargedAt = now.Add(24 * time.Hour) }), map[string]string{
 			"discharged_at": "must not be in the future: record the admission once the patient has left hospital"}},
 		{"discharged before admitted", admission(func(c *Command) { c.AdmittedAt = c.DischargedAt.Add(time.Minute) }), map[string]string{
