@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
@@ -88,4 +89,12 @@ func meterProvider(ctx context.Context, cfg Config, res *resource.Resource) (*sd
 		opts = append(opts, sdkmetric.WithReader(sdkmetric.NewPeriodicReader(exp, sdkmetric.WithInterval(every))))
 	}
 	return sdkmetric.NewMeterProvider(opts...), nil
+}
+
+// Within runs the shutdown with its own deadline d, keeping ctx's values but not its
+// cancellation: in main, ctx has usually ended (the signal) by the time telemetry is flushed.
+func (s Shutdown) Within(ctx context.Context, d time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d)
+	defer cancel()
+	return s(ctx)
 }

@@ -2,11 +2,13 @@ package telemetry
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel"
@@ -112,4 +114,16 @@ func TestSetupRefusesABadConfigAndInstallsNothing(t *testing.T) {
 	_, err = Setup(t.Context(), Config{ServiceName: "x", TraceFile: filepath.Join(t.TempDir(), "missing", "spans.jsonl")})
 	require.ErrorContains(t, err, "trace-file:")
 	require.Equal(t, before, otel.GetTracerProvider())
+}
+
+func TestShutdownWithinFlushesAfterTheCallersContextEnded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "spans.jsonl")
+	shutdown, err := Setup(t.Context(), Config{ServiceName: "worker", TraceFile: path})
+	require.NoError(t, err)
+	_, span := otel.Tracer("telemetry-test").Start(t.Context(), "last call")
+	span.End()
+	ended, cancel := context.WithCancel(t.Context())
+	cancel()
+	require.NoError(t, shutdown.Within(ended, 5*time.Second))
+	require.Contains(t, byName(readSpans(t, path)), "last call")
 }
