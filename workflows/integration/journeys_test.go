@@ -73,6 +73,8 @@ func copdSteps(now time.Time) []step {
 		{journey.UpdateCompleteIntervention, "done-triage", iv("iv-2")},
 		{journey.UpdateTriage, "triage", journey.TriageRequest{Disposition: "respiratory-clinic", RequestedBy: nurse, Baseline: []journey.Score{
 			mrc(3), {Measure: "cat", Value: 22}, {Measure: "days-at-home", Value: 80}, {Measure: "feeling-supported", Value: 5}}}},
+		{journey.UpdateRecordAdmission, "admission", journey.AdmissionRequest{AdmittedAt: now.Add(-50 * time.Minute),
+			DischargedAt: now.Add(-10 * time.Minute), Reason: "copd-exacerbation", RequestedBy: nurse}},
 		{journey.UpdateScheduleIntervention, "book-clinic", book("respiratory-outpatient")},
 		{journey.UpdateCompleteIntervention, "done-clinic", iv("iv-3")},
 		{journey.UpdateScheduleIntervention, "book-rehab", book("pulmonary-rehab")},
@@ -99,7 +101,7 @@ var (
 		"ReferralReceived", "PathwayVersionPinned",
 		"InterventionScheduled", "InterventionCompleted", "OutcomeRecorded",
 		"InterventionScheduled", "InterventionCompleted",
-		"TriageCompleted", "RTTClockStarted",
+		"TriageCompleted", "RTTClockStarted", "HospitalAdmissionRecorded",
 		"InterventionScheduled", "InterventionCompleted",
 		"InterventionScheduled", "InterventionStarted", "RTTClockStopped", "InterventionCompleted",
 		"InterventionScheduled", "InterventionCompleted",
@@ -112,13 +114,13 @@ func TestJourneysOnARealTemporalServer(t *testing.T) {
 	s.ingest.Finance.LoseAnswers(1)
 	s.ingest.Dashboard.LoseAnswers(1)
 	tests := []struct {
-		name, referralID, pathway string
-		steps                     func(time.Time) []step
-		stream                    []string
-		charges, outcomes, facts  int
+		name, referralID, pathway, record string
+		steps                             func(time.Time) []step
+		stream                            []string
+		charges, outcomes, facts          int
 	}{
-		{"msk", "R-MSK-1", "msk", mskSteps, mskStream, 3, 4, 15},
-		{"copd", "R-COPD-1", "copd", copdSteps, copdStream, 5, 3, 18},
+		{"msk", "R-MSK-1", "msk", "msk_v2", mskSteps, mskStream, 3, 4, 15},
+		{"copd", "R-COPD-1", "copd", "copd_admission_v2", copdSteps, copdStream, 5, 3, 19},
 	}
 	charges, outcomes, facts := 0, 0, 0
 	for _, tt := range tests {
@@ -147,7 +149,7 @@ func TestJourneysOnARealTemporalServer(t *testing.T) {
 			require.ErrorAs(t, err, &already, "a referral can never start a second journey")
 
 			if recordHistories {
-				recordHistory(t, s.client, id, tt.name)
+				recordHistory(t, s.client, id, tt.record)
 			}
 		})
 	}

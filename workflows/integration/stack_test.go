@@ -64,6 +64,13 @@ func withFinance(c financev1.FinanceIngestServiceClient) stackOption {
 
 func newStack(t *testing.T, opts ...stackOption) *stack {
 	t.Helper()
+	return buildStack(t, []temporaltest.TestServerOption{temporaltest.WithT(t)}, opts...)
+}
+
+// buildStack builds the stack for a test or a benchmark; given no serverOpts (no
+// temporaltest.WithT) it stops the server at cleanup itself.
+func buildStack(t testing.TB, serverOpts []temporaltest.TestServerOption, opts ...stackOption) *stack {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	store, err := embedded.Start(ctx, embedded.Options{InMemory: true})
@@ -75,9 +82,12 @@ func newStack(t *testing.T, opts ...stackOption) *stack {
 
 	interceptors, err := journey.Interceptors()
 	require.NoError(t, err)
-	ts := temporaltest.NewServer(temporaltest.WithT(t),
+	ts := temporaltest.NewServer(append(serverOpts,
 		temporaltest.WithBaseClientOptions(client.Options{Interceptors: clientInterceptors(interceptors)}),
-		temporaltest.WithBaseWorkerOptions(worker.Options{Interceptors: workerInterceptors(interceptors)}))
+		temporaltest.WithBaseWorkerOptions(worker.Options{Interceptors: workerInterceptors(interceptors)}))...)
+	if len(serverOpts) == 0 {
+		t.Cleanup(ts.Stop)
+	}
 	c := ts.GetDefaultClient()
 	require.NoError(t, journey.RegisterSearchAttributes(ctx, c, ts.GetDefaultNamespace()))
 
@@ -117,7 +127,7 @@ func workerInterceptors(in []interceptor.Interceptor) []interceptor.WorkerInterc
 	return out
 }
 
-func (s *stack) start(t *testing.T, r journey.Referral) client.WorkflowRun {
+func (s *stack) start(t testing.TB, r journey.Referral) client.WorkflowRun {
 	t.Helper()
 	run, err := s.client.ExecuteWorkflow(context.Background(), journey.StartOptions(r), journey.WorkflowName, journey.Input{Referral: r})
 	require.NoError(t, err)
@@ -125,7 +135,7 @@ func (s *stack) start(t *testing.T, r journey.Referral) client.WorkflowRun {
 }
 
 // update sends one coordinator request and waits for its answer.
-func (s *stack) update(t *testing.T, journeyID, name, requestID string, arg any) journey.UpdateResult {
+func (s *stack) update(t testing.TB, journeyID, name, requestID string, arg any) journey.UpdateResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

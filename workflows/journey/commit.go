@@ -3,6 +3,7 @@ package journey
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"go.temporal.io/sdk/workflow"
 	"google.golang.org/protobuf/proto"
@@ -24,7 +25,7 @@ func (j *journey) commit(ctx workflow.Context, c *change) error {
 	if err != nil {
 		return err
 	}
-	if err := workflow.ExecuteActivity(ctx, acts.AppendJourneyEvents, req).Get(ctx, nil); err != nil {
+	if err := appendEvents(ctx, req); err != nil {
 		return fmt.Errorf("append journey events: %w", err)
 	}
 	c.s.Revision = c.base + int64(len(c.events))
@@ -74,4 +75,20 @@ func encodePush(p pendingPush, id string) (Push, error) {
 		return Push{}, fmt.Errorf("encode %s push: %w", p.target, err)
 	}
 	return Push{Target: p.target, EventID: id, Payload: data}, nil
+}
+
+// appendEvents runs the append as a local activity, or as a regular activity in runs that began
+// appending before that change (GetVersion changeLocalAppend).
+func appendEvents(ctx workflow.Context, req AppendRequest) error {
+	if workflow.GetVersion(ctx, changeLocalAppend, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return workflow.ExecuteActivity(ctx, acts.AppendJourneyEvents, req).Get(ctx, nil)
+	}
+	ctx = workflow.WithLocalActivityOptions(ctx, localAppendOptions())
+	return workflow.ExecuteLocalActivity(ctx, acts.AppendJourneyEvents, req).Get(ctx, nil)
+}
+
+// localAppendOptions retry an append like the regular activity does; each attempt is short.
+func localAppendOptions() workflow.LocalActivityOptions {
+	o := activityOptions()
+	return workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second, RetryPolicy: o.RetryPolicy}
 }

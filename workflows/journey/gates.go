@@ -9,6 +9,10 @@ const (
 	// changeBaselineOutcome: triage sends its baseline scores to finance as the "baseline"
 	// outcome, so outcome incentives (improvement from baseline) can be earned.
 	changeBaselineOutcome = "baseline-outcome-to-finance"
+	// changeLocalAppend: the event-store append runs as a local activity (in the workflow task,
+	// no activity task round trip through the server). Appends stay exactly-once: event IDs are
+	// deterministic and the expected revision is checked, so a re-run append counts as done.
+	changeLocalAppend = "append-as-local-activity"
 )
 
 // gates are the GetVersion decisions a decision reads. The zero value is the original behaviour.
@@ -16,8 +20,8 @@ type gates struct {
 	baselineOutcome bool
 }
 
-// currentGates asks GetVersion for every guarded change. A marker is written once per run, at the
-// first change decided after a worker runs the new code; replayed runs without it keep the
+// currentGates asks GetVersion for every guarded decision. A marker is written once per run, at the
+// first decision taken under the new code; a run that already decided without it keeps the
 // original behaviour for the rest of the run.
 func currentGates(ctx workflow.Context) gates {
 	return gates{
