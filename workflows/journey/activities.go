@@ -167,14 +167,17 @@ func (a *Activities) PushDashboardFact(ctx context.Context, req *dashboardv1.Rec
 	return ingestError("dashboard RecordJourneyFact", req.GetEventId(), err)
 }
 
-// ingestError makes a receiver's refusal of the content (same ID, different payload; invalid
-// request) non-retryable; anything else is retried.
+// ingestError makes a receiver's refusal of the content itself (same ID, different payload;
+// invalid request) non-retryable; anything else is retried. FailedPrecondition is retried too: it
+// names a state of the receiver that an operator fixes (finance has no contract yet for the
+// pathway and contract year), and a charge dropped there would be lost for good; the journey's
+// pending pushes show it waiting meanwhile.
 func ingestError(call, eventID string, err error) error {
 	if err == nil {
 		return nil
 	}
 	switch status.Code(err) {
-	case codes.AlreadyExists, codes.FailedPrecondition, codes.InvalidArgument:
+	case codes.AlreadyExists, codes.InvalidArgument:
 		return refuse(ErrIngestRejected, "%s %s: %v", call, eventID, err)
 	}
 	return fmt.Errorf("%s %s: %w", call, eventID, err)

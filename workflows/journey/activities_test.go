@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -124,6 +126,29 @@ func TestPushRetryDoesNotDoubleApply(t *testing.T) {
 	_, err = env.ExecuteActivity(acts.PushFinanceActivity, changed)
 	requireAppType(t, err, ErrIngestRejected, true)
 	require.Len(t, servers.Finance.Applied(), 1)
+}
+
+func TestIngestErrorRetriesWhatTheReceiverCanStillTake(t *testing.T) {
+	tests := []struct {
+		code      codes.Code
+		retryable bool
+	}{
+		{codes.AlreadyExists, false},     // same ID, other content: never applies
+		{codes.InvalidArgument, false},   // the content breaks a rule: never applies
+		{codes.FailedPrecondition, true}, // e.g. no finance contract yet: applies once it exists
+		{codes.Unavailable, true},
+		{codes.DeadlineExceeded, true},
+		{codes.Internal, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code.String(), func(t *testing.T) {
+			err := ingestError("finance RecordActivity", "e-1", status.Error(tt.code, "refused"))
+			require.Error(t, err)
+			require.Equal(t, tt.retryable, retryable(err))
+			require.ErrorContains(t, err, "finance RecordActivity e-1")
+		})
+	}
+	require.NoError(t, ingestError("finance RecordActivity", "e-1", nil))
 }
 
 type versionsFunc func(ctx context.Context, pathwayID string, at time.Time) (PinnedVersion, error)
