@@ -340,7 +340,11 @@ func (g *scriptGen) moveOn() bool {
 			continue
 		}
 		for _, code := range g.offered(id, here.Interventions) {
-			moves = append(moves, [2]string{id, code})
+			// The workflow books a code in the first next stage that offers it (in the order the
+			// version lists them), so only that stage is a move this code makes.
+			if g.firstNextOffering(here, code) == id {
+				moves = append(moves, [2]string{id, code})
+			}
 		}
 	}
 	if len(moves) == 0 {
@@ -350,6 +354,16 @@ func (g *scriptGen) moveOn() bool {
 	g.stage = m[0]
 	g.book(m[1])
 	return true
+}
+
+// firstNextOffering is the first of here's next stages whose interventions include code.
+func (g *scriptGen) firstNextOffering(here docStage, code string) string {
+	for _, id := range here.Next {
+		if slices.Contains(g.doc.stage(id).Interventions, code) {
+			return id
+		}
+	}
+	return ""
 }
 
 func (g *scriptGen) discharge(stage string) {
