@@ -103,11 +103,13 @@ func TestReconcileLedgerAndFeedWithDeliveredInterventions(t *testing.T) {
 	fed := readFeed(t, second)
 	requireFeed(t, fed, want)
 
+	// Informational only: the first process's counter is read just before the SIGKILL, so calls
+	// it answered in between are counted by neither process (a lower bound, not an assertion;
+	// the ledger and feed checks above are what prove every charge applied once).
 	calls := callsBefore + recordActivityCalls(t, second)
-	require.GreaterOrEqual(t, calls, int64(len(want.charges)), "every charge reached finance through RecordActivity")
 	want.log(t, runs)
-	t.Logf("RecordActivity answered OK at least %d times for %d charges (%d redelivered and recognised); %d feed events; total %s",
-		calls, len(want.charges), calls-int64(len(want.charges)), fed.events, time.Since(started).Round(time.Millisecond))
+	t.Logf("RecordActivity answered OK at least %d times for %d charges; %d feed events; total %s",
+		calls, len(want.charges), fed.events, time.Since(started).Round(time.Millisecond))
 }
 
 // londonTZ is the time zone of contract years and months (finance takes every date there).
