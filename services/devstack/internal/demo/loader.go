@@ -86,9 +86,6 @@ func (l Loader) loadOne(ctx context.Context, p Patient, nhsNumber string) (Loade
 		res.Skipped = timeline != nil
 		return res, nil
 	}
-	if err := l.awaitPinned(ctx, res.JourneyID); err != nil {
-		return res, err
-	}
 	run := &scriptRun{journeyID: res.JourneyID, interventions: map[string]string{}, now: l.now()}
 	for _, s := range p.steps {
 		if err := retryAborted(ctx, func() error { _, err := s.send(ctx, l.Coordinator, run); return err }); err != nil {
@@ -96,18 +93,6 @@ func (l Loader) loadOne(ctx context.Context, p Patient, nhsNumber string) (Loade
 		}
 	}
 	return res, nil
-}
-
-// awaitPinned waits until the journey has pinned its pathway version: before that it takes no
-// transition.
-func (l Loader) awaitPinned(ctx context.Context, journeyID string) error {
-	return poll(ctx, func() (bool, error) {
-		got, err := l.Coordinator.GetJourney(ctx, &coordinatorv1.GetJourneyRequest{JourneyId: journeyID})
-		if status.Code(err) == codes.NotFound {
-			return false, nil
-		}
-		return got.GetJourney().GetVersion() > 0, err
-	})
 }
 
 // retryAborted sends again while the coordinator answers Aborted (the journey moved on while the
