@@ -152,6 +152,25 @@ func TestReadStreamPagesAndRanges(t *testing.T) {
 	require.Empty(t, tail)
 }
 
+func TestLastRevision(t *testing.T) {
+	j := openJournal(t, startServer(t).URL(), events.WithReadPageSize(3))
+	ctx := testCtx(t)
+	stream := newJourney()
+	_, found, err := j.LastRevision(ctx, stream)
+	require.NoError(t, err)
+	require.False(t, found, "a stream never written has no last revision")
+
+	_, err = j.Append(ctx, stream, events.NoStream(), stringEvents("r", 7)...)
+	require.NoError(t, err)
+	rev, found, err := j.LastRevision(ctx, stream)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, uint64(6), rev, "beyond one read page: the last of 7 events")
+
+	_, _, err = j.LastRevision(ctx, "not a stream")
+	require.Error(t, err)
+}
+
 func TestBadInputChangesNothing(t *testing.T) {
 	j := openJournal(t, startServer(t).URL())
 	ctx := testCtx(t)
@@ -212,6 +231,8 @@ func TestDeletedAndUndecodableStreams(t *testing.T) {
 		_, err = client.TombstoneStream(ctx, stream, esdb.TombstoneStreamOptions{})
 		require.NoError(t, err)
 		_, err = j.ReadStream(ctx, stream)
+		require.ErrorIs(t, err, events.ErrStreamDeleted)
+		_, _, err = j.LastRevision(ctx, stream)
 		require.ErrorIs(t, err, events.ErrStreamDeleted)
 		_, err = j.Append(ctx, stream, events.Any(), stringEvent(uuid.New(), "y"))
 		require.ErrorIs(t, err, events.ErrStreamDeleted)

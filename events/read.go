@@ -41,6 +41,26 @@ func (j *Journal) ReadStreamFrom(ctx context.Context, stream string, from, maxCo
 	return out, err
 }
 
+// LastRevision returns the revision of the last event of stream, and found=false when the stream
+// has no events (never written or soft-deleted). It reads one event, backwards from the end, so
+// it costs the same however long the stream is. Errors: ErrStreamDeleted when it was tombstoned.
+func (j *Journal) LastRevision(ctx context.Context, stream string) (rev uint64, found bool, err error) {
+	if err := ValidateStream(stream); err != nil {
+		return 0, false, fmt.Errorf("read: %w", err)
+	}
+	ctx, span := startSpan(ctx, spanRead, stream, attrMaxCount.Int64(1), attrDirection.String("backwards"))
+	defer span.End()
+	rev, found, err = j.lastRevision(ctx, stream)
+	if err != nil {
+		err = readError(stream, err)
+	}
+	recordError(span, err)
+	if err == nil && found {
+		span.SetAttributes(attrNext.Int64(clampInt64(rev + 1)))
+	}
+	return rev, found, err
+}
+
 func (j *Journal) readStreamFrom(ctx context.Context, stream string, from, maxCount uint64) ([]Recorded, error) {
 	if err := ValidateStream(stream); err != nil {
 		return nil, fmt.Errorf("read: %w", err)

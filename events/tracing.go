@@ -30,6 +30,7 @@ const (
 	attrFrom       = attribute.Key("eventstore.from_revision")
 	attrMaxCount   = attribute.Key("eventstore.max_count")
 	attrNext       = attribute.Key("eventstore.next_revision")
+	attrDirection  = attribute.Key("eventstore.direction")
 )
 
 // startSpan starts a client span of the journal, a child of whatever span ctx carries (an

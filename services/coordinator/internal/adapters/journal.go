@@ -41,6 +41,18 @@ func (t Timeline) Read(ctx context.Context, journeyID string) ([]app.TimelineEnt
 	return out, nil
 }
 
+// Revision returns the revision of the journey stream's last event, -1 when it has none yet.
+func (t Timeline) Revision(ctx context.Context, journeyID string) (int64, error) {
+	rev, found, err := t.Journal.LastRevision(ctx, events.JourneyStream(journeyID))
+	if err != nil {
+		return 0, fmt.Errorf("read journey stream revision: %w", err)
+	}
+	if !found {
+		return -1, nil
+	}
+	return int64(rev), nil
+}
+
 // hidden are fields the summary leaves out: identifiers shown elsewhere and the NHS number.
 var hidden = map[protoreflect.Name]bool{"journey_id": true, "nhs_number": true, "request_id": true,
 	"stage": true, "occurred_at": true, "requested_by": true}

@@ -67,15 +67,19 @@ func (a *App) GetJourney(ctx context.Context, journeyID string) (JourneyDetail, 
 // Apply carries out one transition. A transition the journey refuses because of its stage is
 // KindFailedPrecondition naming the stage, unless the journey changed between the caller's
 // request and the refusal (another coordinator got there first): then KindAborted.
+//
+// What the journey looked like when the request arrived is the revision of its stream's last
+// event, read from the event store (one small read); the journey's state is queried only to explain
+// a refusal, and for a migration (which needs the journey's pathway).
 func (a *App) Apply(ctx context.Context, cmd domain.Command) (journey.UpdateResult, error) {
 	if err := cmd.Validate(a.now()); err != nil {
 		return journey.UpdateResult{}, err
 	}
-	before, err := a.journeys.State(ctx, cmd.JourneyID)
+	before, err := a.timeline.Revision(ctx, cmd.JourneyID)
 	if err != nil {
 		return journey.UpdateResult{}, fmt.Errorf("journey %s: %w", cmd.JourneyID, err)
 	}
-	arg, err := a.argument(ctx, cmd, before)
+	arg, err := a.argument(ctx, cmd)
 	if err != nil {
 		return journey.UpdateResult{}, err
 	}
@@ -91,13 +95,13 @@ func (a *App) Apply(ctx context.Context, cmd domain.Command) (journey.UpdateResu
 }
 
 // explainRefusal names the stage the journey is in now, and turns the refusal into Aborted when
-// the journey moved on after the caller's request arrived.
-func (a *App) explainRefusal(ctx context.Context, cmd domain.Command, before journey.View, refusal *domain.Error) error {
+// the journey moved on after the caller's request arrived (its revision then).
+func (a *App) explainRefusal(ctx context.Context, cmd domain.Command, before int64, refusal *domain.Error) error {
 	after, err := a.journeys.State(ctx, cmd.JourneyID)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", cmd.Transition, cmd.JourneyID, refusal)
 	}
-	if after.Revision != before.Revision || after.Stage != before.Stage {
+	if after.Revision != before {
 		return &domain.Error{Kind: domain.KindAborted, Stage: after.Stage, Err: refusal,
 			Message: fmt.Sprintf("journey %s changed while %s was being decided (now at stage %q): %s; read the journey and retry if still wanted",
 				cmd.JourneyID, cmd.Transition, after.Stage, refusal.Message)}

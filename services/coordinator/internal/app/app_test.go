@@ -15,7 +15,12 @@ import (
 var now = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 func newApp(j *fakeJourneys, stages ...string) *App {
-	return New(j, fakeTimeline{}, fakePathways{stages: stages}, []byte("k"), func() time.Time { return now })
+	return newAppAt(j, -1, stages...)
+}
+
+// newAppAt is newApp with the journey stream's last revision at rev when a request arrives.
+func newAppAt(j *fakeJourneys, rev int64, stages ...string) *App {
+	return New(j, fakeTimeline{rev: rev}, fakePathways{stages: stages}, []byte("k"), func() time.Time { return now })
 }
 
 func triageCmd() domain.Command {
@@ -26,19 +31,20 @@ func TestApplyExplainsRefusals(t *testing.T) {
 	refused := &domain.Error{Kind: domain.KindFailedPrecondition, Message: "journey ref-R-1 was already triaged (cats)"}
 	tests := []struct {
 		name   string
+		before int64 // the stream's revision when the request arrived
 		states []journey.View
 		kind   domain.Kind
 		stage  string
 	}{
 		{"journey unchanged: not allowed at its stage",
-			[]journey.View{{Stage: "cats-assessment", Revision: 5, Status: "active"}}, domain.KindFailedPrecondition, "cats-assessment"},
+			5, []journey.View{{Stage: "cats-assessment", Revision: 5, Status: "active"}}, domain.KindFailedPrecondition, "cats-assessment"},
 		{"journey moved on during the request: a lost race",
-			[]journey.View{{Stage: "spa-triage", Revision: 3}, {Stage: "cats-assessment", Revision: 5}}, domain.KindAborted, "cats-assessment"},
+			3, []journey.View{{Stage: "cats-assessment", Revision: 5}}, domain.KindAborted, "cats-assessment"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			j := &fakeJourneys{states: tt.states, updErr: refused}
-			_, err := newApp(j).Apply(context.Background(), triageCmd())
+			_, err := newAppAt(j, tt.before).Apply(context.Background(), triageCmd())
 			var de *domain.Error
 			require.ErrorAs(t, err, &de)
 			require.Equal(t, tt.kind, de.Kind)

@@ -10,7 +10,7 @@ import (
 
 // argument builds the journey update's argument for a command; the caller's identity becomes
 // RequestedBy.
-func (a *App) argument(ctx context.Context, c domain.Command, v journey.View) (any, error) {
+func (a *App) argument(ctx context.Context, c domain.Command) (any, error) {
 	switch c.Transition {
 	case domain.Triage:
 		return journey.TriageRequest{Disposition: c.Disposition, Baseline: scores(c.Measures), RequestedBy: c.Actor}, nil
@@ -28,6 +28,10 @@ func (a *App) argument(ctx context.Context, c domain.Command, v journey.View) (a
 		return journey.AdmissionRequest{AdmittedAt: c.AdmittedAt.UTC(), DischargedAt: c.DischargedAt.UTC(), Reason: c.Reason,
 			RequestedBy: c.Actor}, nil
 	case domain.MigrateVersion:
+		v, err := a.journeys.State(ctx, c.JourneyID)
+		if err != nil {
+			return nil, fmt.Errorf("journey %s: %w", c.JourneyID, err)
+		}
 		doc, err := a.pathways.Document(ctx, v.PathwayID, c.TargetVersion)
 		if err != nil {
 			return nil, fmt.Errorf("target version %d of %s: %w", c.TargetVersion, v.PathwayID, err)

@@ -64,9 +64,12 @@ func (f *fakeJourneys) List(_ context.Context, query string, _ int) ([]Listed, e
 	return append([]Listed(nil), f.listed...), nil
 }
 
-type fakeTimeline struct{}
+// fakeTimeline has no events to show; rev is its stream's last revision.
+type fakeTimeline struct{ rev int64 }
 
 func (fakeTimeline) Read(context.Context, string) ([]TimelineEntry, error) { return nil, nil }
+
+func (f fakeTimeline) Revision(context.Context, string) (int64, error) { return f.rev, nil }
 
 type fakePathways struct{ stages []string }
 

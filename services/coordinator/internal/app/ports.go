@@ -41,6 +41,9 @@ type Listed struct {
 // Timeline reads a journey's event stream.
 type Timeline interface {
 	Read(ctx context.Context, journeyID string) ([]TimelineEntry, error)
+	// Revision returns the revision of the journey stream's last event (-1 when it has none): the
+	// journey's State.Revision once the workflow has stored it.
+	Revision(ctx context.Context, journeyID string) (int64, error)
 }
 
 // TimelineEntry is one event of a journey's stream.

@@ -6,8 +6,8 @@ import (
 )
 
 // countHistories counts the history events HistorySample transitions add on each side (rounded
-// to whole rounds of the loop), and times the two halves of our transition alone: the state query
-// and the update sent straight to the journey.
+// to whole rounds of the loop), and times the two halves of our transition alone: the revision
+// read and the update sent straight to the journey.
 func (e env) countHistories(ctx context.Context) (ours, floor HistoryCount, err error) {
 	cs, err := newCoordinators(ctx, e.api, e.tag+"-H", 1)
 	if err != nil {
@@ -32,9 +32,10 @@ func (e env) countHistories(ctx context.Context) (ours, floor HistoryCount, err 
 	return ours, floor, f.stop(ctx)
 }
 
-// timeParts prints the latency of the journey's state query and of its update, each alone.
+// timeParts prints the latency of the coordinator's revision read and of the journey's update,
+// each alone.
 func (e env) timeParts(ctx context.Context, journeyID string, n int) error {
-	q, err := timeStateQueries(ctx, e.tc, journeyID, n)
+	q, err := timeRevisionReads(ctx, e.eventStoreURL, journeyID, n)
 	if err != nil {
 		return err
 	}
@@ -42,7 +43,7 @@ func (e env) timeParts(ctx context.Context, journeyID string, n int) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.out, "parts of our transition at concurrency 1, alone: journey state query (the coordinator's, before each update) p50 %s, p99 %s; "+
+	fmt.Fprintf(e.out, "parts of our transition at concurrency 1, alone: journey stream revision read (the coordinator's, before each update) p50 %s, p99 %s; "+
 		"the update sent straight to the journey p50 %s, p99 %s\n",
 		ms(q.Percentile(0.5)), ms(q.Percentile(0.99)), ms(u.Percentile(0.5)), ms(u.Percentile(0.99)))
 	return nil

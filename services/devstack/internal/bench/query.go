@@ -2,28 +2,30 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
-// timeStateQueries times n state queries of a journey, one after another: the query the
-// coordinator makes before each update, measured alone.
-func timeStateQueries(ctx context.Context, tc client.Client, journeyID string, n int) (Sample, error) {
-	var s Sample
+// timeRevisionReads times n reads of the revision of a journey's stream, one after another: the
+// read the coordinator makes before each update (to tell a lost race from a refusal), alone.
+func timeRevisionReads(ctx context.Context, eventStoreURL, journeyID string, n int) (s Sample, err error) {
+	j, err := events.Open(ctx, eventStoreURL)
+	if err != nil {
+		return s, fmt.Errorf("open event store: %w", err)
+	}
+	defer func() { err = errors.Join(err, j.Close()) }()
+	stream := events.JourneyStream(journeyID)
 	start := time.Now()
 	for range n {
 		t0 := time.Now()
-		res, err := tc.QueryWorkflow(ctx, journeyID, "", journey.QueryState)
-		if err != nil {
-			return s, fmt.Errorf("query %s: %w", journeyID, err)
-		}
-		var v journey.View
-		if err := res.Get(&v); err != nil {
-			return s, fmt.Errorf("decode %s state: %w", journeyID, err)
+		if _, found, err := j.LastRevision(ctx, stream); err != nil || !found {
+			return s, fmt.Errorf("read revision of %s: found=%v: %w", stream, found, err)
 		}
 		s.Transitions++
 		s.latencies = append(s.latencies, time.Since(t0))
@@ -34,7 +36,7 @@ func timeStateQueries(ctx context.Context, tc client.Client, journeyID string, n
 
 // timeDirectUpdates times n transitions of the coordinators' loop sent straight to the journey
 // workflow with the Temporal client, one after another: our transition without the coordinator
-// (no state query, no extra gRPC hop). The journey must be at the start of the loop.
+// (no revision read, no extra gRPC hop). The journey must be at the start of the loop.
 func timeDirectUpdates(ctx context.Context, tc client.Client, journeyID string, n int) (Sample, error) {
 	var s Sample
 	var intervention string

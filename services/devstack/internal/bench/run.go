@@ -25,7 +25,9 @@ type env struct {
 	out io.Writer
 	tc  client.Client
 	api coordinatorv1.CoordinatorServiceClient
-	tag string
+	// eventStoreURL is the devstack's event store, read as the coordinator reads it.
+	eventStoreURL string
+	tag           string
 }
 
 // Run starts the devstack, measures every level and prints the table to out.
@@ -75,7 +77,7 @@ func runOn(ctx context.Context, cfg Config, s *stack.Stack, out io.Writer) (rep 
 	}
 	defer func() { err = errors.Join(err, conn.Close()) }()
 	e := env{cfg: cfg, out: out, tc: tc, api: coordinatorv1.NewCoordinatorServiceClient(conn),
-		tag: time.Now().UTC().Format("20060102T150405")}
+		eventStoreURL: s.EventStoreURL, tag: time.Now().UTC().Format("20060102T150405")}
 	if cfg.HistorySample > 0 {
 		if rep.OursHistory, rep.FloorHistory, err = e.countHistories(ctx); err != nil {
 			return rep, err
