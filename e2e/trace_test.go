@@ -30,28 +30,28 @@ import (
 // Span names the single-trace test looks for (otelgrpc: "<package>.<Service>/<Method>"; Temporal
 // tracing interceptor: "<Operation>:<name>"; the journal: "eventstore.<call>").
 const (
-	spanGateway          = "HTTP POST"
-	spanTriage           = "pathways.coordinator.v1.CoordinatorService/Triage"
-	spanComplete         = "pathways.coordinator.v1.CoordinatorService/CompleteIntervention"
-	spanUpdateTriage     = "UpdateWorkflow:Triage"
-	spanHandleTriage     = "HandleUpdate:Triage"
-	spanUpdateComplete   = "UpdateWorkflow:CompleteIntervention"
-	spanHandleComplete   = "HandleUpdate:CompleteIntervention"
-	spanStartAppend      = "StartActivity:AppendJourneyEvents"
-	spanRunAppend        = "RunActivity:AppendJourneyEvents"
-	spanAppend           = "eventstore.append"
-	spanRunPushDashboard = "RunActivity:PushDashboardFact"
-	spanRunPushFinance   = "RunActivity:PushFinanceActivity"
-	spanRunPushOutcome   = "RunActivity:PushFinanceOutcome"
-	spanDashboardIngest  = "pathways.dashboard.v1.DashboardIngestService/RecordJourneyFact"
-	spanFinanceIngest    = "pathways.finance.v1.FinanceIngestService/RecordActivity"
-	spanFinanceOutcome   = "pathways.finance.v1.FinanceIngestService/RecordOutcome"
+	spanGateway         = "HTTP POST"
+	spanTriage          = "pathways.coordinator.v1.CoordinatorService/Triage"
+	spanComplete        = "pathways.coordinator.v1.CoordinatorService/CompleteIntervention"
+	spanUpdateTriage    = "UpdateWorkflow:Triage"
+	spanHandleTriage    = "HandleUpdate:Triage"
+	spanUpdateComplete  = "UpdateWorkflow:CompleteIntervention"
+	spanHandleComplete  = "HandleUpdate:CompleteIntervention"
+	spanStartCommit     = "StartActivity:CommitJourneyEvents"
+	spanRunCommit       = "RunActivity:CommitJourneyEvents"
+	spanAppend          = "eventstore.append"
+	spanPushDashboard   = "journey.push dashboard-fact"
+	spanPushFinance     = "journey.push finance-activity"
+	spanPushOutcome     = "journey.push finance-outcome"
+	spanDashboardIngest = "pathways.dashboard.v1.DashboardIngestService/RecordJourneyFact"
+	spanFinanceIngest   = "pathways.finance.v1.FinanceIngestService/RecordActivity"
+	spanFinanceOutcome  = "pathways.finance.v1.FinanceIngestService/RecordOutcome"
 )
 
 // TestOneTraceFromTheAPIThroughTheJourneyToTheEventStoreAndIngest runs the devstack with
 // --trace-file, calls the coordinator as a traced client would (a W3C traceparent of a span of
 // this test) and reads the spans every in-process service wrote: the API call, the Temporal
-// update, the workflow's update handler, the append activity and its event store append, and the
+// update, the workflow's update handler, the commit activity and its event store append, and the
 // ingest pushes the transition caused, all in the caller's one trace.
 func TestOneTraceFromTheAPIThroughTheJourneyToTheEventStoreAndIngest(t *testing.T) {
 	requireFull(t)
@@ -75,27 +75,27 @@ func TestOneTraceFromTheAPIThroughTheJourneyToTheEventStoreAndIngest(t *testing.
 		"baseline": []map[string]any{{"code": "msk-hq", "value": 30}}})
 	require.Equal(t, "cats-assessment", res.GetStage())
 
-	tr := spans.await(t, triage, spanGateway, spanTriage, spanUpdateTriage, spanHandleTriage, spanStartAppend, spanRunAppend, spanAppend)
+	tr := spans.await(t, triage, spanGateway, spanTriage, spanUpdateTriage, spanHandleTriage, spanStartCommit, spanRunCommit, spanAppend)
 	tr.requireOneTree(t)
 	server := tr.only(t, spanTriage, "server")
 	require.Equal(t, triage.traceID, server.TraceID, "the coordinator's Triage server span is in the caller's trace")
 	appendSpan := tr.only(t, spanAppend, "client")
 	require.Equal(t, "journey-"+id, appendSpan.Attributes["eventstore.stream"])
 	require.Equal(t, "Unset", appendSpan.Status, "the append succeeded")
-	for _, name := range []string{spanUpdateTriage, spanStartAppend} {
+	for _, name := range []string{spanUpdateTriage, spanStartCommit} {
 		tr.only(t, name, "client")
 	}
-	for _, name := range []string{spanHandleTriage, spanRunAppend} {
+	for _, name := range []string{spanHandleTriage, spanRunCommit} {
 		tr.only(t, name, "server") // once: the worker records each workflow and activity span once
 	}
-	tr.requireChain(t, appendSpan, spanRunAppend, spanStartAppend, spanHandleTriage, spanUpdateTriage, spanTriage, spanGateway)
-	// The pushes run in the workflow's push loop after the update returned; workflows/journey hangs
-	// each push activity's span under the update that queued it.
+	tr.requireChain(t, appendSpan, spanRunCommit, spanStartCommit, spanHandleTriage, spanUpdateTriage, spanTriage, spanGateway)
+	// The commit activity that appended the triage's events offers its pushes to finance and the
+	// dashboard, each push a span under it.
 	t.Run("the triage's pushes to finance and the dashboard are in its trace", func(t *testing.T) {
-		tr := spans.await(t, triage, spanRunPushOutcome, spanFinanceOutcome, spanRunPushDashboard, spanDashboardIngest)
+		tr := spans.await(t, triage, spanPushOutcome, spanFinanceOutcome, spanPushDashboard, spanDashboardIngest)
 		tr.requireOneTree(t)
-		tr.requireAcceptedPush(t, spanRunPushOutcome, spanFinanceOutcome, spanTriage, spanGateway)
-		tr.requireAcceptedPush(t, spanRunPushDashboard, spanDashboardIngest, spanTriage, spanGateway)
+		tr.requireAcceptedPush(t, spanPushOutcome, spanFinanceOutcome, spanRunCommit, spanHandleTriage, spanTriage, spanGateway)
+		tr.requireAcceptedPush(t, spanPushDashboard, spanDashboardIngest, spanRunCommit, spanHandleTriage, spanTriage, spanGateway)
 		t.Logf("spans in the triage's trace: %v", tr.names())
 	})
 
@@ -105,13 +105,13 @@ func TestOneTraceFromTheAPIThroughTheJourneyToTheEventStoreAndIngest(t *testing.
 	_, err := c.CompleteIntervention(complete.outgoing(t), &coordinatorv1.CompleteInterventionRequest{JourneyId: id,
 		RequestId: "trace-complete", InterventionId: cats})
 	require.NoError(t, err)
-	tr = spans.await(t, complete, spanComplete, spanUpdateComplete, spanHandleComplete, spanRunAppend, spanAppend)
+	tr = spans.await(t, complete, spanComplete, spanUpdateComplete, spanHandleComplete, spanRunCommit, spanAppend)
 	tr.requireOneTree(t)
-	tr.requireChain(t, tr.only(t, spanAppend, "client"), spanRunAppend, spanHandleComplete, spanUpdateComplete, spanComplete)
+	tr.requireChain(t, tr.only(t, spanAppend, "client"), spanRunCommit, spanHandleComplete, spanUpdateComplete, spanComplete)
 	t.Run("the completion's charge to finance is in its trace", func(t *testing.T) {
-		tr := spans.await(t, complete, spanRunPushFinance, spanFinanceIngest)
+		tr := spans.await(t, complete, spanPushFinance, spanFinanceIngest)
 		tr.requireOneTree(t)
-		tr.requireAcceptedPush(t, spanRunPushFinance, spanFinanceIngest, spanComplete)
+		tr.requireAcceptedPush(t, spanPushFinance, spanFinanceIngest, spanRunCommit, spanComplete)
 	})
 	t.Logf("spans in the completion's trace: %v", tr.names())
 }

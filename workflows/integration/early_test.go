@@ -46,6 +46,6 @@ func TestUpdatesSentRightAfterStart(t *testing.T) {
 	require.NoError(t, run.Get(ctx, &final))
 	require.Equal(t, journey.StatusCancelled, final.Status)
 	if recordHistories {
-		recordHistory(t, s.client, id, "early_update_v2")
+		recordHistory(t, s.client, id, "early_update_v3")
 	}
 }

@@ -119,8 +119,8 @@ func TestJourneysOnARealTemporalServer(t *testing.T) {
 		stream                            []string
 		charges, outcomes, facts          int
 	}{
-		{"msk", "R-MSK-1", "msk", "msk_v2", mskSteps, mskStream, 3, 4, 15},
-		{"copd", "R-COPD-1", "copd", "copd_admission_v2", copdSteps, copdStream, 5, 3, 19},
+		{"msk", "R-MSK-1", "msk", "msk_v3", mskSteps, mskStream, 3, 4, 15},
+		{"copd", "R-COPD-1", "copd", "copd_admission_v3", copdSteps, copdStream, 5, 3, 19},
 	}
 	charges, outcomes, facts := 0, 0, 0
 	for _, tt := range tests {

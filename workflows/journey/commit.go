@@ -13,9 +13,9 @@ import (
 )
 
 // commit stores a decided change: its events are appended to the journey stream (expected
-// revision = the state's, event IDs = journey ID + stream position), then the state moves on and
-// its pushes join the outbox. Nothing changes in the workflow unless the append succeeded.
-// Callers hold j.mu.
+// revision = the state's, event IDs = journey ID + stream position) and its pushes offered to the
+// receivers in the same local activity; then the state moves on and the pushes not delivered join
+// the outbox. Nothing changes in the workflow unless the append succeeded. Callers hold j.mu.
 func (j *journey) commit(ctx workflow.Context, c *change) error {
 	if len(c.events) == 0 {
 		j.s, j.def = c.s, c.def
@@ -25,18 +25,19 @@ func (j *journey) commit(ctx workflow.Context, c *change) error {
 	if err != nil {
 		return err
 	}
-	if err := appendEvents(ctx, req); err != nil {
+	pushes := make([]Push, len(c.pushes))
+	for i, p := range c.pushes {
+		if pushes[i], err = encodePush(p, req.Events[p.event].ID); err != nil {
+			return err
+		}
+		pushes[i].span = currentSpan(ctx)
+	}
+	rest, err := j.storeChange(ctx, req, pushes)
+	if err != nil {
 		return fmt.Errorf("append journey events: %w", err)
 	}
 	c.s.Revision = c.base + int64(len(c.events))
-	for _, p := range c.pushes {
-		push, err := encodePush(p, req.Events[p.event].ID)
-		if err != nil {
-			return err
-		}
-		push.span = currentSpan(ctx)
-		j.outbox = append(j.outbox, push)
-	}
+	j.outbox = append(j.outbox, rest...)
 	j.s, j.def = c.s, c.def
 	j.commits++
 	return j.upsertSearchAttributes(ctx, false)

@@ -13,6 +13,11 @@ const (
 	// no activity task round trip through the server). Appends stay exactly-once: event IDs are
 	// deterministic and the expected revision is checked, so a re-run append counts as done.
 	changeLocalAppend = "append-as-local-activity"
+	// changeCommitPushes: the local activity that appends a change's events also offers the
+	// change's pushes to the receivers (CommitJourneyEvents), instead of the push loop sending each
+	// as an activity (an activity task and a further workflow task, each a history write, per push).
+	// What a receiver does not take at once waits in the outbox for the push loop, as before.
+	changeCommitPushes = "commit-offers-pushes"
 )
 
 // gates are the GetVersion decisions a decision reads. The zero value is the original behaviour.

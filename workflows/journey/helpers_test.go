@@ -15,6 +15,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -53,6 +55,14 @@ type journal struct {
 	appends int
 	pushes  []string // "<target> <event id>"
 	facts   []proto.Message
+	// ways counts the pushes taken, by how they came: "commit" (offered by the commit) or
+	// "activity" (a push activity of the push loop).
+	ways map[string]int
+	// offersDown makes the receivers fail the pushes a commit offers (Unavailable), as a receiver
+	// that is down for a moment would, while push activities go through.
+	offersDown bool
+	// offers counts the pushes commits offered.
+	offers int
 }
 
 func (j *journal) append(_ context.Context, req AppendRequest) error {
@@ -70,11 +80,42 @@ func (j *journal) push(target PushTarget) func(context.Context, proto.Message) e
 	return func(_ context.Context, m proto.Message) error {
 		j.mu.Lock()
 		defer j.mu.Unlock()
-		id := m.ProtoReflect().Get(m.ProtoReflect().Descriptor().Fields().ByName("event_id")).String()
-		j.pushes = append(j.pushes, fmt.Sprintf("%s %s", target, id))
-		j.facts = append(j.facts, m)
+		j.took(target, m, "activity")
 		return nil
 	}
+}
+
+// took records a push the receivers applied. Callers hold j.mu.
+func (j *journal) took(target PushTarget, m proto.Message, way string) {
+	if j.ways == nil {
+		j.ways = map[string]int{}
+	}
+	j.ways[way]++
+	id := m.ProtoReflect().Get(m.ProtoReflect().Descriptor().Fields().ByName("event_id")).String()
+	j.pushes = append(j.pushes, fmt.Sprintf("%s %s", target, id))
+	j.facts = append(j.facts, m)
+}
+
+// commit stands in for CommitJourneyEvents: the append, then the offer of the pushes (the
+// activity's own offer logic, with the journal as the receivers).
+func (j *journal) commit(ctx context.Context, req CommitRequest) (CommitResult, error) {
+	if err := j.append(ctx, req.Append); err != nil {
+		return CommitResult{}, err
+	}
+	return CommitResult{Pushes: offer(ctx, req.Pushes, func(_ context.Context, p Push) error {
+		_, m, err := pushCall(p)
+		if err != nil {
+			return err
+		}
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		j.offers++
+		if j.offersDown {
+			return status.Error(codes.Unavailable, "receiver down")
+		}
+		j.took(p.Target, m, "commit")
+		return nil
+	})}, nil
 }
 
 // types lists the short type names of the stored events, in order.
@@ -142,6 +183,7 @@ func newHarnessPinnedAfter(t *testing.T, yaml string, begin time.Time, pin time.
 	env.OnActivity(acts.ResolvePathwayVersion, mock.Anything, mock.Anything).
 		Return(PinnedVersion{Version: version, DefinitionYAML: yaml}, nil).After(pin)
 	env.OnActivity(acts.AppendJourneyEvents, mock.Anything, mock.Anything).Return(j.append)
+	env.OnActivity(acts.CommitJourneyEvents, mock.Anything, mock.Anything).Return(j.commit)
 	fa, fo, df := j.push(PushFinanceActivity), j.push(PushFinanceOutcome), j.push(PushDashboardFact)
 	env.OnActivity(acts.PushFinanceActivity, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, r *financev1.RecordActivityRequest) error { return fa(ctx, r) })
