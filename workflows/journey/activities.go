@@ -72,10 +72,13 @@ func (a *Activities) ResolvePathwayVersion(ctx context.Context, req ResolveReque
 // AppendRequest appends a transition's events to a journey's stream. ExpectedRevision is the
 // stream's last revision as the workflow knows it (-1: no stream yet).
 type AppendRequest struct {
-	JourneyID        string         `json:"journeyId"`
-	ExpectedRevision int64          `json:"expectedRevision"`
-	RequestID        string         `json:"requestId,omitempty"`
-	Events           []EncodedEvent `json:"events"`
+	JourneyID        string `json:"journeyId"`
+	ExpectedRevision int64  `json:"expectedRevision"`
+	RequestID        string `json:"requestId,omitempty"`
+	// Actor is who asked for the change, stored as each event's metadata actor; empty for the
+	// workflow's own changes (stored as "journey-workflow").
+	Actor  string         `json:"actor,omitempty"`
+	Events []EncodedEvent `json:"events"`
 }
 
 // EncodedEvent is one journey event: its deterministic ID, protobuf type name and binary payload.
@@ -127,8 +130,16 @@ func sameIDs(stored []events.Recorded, evs []events.Event) bool {
 	return true
 }
 
+// workflowActor is the metadata actor of the events the workflow records on its own (the referral,
+// clocks falling due).
+const workflowActor = "journey-workflow"
+
 func decodeEvents(req AppendRequest) ([]events.Event, error) {
 	out := make([]events.Event, 0, len(req.Events))
+	actor := req.Actor
+	if actor == "" {
+		actor = workflowActor
+	}
 	for _, e := range req.Events {
 		id, err := uuid.Parse(e.ID)
 		if err != nil {
@@ -143,7 +154,7 @@ func decodeEvents(req AppendRequest) ([]events.Event, error) {
 			return nil, refuse(ErrInvalidRequest, "event %s (%s): %v", e.ID, e.Type, err)
 		}
 		out = append(out, events.Event{ID: id, Payload: msg, Meta: events.Metadata{
-			Actor: "journey-workflow", CorrelationID: req.JourneyID, CausationID: req.RequestID, OccurredAt: e.OccurredAt,
+			Actor: actor, CorrelationID: req.JourneyID, CausationID: req.RequestID, OccurredAt: e.OccurredAt,
 		}})
 	}
 	return out, nil

@@ -66,7 +66,7 @@ func TestAppendJourneyEventsRetryDoesNotDuplicate(t *testing.T) {
 		encoded(t, id, 0, &journeyv1.ReferralReceived{JourneyId: id, PathwayId: "msk", NhsNumber: "9990000018"}),
 		encoded(t, id, 1, &journeyv1.PathwayVersionPinned{JourneyId: id, Pathway: &journeyv1.PathwayRef{PathwayId: "msk", Version: 1}}),
 	}}
-	second := AppendRequest{JourneyID: id, ExpectedRevision: 1, RequestID: "triage-1", Events: []EncodedEvent{
+	second := AppendRequest{JourneyID: id, ExpectedRevision: 1, RequestID: "triage-1", Actor: "nurse-ann", Events: []EncodedEvent{
 		encoded(t, id, 2, &journeyv1.TriageCompleted{JourneyId: id, RequestId: "triage-1", Disposition: "cats", OccurredAt: timestamppb.New(start)}),
 	}}
 	for _, req := range []AppendRequest{first, first, second, second} { // each sent twice: a retry after a lost answer
@@ -82,6 +82,8 @@ func TestAppendJourneyEventsRetryDoesNotDuplicate(t *testing.T) {
 		require.Equal(t, eventID(id, int64(i)), stored[i].ID.String())
 	}
 	require.Equal(t, "triage-1", stored[2].Meta.CausationID)
+	require.Equal(t, "nurse-ann", stored[2].Meta.Actor, "the coordinator who asked")
+	require.Equal(t, "journey-workflow", stored[0].Meta.Actor, "the journey's own events")
 	require.Equal(t, id, stored[2].Meta.CorrelationID)
 
 	// Another writer's events at the same place are a conflict, not a success.

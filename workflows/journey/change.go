@@ -18,10 +18,13 @@ import (
 type change struct {
 	s *State
 	// base is the stream revision the decision was made on: the expected revision of its append.
-	base   int64
-	def    *pathway.Definition
-	now    time.Time
-	reqID  string
+	base  int64
+	def   *pathway.Definition
+	now   time.Time
+	reqID string
+	// actor is who asked for the change (the request's RequestedBy); "" for the workflow's own
+	// changes (clocks, the referral).
+	actor  string
 	events []proto.Message
 	pushes []pendingPush
 	// interventionID is the intervention a ScheduleIntervention created.

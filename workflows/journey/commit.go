@@ -45,7 +45,7 @@ func (j *journey) commit(ctx workflow.Context, c *change) error {
 
 // appendRequest encodes the change's events with their deterministic IDs.
 func (j *journey) appendRequest(c *change) (AppendRequest, error) {
-	req := AppendRequest{JourneyID: c.s.JourneyID, ExpectedRevision: c.base, RequestID: c.reqID}
+	req := AppendRequest{JourneyID: c.s.JourneyID, ExpectedRevision: c.base, RequestID: c.reqID, Actor: c.actor}
 	for k, m := range c.events {
 		pos := c.base + 1 + int64(k)
 		data, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)

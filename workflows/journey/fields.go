@@ -75,5 +75,17 @@ func (r MigrateVersionRequest) checkFields() error {
 	return requireText("definitionYaml", r.DefinitionYAML)
 }
 
-// fieldChecked is a request with field checks.
-type fieldChecked interface{ checkFields() error }
+// fieldChecked is a request with field checks, made by someone (its RequestedBy).
+type fieldChecked interface {
+	checkFields() error
+	requester() string
+}
+
+func (r TriageRequest) requester() string               { return r.RequestedBy }
+func (r ScheduleInterventionRequest) requester() string { return r.RequestedBy }
+func (r InterventionRequest) requester() string         { return r.RequestedBy }
+func (r OutcomeRequest) requester() string              { return r.RequestedBy }
+func (r DischargeRequest) requester() string            { return r.RequestedBy }
+func (r CancelRequest) requester() string               { return r.RequestedBy }
+func (r AdmissionRequest) requester() string            { return r.RequestedBy }
+func (r MigrateVersionRequest) requester() string       { return r.RequestedBy }

@@ -64,7 +64,7 @@ func handleAt[R fieldChecked](ctx workflow.Context, j *journey, name string,
 				if err := check(s, def, workflow.Now(ctx), req); err != nil {
 					return nil, err
 				}
-				return func(c *change) { decide(c, req) }, nil
+				return func(c *change) { c.actor = req.requester(); decide(c, req) }, nil
 			})
 		},
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req R) error {
@@ -86,7 +86,7 @@ func (j *journey) registerMigrate(ctx workflow.Context) error {
 				if err != nil || req.DryRun {
 					return nil, err
 				}
-				return func(c *change) { decideMigrate(c, target, req) }, nil
+				return func(c *change) { c.actor = req.requester(); decideMigrate(c, target, req) }, nil
 			})
 		},
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req MigrateVersionRequest) error {

@@ -52,6 +52,7 @@ func referralAt(pathwayID string, at time.Time) Referral {
 type journal struct {
 	mu      sync.Mutex
 	events  []EncodedEvent
+	actors  []string // the AppendRequest.Actor of each event
 	appends int
 	pushes  []string // "<target> <event id>"
 	facts   []proto.Message
@@ -73,6 +74,9 @@ func (j *journal) append(_ context.Context, req AppendRequest) error {
 		return refuse(ErrStreamConflict, "expected %d, stream at %d", req.ExpectedRevision, len(j.events)-1)
 	}
 	j.events = append(j.events, req.Events...)
+	for range req.Events {
+		j.actors = append(j.actors, req.Actor)
+	}
 	return nil
 }
 

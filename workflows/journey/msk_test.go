@@ -60,6 +60,17 @@ func TestMSKJourneyFromReferralToClose(t *testing.T) {
 	h.requireOK("book-triage", "done-triage", "triage", "book-cats", "start-cats", "done-cats",
 		"book-injection", "done-injection", "outcome-discharge", "discharge", "outcome-3m", "outcome-6m")
 	require.Equal(t, mskTimeline, h.journal.types())
+	// Who asked for each change is recorded with its events; the journey's own (the referral, a
+	// clock falling due on its own) have no requester.
+	for i, typ := range h.journal.types() {
+		switch typ {
+		case "ReferralReceived", "PathwayVersionPinned":
+			require.Empty(t, h.journal.actors[i], typ)
+		case "TriageCompleted", "InterventionScheduled", "InterventionStarted", "InterventionCompleted", "OutcomeRecorded", "Discharged":
+			require.Equal(t, nurse, h.journal.actors[i], typ)
+		}
+	}
+	require.Empty(t, h.journal.actors[14], "the first follow-up falls due on its own")
 
 	var final View
 	require.NoError(t, h.env.GetWorkflowResult(&final))
