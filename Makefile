@@ -85,11 +85,15 @@ check-generated: $(TOOLS_STAMP) ## Regenerate and fail, listing the files, if th
 .PHONY: lint
 lint: $(TOOLS_STAMP) ## buf lint the contracts, then golangci-lint (.golangci.yml) every module that has Go code.
 	@if [ -n "$$(find api/proto -name '*.proto' 2>/dev/null)" ]; then echo "== buf lint api/"; (cd api && $(BUF) lint); fi
-	@status=0; for m in $(MODULES); do \
+	@# One golangci-lint run over every module (workspace mode, from the root): the dependencies the
+	@# modules share, the Temporal server's above all, are loaded and analysed once, not per module
+	@# (on a cold cache, ~95 s per Temporal-linking module when linted one at a time).
+	@pkgs=""; for m in $(MODULES); do \
 		if [ -z "$$(find $$m -name '*.go' -not -path '*/testdata/*' -print -quit)" ]; then echo "== golangci-lint ./$$m/... (no Go files, skipped)"; continue; fi; \
-		echo "== golangci-lint ./$$m/..."; \
-		(cd $$m && $(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml ./...) || status=1; \
-	done; exit $$status
+		pkgs="$$pkgs ./$$m/..."; \
+	done; \
+	echo "== golangci-lint$$pkgs"; \
+	$(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml $$pkgs
 
 .PHONY: breaking
 breaking: $(TOOLS_STAMP) ## buf breaking: api/proto against its previous committed version (BREAKING_AGAINST=<git ref> to choose).

@@ -104,7 +104,7 @@ func offerOne(ctx context.Context, p Push, send func(context.Context, Push) erro
 
 // pushOnce sends one push to its receiver.
 func (a *Activities) pushOnce(ctx context.Context, p Push) error {
-	activity, msg, err := pushCall(p)
+	_, msg, err := pushCall(p)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (a *Activities) pushOnce(ctx context.Context, p Push) error {
 	case *dashboardv1.RecordJourneyFactRequest:
 		return a.PushDashboardFact(ctx, m)
 	}
-	return refuse(ErrIngestRejected, "unknown push target %q (%T)", p.Target, activity)
+	return refuse(ErrIngestRejected, "unknown push target %q", p.Target)
 }
 
 // receiver names the service a push target calls.
