@@ -145,8 +145,8 @@ func (j *journey) storeChange(ctx workflow.Context, req AppendRequest, pushes []
 	}
 	var rest []Push
 	for i, p := range pushes {
-		var o PushOutcome
-		if i < len(res.Pushes) && len(creq.Pushes) > 0 {
+		var o PushOutcome // not offered (the outbox was not empty): not delivered
+		if i < len(res.Pushes) {
 			o = res.Pushes[i]
 		}
 		switch {

@@ -9,10 +9,10 @@ import (
 
 // pushLoop pushes the outbox to the ingest services in order, one at a time, as activities: the
 // pushes a change's commit did not deliver (see storeChange), or all of them in runs from before
-// changeCommitPushes. A push is retried
-// until the receiver takes it; receivers apply each event ID once, so a push repeated after a
-// continue-as-new or a worker crash counts once. A push the receiver rejects for good (same ID,
-// different content) is logged and dropped so the rest still flow.
+// changeCommitPushes. A push is retried until the receiver takes it; receivers apply each event
+// ID once, so a push repeated after a continue-as-new or a worker crash counts once. A push the
+// receiver rejects for good (same ID, different content) is logged and dropped so the rest still
+// flow.
 func (j *journey) pushLoop(ctx workflow.Context) {
 	log := workflow.GetLogger(ctx)
 	for {
