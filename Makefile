@@ -6,22 +6,25 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 export GOTOOLCHAIN := local
-export GOFLAGS := -buildvcs=false
 
-# Every module in the workspace, read from go.work so a new module is picked up by adding it there.
-MODULES := $(shell sed -n 's|^[[:space:]]*\./\([^[:space:]]*\)$$|\1|p' go.work)
+# One Go module (go.mod at the root) holds every package; tools/ and tools/protoc are modules of
+# their own so the tools' dependencies never enter the product's build graph. `make unit` runs the
+# tests in groups, one after another, so two heavy suites never share the two cores of CI.
+TEST_GROUPS := api events workflows workflows/integration services/platform services/eventstore \
+	services/governance services/finance services/dashboard services/coordinator \
+	services/coordinator/integration services/worker services/devstack e2e
 GOTEST_FLAGS ?= -race -shuffle=on -count=1 -timeout=20m
-# Modules whose tests link the Temporal server (go.temporal.io/server and its ~1,300 packages) run
+# Groups whose tests link the Temporal server (go.temporal.io/server and its ~1,300 packages) run
 # without the race detector. With it, a cold CI run compiles that graph twice: race-instrumented for
 # these tests and plain for golangci-lint and the e2e devstack binary. The services they drive are
-# race-checked by their own modules' tests; these three check the wiring on a real Temporal server.
-NORACE_MODULES := services/devstack services/coordinator/integration workflows/integration
+# race-checked by their own groups' tests; these three check the wiring on a real Temporal server.
+NORACE_GROUPS := services/devstack services/coordinator/integration workflows/integration
 DATA_DIR ?= $(CURDIR)/.data
 
 # Pinned tools (tools/go.mod: buf, golangci-lint, workflowcheck; tools/protoc/go.mod: the protoc
-# plugins, at the versions of the runtimes in api/go.mod). They are built once into bin/ and rebuilt
+# plugins, at the versions of the runtimes in go.mod). They are built once into bin/ and rebuilt
 # only when a tools go.mod/go.sum changes. The tools modules are not in go.work, so their
-# dependencies never enter the services' build graph; GOWORK=off lets them build on their own.
+# dependencies never enter the product's build graph; GOWORK=off lets them build on their own.
 BIN := $(CURDIR)/bin
 TOOLS_STAMP := $(BIN)/.tools-stamp
 TOOLS_MODFILES := tools/go.mod tools/go.sum tools/protoc/go.mod tools/protoc/go.sum
@@ -49,20 +52,24 @@ browser-deps: ## Install Debian's chromium for the browser tests (when missing; 
 	else echo "chromium is missing: install Debian's chromium package (the browser tests fail under CI without it)"; fi
 
 .PHONY: unit
-unit: ## go test every module (race detector but in NORACE_MODULES, shuffled, uncached).
-	@for m in $(MODULES); do \
+unit: ## go test every group of packages (race detector but in NORACE_GROUPS, shuffled, uncached).
+	@for g in $(TEST_GROUPS); do \
 		flags="$(GOTEST_FLAGS)"; \
-		case " $(NORACE_MODULES) " in *" $$m "*) flags="$(filter-out -race,$(GOTEST_FLAGS))";; esac; \
-		echo "== go test $$flags ./$$m/..."; (cd $$m && go test $$flags ./...); \
+		case " $(NORACE_GROUPS) " in *" $$g "*) flags="$(filter-out -race,$(GOTEST_FLAGS))";; esac; \
+		nested=(); for o in $(TEST_GROUPS); do case "$$o" in "$$g"/*) nested+=(-e "/$$o\$$" -e "/$$o/");; esac; done; \
+		pkgs=$$(go list ./$$g/... | { if [ $${#nested[@]} -gt 0 ]; then grep -v "$${nested[@]}"; else cat; fi; }); \
+		echo "== go test $$flags ./$$g/..."; go test $$flags $$pkgs; \
 	done
 
 .PHONY: vet
-vet: ## go vet every module.
-	@for m in $(MODULES); do (cd $$m && go vet ./...); done
+vet: ## go vet every package.
+	go vet ./...
 
 .PHONY: tidy
-tidy: ## go mod tidy every module.
-	@for m in $(MODULES); do (cd $$m && go mod tidy); done
+tidy: ## go mod tidy the module (and the tools modules).
+	go mod tidy
+	cd tools && GOWORK=off go mod tidy
+	cd tools/protoc && GOWORK=off go mod tidy
 
 .PHONY: tools
 tools: $(TOOLS_STAMP) ## Build the pinned tools into bin/ (once; again only when tools/ go.mod changes).
@@ -83,17 +90,9 @@ check-generated: $(TOOLS_STAMP) ## Regenerate and fail, listing the files, if th
 	@tools/check-generated.sh
 
 .PHONY: lint
-lint: $(TOOLS_STAMP) ## buf lint the contracts, then golangci-lint (.golangci.yml) every module that has Go code.
+lint: $(TOOLS_STAMP) ## buf lint the contracts, then golangci-lint (.golangci.yml) every package.
 	@if [ -n "$$(find api/proto -name '*.proto' 2>/dev/null)" ]; then echo "== buf lint api/"; (cd api && $(BUF) lint); fi
-	@# One golangci-lint run over every module (workspace mode, from the root): the dependencies the
-	@# modules share, the Temporal server's above all, are loaded and analysed once, not per module
-	@# (on a cold cache, ~95 s per Temporal-linking module when linted one at a time).
-	@pkgs=""; for m in $(MODULES); do \
-		if [ -z "$$(find $$m -name '*.go' -not -path '*/testdata/*' -print -quit)" ]; then echo "== golangci-lint ./$$m/... (no Go files, skipped)"; continue; fi; \
-		pkgs="$$pkgs ./$$m/..."; \
-	done; \
-	echo "== golangci-lint$$pkgs"; \
-	$(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml $$pkgs
+	@echo "== golangci-lint ./..."; $(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml ./...
 
 .PHONY: breaking
 breaking: $(TOOLS_STAMP) ## buf breaking: api/proto against its previous committed version (BREAKING_AGAINST=<git ref> to choose).

@@ -37,8 +37,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code) //nolint:forbidigo // TestMain must exit with the tests' code
 }
 
-// buildDevstack builds services/devstack/cmd/devstack into e2e/tmp/devstack. The build runs in
-// the devstack module, so it works with the repository's go.work and with GOWORK=off alike.
+// buildDevstack builds services/devstack/cmd/devstack into e2e/tmp/devstack.
 func buildDevstack() (string, error) {
 	e2eDir, err := os.Getwd()
 	if err != nil {
