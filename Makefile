@@ -53,6 +53,10 @@ browser-deps: ## Install Debian's chromium for the browser tests (when missing; 
 
 .PHONY: unit
 unit: ## go test every group of packages (race detector but in NORACE_GROUPS, shuffled, uncached).
+	@# A package under no group would never be tested: fail instead.
+	@missing=$$(go list -f '{{.Dir}}' ./... | sed "s|^$(CURDIR)/||" | while read -r d; do \
+		ok=; for g in $(TEST_GROUPS); do case "$$d/" in "$$g"/*) ok=1;; esac; done; [ -n "$$ok" ] || echo "$$d"; done); \
+		if [ -n "$$missing" ]; then echo "packages in no TEST_GROUPS entry (add them to the Makefile): $$missing" >&2; exit 1; fi
 	@for g in $(TEST_GROUPS); do \
 		flags="$(GOTEST_FLAGS)"; \
 		case " $(NORACE_GROUPS) " in *" $$g "*) flags="$(filter-out -race,$(GOTEST_FLAGS))";; esac; \
