@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -123,10 +124,9 @@ func startDevstack(dataDir string, demo bool, extra ...string) (*devstack, error
 	d.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	d.cmd.Stdout, d.cmd.Stderr = d.out, d.out
 	started := time.Now()
-	if err := d.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", devstackBin, err)
+	if err := d.start(); err != nil {
+		return nil, err
 	}
-	go func() { d.waitErr = d.cmd.Wait(); close(d.exited) }()
 	if err := d.waitReady(); err != nil {
 		_ = d.kill()
 		return nil, fmt.Errorf("%w\n--- devstack output ---\n%s", err, d.out.String())
@@ -265,16 +265,49 @@ func (d *devstack) stop() error {
 	return nil
 }
 
-// kill ends the child if it still runs (clean-up after a failure).
+// start starts the child and waits for it in the background: exited closes when it has ended,
+// with waitErr saying how.
+func (d *devstack) start() error {
+	if err := d.cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", d.cmd.Path, err)
+	}
+	go func() { d.waitErr = d.cmd.Wait(); close(d.exited) }()
+	return nil
+}
+
+// kill ends the child with SIGKILL and waits for it. A child that had already exited on its own
+// (a crash, or any exit our signal did not cause) is an error naming how it ended, so a test that
+// kills the stack on purpose cannot mistake a crash for its own kill.
 func (d *devstack) kill() error {
 	select {
 	case <-d.exited:
-		return nil
+		return fmt.Errorf("devstack had exited on its own before the kill: %w\n%s", exitOf(d.waitErr), d.out.String())
 	default:
 	}
-	_ = d.cmd.Process.Kill()
+	_ = d.cmd.Process.Kill() // fails only if the child has just exited; waitErr then says how
 	<-d.exited
+	if !killedBySIGKILL(d.waitErr) {
+		return fmt.Errorf("devstack exited on its own, not by our SIGKILL: %w\n%s", exitOf(d.waitErr), d.out.String())
+	}
 	return nil
+}
+
+// killedBySIGKILL reports whether a child's wait error says SIGKILL ended it.
+func killedBySIGKILL(waitErr error) bool {
+	var exit *exec.ExitError
+	if !errors.As(waitErr, &exit) {
+		return false
+	}
+	ws, ok := exit.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
+}
+
+// exitOf is a child's wait error, or one saying it exited with status 0.
+func exitOf(waitErr error) error {
+	if waitErr == nil {
+		return errors.New("exit status 0")
+	}
+	return waitErr
 }
 
 // startForTest starts a devstack the test stops; a devstack the test left running is stopped
@@ -333,4 +366,38 @@ func stopShared() error {
 	}
 	err := shared.d.stop()
 	return errors.Join(err, os.RemoveAll(shared.dir))
+}
+
+// TestKillReportsAChildThatEndedOnItsOwn checks kill on stand-in children (no devstack): a
+// running child ends by our SIGKILL without error; a child that had already exited, whatever its
+// status, or that died of another signal, is reported.
+func TestKillReportsAChildThatEndedOnItsOwn(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, script string
+		exitFirst    bool
+		wantErr      string
+	}{
+		{name: "running child ends by our SIGKILL", script: "exec sleep 600"},
+		{name: "crashed with a status", script: "exit 3", exitFirst: true, wantErr: "exit status 3"},
+		{name: "exited with status 0", script: "exit 0", exitFirst: true, wantErr: "exit status 0"},
+		{name: "died of another signal", script: "kill -TERM $$", exitFirst: true, wantErr: "signal: terminated"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			d := &devstack{out: &syncBuffer{}, exited: make(chan struct{}),
+				cmd: exec.CommandContext(context.Background(), "sh", "-c", tc.script)}
+			require.NoError(t, d.start())
+			if tc.exitFirst {
+				<-d.exited
+			}
+			err := d.kill()
+			if tc.wantErr == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorContains(t, err, "exited on its own")
+			require.ErrorContains(t, err, tc.wantErr)
+		})
+	}
 }
