@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -91,10 +94,17 @@ type crashHistory struct {
 }
 
 // load runs concurrent appenders until kill has been called after
-// killAfter acknowledgements, then until every appender has failed.
+// killAfter acknowledgements, then until every appender has failed. An
+// append may fail only after the kill, and then only with an error the
+// kill explains (unexpectedFailure); any other failure fails the test.
 func (h *crashHistory) load(t *testing.T, c *esdb.Client, round, killAfter int, kill func()) {
 	const writers = 8
 	acks := make(chan struct{}, writers)
+	var killed atomic.Bool
+	var (
+		failMu     sync.Mutex
+		unexpected []string
+	)
 	var wg sync.WaitGroup
 	for w := 0; w < writers; w++ {
 		stream := fmt.Sprintf("crash-%d-%d", round, w)
@@ -118,6 +128,11 @@ func (h *crashHistory) load(t *testing.T, c *esdb.Client, round, killAfter int, 
 				_, err := c.AppendToStream(ctx, stream, esdb.AppendToStreamOptions{}, evs...)
 				cancel()
 				if err != nil {
+					if why := unexpectedFailure(err, killed.Load()); why != "" {
+						failMu.Lock()
+						unexpected = append(unexpected, fmt.Sprintf("writer %d on %s: %s: %v", w, stream, why, err))
+						failMu.Unlock()
+					}
 					return
 				}
 				h.mu.Lock()
@@ -133,12 +148,33 @@ func (h *crashHistory) load(t *testing.T, c *esdb.Client, round, killAfter int, 
 		select {
 		case <-acks:
 			if n++; n == killAfter {
+				killed.Store(true) // before the signal: every failure it causes sees it
 				kill()
 			}
 		case <-done:
+			require.Empty(t, unexpected, "appends that failed other than by the kill")
 			require.GreaterOrEqual(t, n, killAfter, "appenders stopped before the kill")
 			return
 		}
+	}
+}
+
+// unexpectedFailure says why an append error is not one the kill explains
+// ("" when it is): before the kill no append may fail; after it, only
+// with the connection refused, reset or closed (EOF on sending), or the
+// call's deadline.
+func unexpectedFailure(err error, afterKill bool) string {
+	if !afterKill {
+		return "failed before the kill"
+	}
+	if errors.Is(err, io.EOF) { // gRPC's Send on a stream the dead server broke
+		return ""
+	}
+	switch code := errCode(err); code {
+	case esdb.ErrorUnavailable, esdb.ErrorCodeDeadlineExceeded, esdb.ErrorCodeConnectionClosed:
+		return ""
+	default:
+		return fmt.Sprintf("failed after the kill with error code %d, not a connection error", code)
 	}
 }
 
