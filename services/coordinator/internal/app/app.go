@@ -102,11 +102,10 @@ func (a *App) explainRefusal(ctx context.Context, cmd domain.Command, before int
 		return fmt.Errorf("%s %s: %w", cmd.Transition, cmd.JourneyID, refusal)
 	}
 	if after.Revision != before {
-		return &domain.Error{Kind: domain.KindAborted, Stage: after.Stage, Err: refusal,
-			Message: fmt.Sprintf("journey %s changed while %s was being decided (now at stage %q): %s; read the journey and retry if still wanted",
-				cmd.JourneyID, cmd.Transition, after.Stage, refusal.Message)}
+		return domain.AtStage(domain.KindAborted, after.Stage, refusal,
+			"journey %s changed while %s was being decided (now at stage %q): %s; read the journey and retry if still wanted",
+			cmd.JourneyID, cmd.Transition, after.Stage, refusal.Message)
 	}
-	return &domain.Error{Kind: domain.KindFailedPrecondition, Stage: after.Stage, Err: refusal,
-		Message: fmt.Sprintf("%s is not allowed now: journey %s is at stage %q (%s): %s",
-			cmd.Transition, cmd.JourneyID, after.Stage, after.Status, refusal.Message)}
+	return domain.AtStage(domain.KindFailedPrecondition, after.Stage, refusal, "%s is not allowed now: journey %s is at stage %q (%s): %s",
+		cmd.Transition, cmd.JourneyID, after.Stage, after.Status, refusal.Message)
 }

@@ -48,7 +48,7 @@ func TestApplyExplainsRefusals(t *testing.T) {
 			var de *domain.Error
 			require.ErrorAs(t, err, &de)
 			require.Equal(t, tt.kind, de.Kind)
-			require.Equal(t, tt.stage, de.Stage)
+			require.Equal(t, tt.stage, domain.StageOf(de))
 			require.Contains(t, de.Message, tt.stage)
 			require.Contains(t, de.Message, "already triaged")
 		})

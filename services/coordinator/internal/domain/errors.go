@@ -2,86 +2,85 @@ package domain
 
 import (
 	"fmt"
-	"strings"
+
+	"github.com/nhs-pathways/pathways/services/platform/fault"
 )
 
 // FieldViolation names a request field and the rule it broke.
-type FieldViolation struct {
-	Field       string
-	Description string
-}
+type FieldViolation = fault.FieldViolation
 
 // ValidationError is bad input: every field that broke a rule. Nothing was changed.
-type ValidationError struct {
-	Violations []FieldViolation
-}
+type ValidationError = fault.ValidationError
 
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Violations))
-	for i, v := range e.Violations {
-		parts[i] = v.Field + ": " + v.Description
-	}
-	return "invalid request: " + strings.Join(parts, "; ")
-}
-
-// Violations collects field violations; Err returns nil when there are none.
+// Violations collects field violations; Err returns nil when there are none. (The coordinator's
+// spelling of fault.Violations: Add takes the error of a rule check.)
 type Violations []FieldViolation
 
 // Add records a violation when err is not nil.
-func (v *Violations) Add(field string, err error) {
-	if err != nil {
-		*v = append(*v, FieldViolation{Field: field, Description: err.Error()})
-	}
-}
+func (v *Violations) Add(field string, err error) { (*fault.Violations)(v).AddErr(field, err) }
 
 // Addf records a violation.
 func (v *Violations) Addf(field, format string, args ...any) {
-	*v = append(*v, FieldViolation{Field: field, Description: fmt.Sprintf(format, args...)})
+	(*fault.Violations)(v).Add(field, format, args...)
 }
 
 // Err returns a *ValidationError, or nil when nothing was recorded.
-func (v Violations) Err() error {
-	if len(v) == 0 {
-		return nil
-	}
-	return &ValidationError{Violations: v}
-}
+func (v Violations) Err() error { return fault.Violations(v).Err() }
 
 // Kind classifies a refusal that is not bad input.
-type Kind int
+type Kind = fault.Kind
 
-// Kinds of Error.
+// The kinds of refusal the coordinator answers.
 const (
 	// KindNotFound: the journey does not exist.
-	KindNotFound Kind = iota + 1
+	KindNotFound = fault.NotFound
 	// KindAlreadyExists: the referral id was used for a different referral.
-	KindAlreadyExists
+	KindAlreadyExists = fault.AlreadyExists
 	// KindFailedPrecondition: the request is not allowed at the journey's current stage.
-	KindFailedPrecondition
+	KindFailedPrecondition = fault.FailedPrecondition
 	// KindAborted: the journey changed while the request was being decided (a lost race).
-	KindAborted
+	KindAborted = fault.Aborted
 	// KindPermissionDenied: the caller lacks the role.
-	KindPermissionDenied
+	KindPermissionDenied = fault.PermissionDenied
 	// KindUnavailable: a dependency (Temporal, governance) did not answer.
-	KindUnavailable
+	KindUnavailable = fault.Unavailable
 	// KindUnimplemented: the journey worker does not handle the request (older than this service).
-	KindUnimplemented
+	KindUnimplemented = fault.Unimplemented
 )
 
-// Error is a refusal of a given Kind. Stage names the journey's current stage when known.
-type Error struct {
-	Kind    Kind
-	Message string
-	Stage   string
-	Err     error
-}
-
-func (e *Error) Error() string { return e.Message }
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
+// Error is a refusal of a given Kind. A refusal at a known stage carries it (see AtStage).
+type Error = fault.Error
 
 // Refuse builds an *Error.
-func Refuse(kind Kind, format string, args ...any) *Error {
-	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+func Refuse(kind Kind, format string, args ...any) *Error { return fault.New(kind, format, args...) }
+
+// The ErrorInfo a refusal at a stage carries: its domain, its reasons, the metadata key.
+const (
+	errorDomain          = "pathways.coordinator"
+	reasonNotAllowed     = "TRANSITION_NOT_ALLOWED"
+	reasonJourneyChanged = "JOURNEY_CHANGED"
+	stageKey             = "stage"
+)
+
+// AtStage builds a refusal of kind naming the journey's current stage, caused by cause: callers
+// read the stage from its ErrorInfo (reason TRANSITION_NOT_ALLOWED, or JOURNEY_CHANGED for a lost
+// race; metadata "stage").
+func AtStage(kind Kind, stage string, cause error, format string, args ...any) *Error {
+	reason := reasonNotAllowed
+	if kind == KindAborted {
+		reason = reasonJourneyChanged
+	}
+	e := &Error{Kind: kind, Message: fmt.Sprintf(format, args...), Err: cause}
+	if stage == "" {
+		return e
+	}
+	return e.With(fault.Info{Reason: reason, Domain: errorDomain, Metadata: map[string]string{stageKey: stage}})
+}
+
+// StageOf returns the journey stage a refusal names, or "".
+func StageOf(e *Error) string {
+	if e == nil || e.Info == nil {
+		return ""
+	}
+	return e.Info.Metadata[stageKey]
 }

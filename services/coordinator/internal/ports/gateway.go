@@ -4,17 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
+	"github.com/nhs-pathways/pathways/services/platform/identity"
 )
 
 // Gateway returns the REST/JSON handler: the grpc-gateway routes of CoordinatorService, calling
 // the gRPC service through conn (so the same interceptors run), plus the OpenAPI document at
-// /openapi.json. X-Actor and X-Roles headers become the x-actor and x-roles metadata.
+// /openapi.json. The identity headers (X-Actor, X-Roles, X-Eog: platform/identity) become metadata.
 func Gateway(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
 	gw := runtime.NewServeMux(runtime.WithIncomingHeaderMatcher(headerMatcher))
 	if err := coordinatorv1.RegisterCoordinatorServiceHandler(ctx, gw, conn); err != nil {
@@ -30,8 +30,7 @@ func Gateway(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
 }
 
 func headerMatcher(key string) (string, bool) {
-	switch k := strings.ToLower(key); k {
-	case ActorHeader, RolesHeader:
+	if k, ok := identity.ForwardedHeader(key); ok {
 		return k, true
 	}
 	return runtime.DefaultHeaderMatcher(key)
