@@ -17,6 +17,7 @@ import (
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/app"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/ports"
+	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
@@ -56,7 +57,8 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 func (s *Server) serveGRPC(ctx context.Context, cfg Config, a *app.App) error {
-	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()), grpc.ChainUnaryInterceptor(ports.Authenticate))
+	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()),
+		grpc.ChainUnaryInterceptor(rpcerr.RecoverUnary, ports.Identity.Unary), grpc.ChainStreamInterceptor(rpcerr.RecoverStream, ports.Identity.Stream))
 	coordinatorv1.RegisterCoordinatorServiceServer(s.grpc, ports.NewServer(a))
 	healthpb.RegisterHealthServer(s.grpc, health.NewServer())
 	var lc net.ListenConfig
