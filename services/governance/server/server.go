@@ -21,6 +21,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/governance/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/governance/internal/app"
 	"github.com/nhs-pathways/pathways/services/governance/internal/ports"
+	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
@@ -85,7 +86,8 @@ func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
 	if err != nil {
 		return fmt.Errorf("governance metrics: %w", err)
 	}
-	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()), grpc.ChainUnaryInterceptor(m.Unary, ports.Authenticate))
+	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()),
+		grpc.ChainUnaryInterceptor(rpcerr.RecoverUnary, m.Unary, ports.Identity.Unary), grpc.ChainStreamInterceptor(rpcerr.RecoverStream, ports.Identity.Stream))
 	governancev1.RegisterGovernanceServiceServer(s.grpc, ports.NewServer(a))
 	healthpb.RegisterHealthServer(s.grpc, health.NewServer())
 	var lc net.ListenConfig

@@ -45,5 +45,5 @@ func stateError(v *Version, action string, allowed ...Status) error {
 			msg += s.String()
 		}
 	}
-	return &Error{Kind: KindFailedPrecondition, Msg: msg}
+	return &Error{Kind: KindFailedPrecondition, Message: msg}
 }

@@ -16,7 +16,7 @@ type NewDraft struct {
 
 // CreateDraft opens version NextVersion. Only one version may be open (draft to approved) at a time.
 func (p *Pathway) CreateDraft(who Principal, req NewDraft, now time.Time) ([]Event, error) {
-	if err := who.require(RoleAuthor, "create drafts"); err != nil {
+	if err := who.Require(RoleAuthor, "create drafts"); err != nil {
 		return nil, err
 	}
 	if err := p.checkNewDraft(req); err != nil {
@@ -104,7 +104,7 @@ func (p *Pathway) UpdateDraft(who Principal, number int, expected int64, doc Doc
 // not: callers check it before parsing a document, so that a refusal is not hidden behind
 // problems with the document.
 func (p *Pathway) CheckEditable(who Principal, number int, expected int64) error {
-	if err := who.require(RoleAuthor, "edit drafts"); err != nil {
+	if err := who.Require(RoleAuthor, "edit drafts"); err != nil {
 		return err
 	}
 	v, err := p.find(number)
@@ -123,7 +123,7 @@ func (p *Pathway) CheckEditable(who Principal, number int, expected int64) error
 
 // SubmitForReview puts a draft (or a version whose changes were requested) in review.
 func (p *Pathway) SubmitForReview(who Principal, number int, reason string, now time.Time) ([]Event, error) {
-	if err := who.require(RoleAuthor, "submit drafts for review"); err != nil {
+	if err := who.Require(RoleAuthor, "submit drafts for review"); err != nil {
 		return nil, err
 	}
 	v, err := p.find(number)

@@ -14,7 +14,7 @@ const SeedActor = "system:seed"
 // periods form one chain: the new version ends its predecessor's period at `from`, and at any
 // time at most one version is in effect.
 func (p *Pathway) Publish(who Principal, number int, from time.Time, reason string, now time.Time) ([]Event, error) {
-	if err := who.require(RolePublisher, "publish pathway versions"); err != nil {
+	if err := who.Require(RolePublisher, "publish pathway versions"); err != nil {
 		return nil, err
 	}
 	v, err := p.find(number)
@@ -66,7 +66,7 @@ func (p *Pathway) checkEffectiveFrom(from, now time.Time) error {
 // retired: it is the only one in effect, so publish a successor first. A version scheduled for the
 // future is withdrawn before it takes effect, and its predecessor's period is extended back.
 func (p *Pathway) Retire(who Principal, number int, reason string, now time.Time) ([]Event, error) {
-	if err := who.require(RolePublisher, "retire pathway versions"); err != nil {
+	if err := who.Require(RolePublisher, "retire pathway versions"); err != nil {
 		return nil, err
 	}
 	if reason == "" {

@@ -58,7 +58,7 @@ func (p *Pathway) RequestChanges(who Principal, number int, comments []Comment, 
 }
 
 func (p *Pathway) reviewable(who Principal, number int, action string) (*Version, error) {
-	if err := who.require(RoleReviewer, "review pathway versions"); err != nil {
+	if err := who.Require(RoleReviewer, "review pathway versions"); err != nil {
 		return nil, err
 	}
 	v, err := p.find(number)

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/nhs-pathways/pathways/services/governance/internal/domain"
+	"github.com/nhs-pathways/pathways/services/platform/identity"
 )
 
 func TestErrorsMapToStatusCodes(t *testing.T) {
@@ -23,8 +24,8 @@ func TestErrorsMapToStatusCodes(t *testing.T) {
 	}{
 		{domain.PathwayNotFound("x"), codes.NotFound},
 		{fmt.Errorf("save: %w", domain.Conflictf("lost")), codes.Aborted},
-		{&domain.Error{Kind: domain.KindPermissionDenied, Msg: "no"}, codes.PermissionDenied},
-		{&domain.Error{Kind: domain.KindFailedPrecondition, Msg: "it is published"}, codes.FailedPrecondition},
+		{&domain.Error{Kind: domain.KindPermissionDenied, Message: "no"}, codes.PermissionDenied},
+		{&domain.Error{Kind: domain.KindFailedPrecondition, Message: "it is published"}, codes.FailedPrecondition},
 		{context.Canceled, codes.Canceled},
 		{errors.New("disk on fire"), codes.Internal},
 	}
@@ -67,11 +68,11 @@ func TestAuthenticateBuildsThePrincipal(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got domain.Principal
 			handler := func(ctx context.Context, _ any) (any, error) {
-				got, _ = PrincipalFrom(ctx)
+				got, _ = identity.FromContext(ctx)
 				return nil, nil
 			}
 			ctx := metadata.NewIncomingContext(t.Context(), tt.md)
-			_, err := Authenticate(ctx, nil, &grpc.UnaryServerInfo{}, handler)
+			_, err := Identity.Unary(ctx, nil, &grpc.UnaryServerInfo{FullMethod: "/pathways.governance.v1.GovernanceService/Publish"}, handler)
 			require.Equal(t, tt.code, status.Code(err))
 			require.Equal(t, tt.want, got)
 		})

@@ -7,6 +7,7 @@ import (
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/services/governance/internal/app"
 	"github.com/nhs-pathways/pathways/services/governance/internal/domain"
+	"github.com/nhs-pathways/pathways/services/platform/identity"
 )
 
 // Server implements GovernanceService over the application. Safe for concurrent use.
@@ -19,7 +20,7 @@ type Server struct {
 func NewServer(a *app.App) *Server { return &Server{app: a} }
 
 func (s *Server) principal(ctx context.Context) domain.Principal {
-	p, _ := PrincipalFrom(ctx) // Authenticate guarantees it; a zero Principal is denied everything
+	p, _ := identity.FromContext(ctx) // Identity guarantees it; a zero Principal is denied everything
 	return p
 }
 
