@@ -12,6 +12,12 @@ type Delivery struct {
 	Checkpoint uint64 // when non-zero: a checkpoint at this log position
 	CaughtUp   bool
 	FellBehind bool
+	// Resume is where a subscription stands when it catches up or falls
+	// behind, for a client to resume from: the last stream revision
+	// delivered or passed (stream subscriptions) or the last $all position
+	// considered ($all subscriptions). Nil when it has seen nothing yet
+	// (an empty stream or log).
+	Resume *uint64
 }
 
 // Filter selects events for a $all subscription.
@@ -56,6 +62,7 @@ type cursor interface {
 	catchUp(ctx context.Context) (seen uint64, err error)
 	live(ev *Event) error
 	caughtUp() error
+	fellBehind() error
 	send(Delivery) error
 }
 
@@ -79,7 +86,7 @@ func (s *Store) runSubscription(ctx context.Context, c cursor) error {
 		if err := s.followLive(ctx, feed, c); err != nil {
 			return err
 		}
-		if err := c.send(Delivery{FellBehind: true}); err != nil {
+		if err := c.fellBehind(); err != nil {
 			return err
 		}
 	}
@@ -146,7 +153,19 @@ func (c *allCursor) caughtUp() error {
 			return err
 		}
 	}
-	return c.send(Delivery{CaughtUp: true})
+	return c.send(Delivery{CaughtUp: true, Resume: c.resume()})
+}
+
+func (c *allCursor) fellBehind() error {
+	return c.send(Delivery{FellBehind: true, Resume: c.resume()})
+}
+
+func (c *allCursor) resume() *uint64 {
+	if c.pos == 0 {
+		return nil
+	}
+	pos := c.pos
+	return &pos
 }
 
 func (c *allCursor) live(ev *Event) error { return c.consider(ev) }
@@ -211,7 +230,21 @@ type streamCursor struct {
 
 func (c *streamCursor) send(d Delivery) error { return c.sendFn(d) }
 
-func (c *streamCursor) caughtUp() error { return c.send(Delivery{CaughtUp: true}) }
+func (c *streamCursor) caughtUp() error {
+	return c.send(Delivery{CaughtUp: true, Resume: c.resume()})
+}
+
+func (c *streamCursor) fellBehind() error {
+	return c.send(Delivery{FellBehind: true, Resume: c.resume()})
+}
+
+func (c *streamCursor) resume() *uint64 {
+	if c.rev < 0 {
+		return nil
+	}
+	rev := uint64(c.rev)
+	return &rev
+}
 
 func (c *streamCursor) catchUp(ctx context.Context) (uint64, error) {
 	seen := c.s.hub.lastPosition()
