@@ -61,6 +61,18 @@ func TestCrashChild(t *testing.T) {
 type child struct {
 	cmd    *exec.Cmd
 	exited chan struct{}
+	state  *os.ProcessState // how it ended; set before exited is closed
+}
+
+// requireKilled waits for the child to end and fails unless SIGKILL ended it: a child that
+// crashed, failed or stopped serving before the kill exits (or dies of another signal) and the
+// test would otherwise go on as if the planned crash had happened.
+func (c *child) requireKilled(t *testing.T, why string) {
+	t.Helper()
+	<-c.exited
+	ws, ok := c.state.Sys().(syscall.WaitStatus)
+	require.True(t, ok, "%s: no wait status (%v)", why, c.state)
+	require.True(t, ws.Signaled() && ws.Signal() == syscall.SIGKILL, "%s: the child ended otherwise: %v", why, c.state)
 }
 
 func startChild(t *testing.T, env []string) *child {
@@ -71,7 +83,8 @@ func startChild(t *testing.T, env []string) *child {
 	require.NoError(t, cmd.Start())
 	c := &child{cmd: cmd, exited: make(chan struct{})}
 	go func() {
-		_ = cmd.Wait()
+		_ = cmd.Wait() // the exit status is read from cmd.ProcessState
+		c.state = cmd.ProcessState
 		close(c.exited)
 	}()
 	t.Cleanup(func() {
@@ -102,20 +115,20 @@ func TestCrashRecovery(t *testing.T) {
 	first := startChild(t, append(env, childDieAfter+"=25"))
 	c := dial(t, addr)
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
+	var wg sync.WaitGroup
+	defer func() { cancel(); wg.Wait() }() // a failed check below stops the pushers before the test ends
 	_, err := c.finance.CreateContract(admin(ctx), &financev1.CreateContractRequest{Terms: mskTerms()}, grpc.WaitForReady(true))
 	require.NoError(t, err)
 
 	acts := journeys(rng, 50)
 	var acked atomic.Int64
-	var wg sync.WaitGroup
 	wg.Go(func() { pushWithRetries(ctx, t, c, acts, &acked) })
 
-	<-first.exited // killed itself after its 25th commit
+	first.requireKilled(t, "the first child must kill itself after its 25th commit")
 	second := startChild(t, env)
 	eventually(t, time.Minute, func() bool { return acked.Load() >= int64(len(acts))/2 }, "half acknowledged")
 	require.NoError(t, second.cmd.Process.Signal(syscall.SIGKILL))
-	<-second.exited
+	second.requireKilled(t, "the second child must die of the SIGKILL sent mid-ingest")
 	startChild(t, env)
 	wg.Wait()
 	require.EqualValues(t, len(acts), acked.Load())
@@ -151,11 +164,15 @@ func pushWithRetries(ctx context.Context, t *testing.T, c client, acts []*financ
 			}
 		})
 	}
+	defer wg.Wait()
+	defer close(work)
 	for i := range acts {
-		work <- i
+		select {
+		case work <- i:
+		case <-ctx.Done(): // the pushers gave up (or the test failed): stop feeding them
+			return
+		}
 	}
-	close(work)
-	wg.Wait()
 }
 
 func sendRetrying(ctx context.Context, c client, a *financev1.RecordActivityRequest) error {
