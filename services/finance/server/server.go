@@ -58,7 +58,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("finance: %w", err)
 		}
 	}
-	a := app.New(s.store, cfg.Now, slog.Default())
+	a := app.New(s.store, ports.Events{}, cfg.Now, slog.Default())
 	s.app = a
 	if err := s.listen(ctx, cfg, a); err != nil {
 		s.Close()

@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
+
+	"github.com/nhs-pathways/pathways/services/finance/internal/app"
 )
 
 // Contract reads a committed contract and its totals.
-func (s *Store) Contract(ctx context.Context, id string) (ContractRow, bool, error) {
+func (s *Store) Contract(ctx context.Context, id string) (app.ContractRow, bool, error) {
 	return scanContract(s.read.QueryRowContext(ctx,
 		"SELECT doc, released, spent, activities, settled FROM contracts WHERE id = ?", id))
 }
@@ -21,72 +24,67 @@ func (s *Store) ContractIDs(ctx context.Context) ([]string, error) {
 	})
 }
 
-// Line is spend grouped by a key.
-type Line struct {
-	Key   string
-	Spent int64
-	Count int64
-}
-
 // spendByQueries holds the fixed query of each grouping column SpendBy accepts.
-var spendByQueries = map[string]string{
-	"provider":          "SELECT provider, SUM(price), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
-	"intervention_code": "SELECT intervention_code, SUM(price), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
-	"month":             "SELECT month, SUM(price), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
+var spendByQueries = map[app.Grouping]string{
+	app.ByProvider:     "SELECT provider, SUM(price), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
+	app.ByIntervention: "SELECT intervention_code, SUM(price), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
+	app.ByMonth:        "SELECT month, SUM(price), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
 }
 
-// SpendBy groups a contract's spend by "provider", "intervention_code" or "month", in key order.
-func (s *Store) SpendBy(ctx context.Context, contract, column string) ([]Line, error) {
-	q, ok := spendByQueries[column]
+// SpendBy groups a contract's spend by provider, intervention code or month, in key order.
+func (s *Store) SpendBy(ctx context.Context, contract string, by app.Grouping) ([]app.SpendLine, error) {
+	q, ok := spendByQueries[by]
 	if !ok {
-		return nil, fmt.Errorf("spend by %q: not a grouping column", column)
+		return nil, fmt.Errorf("spend by %q: not a grouping", by)
 	}
 	rows, err := s.read.QueryContext(ctx, q, contract)
-	return collect(rows, err, func(r *sql.Rows) (Line, error) {
-		var l Line
-		return l, r.Scan(&l.Key, &l.Spent, &l.Count)
+	return collect(rows, err, func(r *sql.Rows) (app.SpendLine, error) {
+		var l app.SpendLine
+		return l, r.Scan(&l.Key, &l.SpentPence, &l.Activities)
 	})
-}
-
-// StatementLine is what a provider is owed for one intervention in one month.
-type StatementLine struct {
-	Month, InterventionCode string
-	Count, Amount           int64
 }
 
 // Statement lists a provider's charges under a contract by month and intervention; month ""
 // means every month.
-func (s *Store) Statement(ctx context.Context, contract, provider, month string) ([]StatementLine, error) {
+func (s *Store) Statement(ctx context.Context, contract, provider, month string) ([]app.StatementLine, error) {
 	q := `SELECT month, intervention_code, COUNT(*), SUM(price) FROM charges
 		WHERE contract_id = ? AND provider = ? AND (? = '' OR month = ?) GROUP BY 1, 2 ORDER BY 1, 2`
 	rows, err := s.read.QueryContext(ctx, q, contract, provider, month, month)
-	return collect(rows, err, func(r *sql.Rows) (StatementLine, error) {
-		var l StatementLine
-		return l, r.Scan(&l.Month, &l.InterventionCode, &l.Count, &l.Amount)
+	return collect(rows, err, func(r *sql.Rows) (app.StatementLine, error) {
+		var l app.StatementLine
+		return l, r.Scan(&l.Month, &l.InterventionCode, &l.Activities, &l.AmountPence)
 	})
 }
 
 // MonthCharges lists a contract's charges of one month, by time then event ID.
-func (s *Store) MonthCharges(ctx context.Context, contract, month string) ([]Charge, error) {
+func (s *Store) MonthCharges(ctx context.Context, contract, month string) ([]app.Charge, error) {
 	q := `SELECT event_id, contract_id, month, provider, intervention_code, intervention_id, journey_id, occurred_at,
 		price, pcn, segment FROM charges WHERE contract_id = ? AND month = ? ORDER BY occurred_at, event_id`
 	rows, err := s.read.QueryContext(ctx, q, contract, month)
-	return collect(rows, err, func(r *sql.Rows) (Charge, error) {
-		var c Charge
-		return c, r.Scan(&c.EventID, &c.ContractID, &c.Month, &c.Provider, &c.InterventionCode, &c.InterventionID,
-			&c.JourneyID, &c.OccurredAt, &c.Price, &c.PCN, &c.Segment)
+	return collect(rows, err, func(r *sql.Rows) (app.Charge, error) {
+		var c app.Charge
+		var at string
+		if err := r.Scan(&c.EventID, &c.ContractID, &c.Month, &c.Provider, &c.InterventionCode, &c.InterventionID,
+			&c.JourneyID, &at, &c.PricePence, &c.PCN, &c.Segment); err != nil {
+			return c, err
+		}
+		var err error
+		if c.OccurredAt, err = time.Parse(TimeLayout, at); err != nil {
+			return c, fmt.Errorf("charge %s occurred_at: %w", c.EventID, err)
+		}
+		return c, nil
 	})
 }
 
 // Scores returns, for each journey of pathway with a score of measure at point under contract,
 // that score and the journey's baseline score of the measure (if any), in journey order.
-func (s *Store) Scores(ctx context.Context, contract, pathway, measure, point string) ([]ScorePair, error) {
+func (s *Store) Scores(ctx context.Context, contract, pathway, measure, point string) ([]app.ScorePair, error) {
 	q := `SELECT f.journey_id, f.value, b.value FROM scores f
 		LEFT JOIN scores b ON b.pathway_id = f.pathway_id AND b.journey_id = f.journey_id AND b.point = 'baseline' AND b.measure = f.measure
 		WHERE f.contract_id = ? AND f.pathway_id = ? AND f.measure = ? AND f.point = ? ORDER BY f.journey_id`
 	rows, err := s.read.QueryContext(ctx, q, contract, pathway, measure, point)
-	return collect(rows, err, func(r *sql.Rows) (ScorePair, error) {
-		var p ScorePair
+	return collect(rows, err, func(r *sql.Rows) (app.ScorePair, error) {
+		var p app.ScorePair
 		var base sql.NullFloat64
 		err := r.Scan(&p.JourneyID, &p.FollowUp, &base)
 		if base.Valid {
@@ -96,38 +94,22 @@ func (s *Store) Scores(ctx context.Context, contract, pathway, measure, point st
 	})
 }
 
-// ScorePair is a journey's follow-up score and its baseline, if recorded.
-type ScorePair struct {
-	JourneyID string
-	FollowUp  float64
-	Baseline  *float64
-}
-
-// OutboxEvent is one capitation event in the outbox.
-type OutboxEvent struct {
-	Seq        uint64
-	ContractID string
-	Revision   uint64
-	EventID    string
-	Payload    []byte
-}
-
 // Outbox returns up to limit outbox events after seq, in order.
-func (s *Store) Outbox(ctx context.Context, after uint64, limit int) ([]OutboxEvent, error) {
+func (s *Store) Outbox(ctx context.Context, after uint64, limit int) ([]app.OutboxEvent, error) {
 	q := "SELECT seq, contract_id, revision, event_id, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?"
 	rows, err := s.read.QueryContext(ctx, q, after, limit)
 	return collect(rows, err, scanOutbox)
 }
 
 // Pending returns up to limit outbox events not yet relayed, in order.
-func (s *Store) Pending(ctx context.Context, limit int) ([]OutboxEvent, error) {
+func (s *Store) Pending(ctx context.Context, limit int) ([]app.OutboxEvent, error) {
 	q := "SELECT seq, contract_id, revision, event_id, payload FROM outbox WHERE relayed = 0 ORDER BY seq LIMIT ?"
 	rows, err := s.read.QueryContext(ctx, q, limit)
 	return collect(rows, err, scanOutbox)
 }
 
-func scanOutbox(r *sql.Rows) (OutboxEvent, error) {
-	var e OutboxEvent
+func scanOutbox(r *sql.Rows) (app.OutboxEvent, error) {
+	var e app.OutboxEvent
 	return e, r.Scan(&e.Seq, &e.ContractID, &e.Revision, &e.EventID, &e.Payload)
 }
 

@@ -12,6 +12,7 @@ import (
 
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	"github.com/nhs-pathways/pathways/events"
+	"github.com/nhs-pathways/pathways/services/finance/internal/app"
 )
 
 // ContractCategory is the stream category of contracts: "financecontract-<contract id>" (the
@@ -67,7 +68,7 @@ func (r *Relay) Pass(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	var order []string
-	by := map[string][]OutboxEvent{}
+	by := map[string][]app.OutboxEvent{}
 	for _, e := range pending {
 		if _, ok := by[e.ContractID]; !ok {
 			order = append(order, e.ContractID)
@@ -84,7 +85,7 @@ func (r *Relay) Pass(ctx context.Context) (int, error) {
 	return done, nil
 }
 
-func (r *Relay) relay(ctx context.Context, evs []OutboxEvent) error {
+func (r *Relay) relay(ctx context.Context, evs []app.OutboxEvent) error {
 	stream := ContractStream(evs[0].ContractID)
 	batch := make([]events.Event, len(evs))
 	seqs := make([]uint64, len(evs))
@@ -108,14 +109,14 @@ func (r *Relay) relay(ctx context.Context, evs []OutboxEvent) error {
 	if err != nil {
 		return err
 	}
-	return r.Store.Update(ctx, func(tx *Tx) error { return tx.MarkRelayed(seqs) })
+	return r.Store.update(ctx, func(tx *Tx) error { return tx.MarkRelayed(seqs) })
 }
 
 // alreadyStored handles a refused append: an earlier pass stored some or all of these events
 // (the service died between appending and marking them). It returns how many, checking that
 // each stored one has the revision and ID the ledger gave it; any other state is an error that
 // stops the relay for this stream and is logged.
-func (r *Relay) alreadyStored(ctx context.Context, stream string, evs []OutboxEvent) (int, error) {
+func (r *Relay) alreadyStored(ctx context.Context, stream string, evs []app.OutboxEvent) (int, error) {
 	stored, err := r.Journal.ReadStreamFrom(ctx, stream, evs[0].Revision, uint64(len(evs)))
 	if err != nil {
 		return 0, fmt.Errorf("check relayed events of %s: %w", stream, err)
@@ -131,7 +132,7 @@ func (r *Relay) alreadyStored(ctx context.Context, stream string, evs []OutboxEv
 	return len(stored), nil
 }
 
-func decodeOutbox(e OutboxEvent) (events.Event, error) {
+func decodeOutbox(e app.OutboxEvent) (events.Event, error) {
 	id, err := uuid.Parse(e.EventID)
 	if err != nil {
 		return events.Event{}, fmt.Errorf("outbox event %d id: %w", e.Seq, err)

@@ -13,6 +13,7 @@ import (
 	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/eventstore/embedded"
 	"github.com/nhs-pathways/pathways/services/finance/internal/adapters"
+	"github.com/nhs-pathways/pathways/services/finance/internal/app"
 	"github.com/nhs-pathways/pathways/services/finance/internal/domain"
 )
 
@@ -27,12 +28,12 @@ func openStore(t *testing.T) *adapters.Store {
 // emitN writes n ProviderPayable events to contract c's outbox in one transaction.
 func emitN(t *testing.T, s *adapters.Store, c string, from, n int) {
 	t.Helper()
-	require.NoError(t, s.Update(t.Context(), func(tx *adapters.Tx) error {
+	require.NoError(t, s.Update(t.Context(), func(tx app.LedgerTx) error {
 		if _, ok, err := tx.Contract(c); err != nil || !ok {
 			if err != nil {
 				return err
 			}
-			if err := tx.PutContract(adapters.ContractRow{Contract: domain.Contract{ID: c}}); err != nil {
+			if err := tx.PutContract(app.ContractRow{Contract: domain.Contract{ID: c}}); err != nil {
 				return err
 			}
 		}

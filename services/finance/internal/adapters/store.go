@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+
+	"github.com/nhs-pathways/pathways/services/finance/internal/app"
 )
 
 // Store is the SQLite ledger. Writes go through Update, which group-commits: transactions
@@ -107,9 +109,21 @@ func (s *Store) Close() error {
 // ErrClosed is returned by Update after Close.
 var ErrClosed = errors.New("ledger closed")
 
+// The store is the application's ledger.
+var (
+	_ app.Ledger   = (*Store)(nil)
+	_ app.LedgerTx = (*Tx)(nil)
+)
+
 // Update runs fn in a write transaction and returns once its changes are durable (or fn's error,
-// with none of fn's changes kept).
-func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
+// with none of fn's changes kept). fn may run more than once: when another write of the same
+// group commit fails, the rest are rerun in a fresh transaction (see run).
+func (s *Store) Update(ctx context.Context, fn func(app.LedgerTx) error) error {
+	return s.update(ctx, func(tx *Tx) error { return fn(tx) })
+}
+
+// update is Update for the adapters' own writes (the relay marks events relayed).
+func (s *Store) update(ctx context.Context, fn func(*Tx) error) error {
 	j := &job{ctx: ctx, fn: fn, err: make(chan error, 1)}
 	select {
 	case s.jobs <- j:

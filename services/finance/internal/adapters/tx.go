@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/nhs-pathways/pathways/services/finance/internal/domain"
+	"github.com/nhs-pathways/pathways/services/finance/internal/app"
 )
 
 // Tx is one write inside a ledger transaction. It is valid only inside the Update callback.
@@ -48,15 +48,6 @@ func closeStmt(ts *sql.Stmt, err *error) {
 	}
 }
 
-// ContractRow is a contract with its running totals.
-type ContractRow struct {
-	Contract   domain.Contract
-	Released   int
-	Spent      int64
-	Activities int64
-	Settled    bool
-}
-
 // AppliedHash returns the payload hash an event ID was applied with, if it was.
 func (t *Tx) AppliedHash(id string) ([]byte, bool, error) {
 	var h []byte
@@ -79,15 +70,15 @@ func (t *Tx) MarkApplied(id string, h []byte) error {
 }
 
 // Contract reads a contract and its totals.
-func (t *Tx) Contract(id string) (ContractRow, bool, error) {
+func (t *Tx) Contract(id string) (app.ContractRow, bool, error) {
 	return scanContract(t.tx.QueryRowContext(t.ctx,
 		"SELECT doc, released, spent, activities, settled FROM contracts WHERE id = ?", id))
 }
 
 type rowScanner interface{ Scan(dest ...any) error }
 
-func scanContract(r rowScanner) (ContractRow, bool, error) {
-	var row ContractRow
+func scanContract(r rowScanner) (app.ContractRow, bool, error) {
+	var row app.ContractRow
 	var doc []byte
 	err := r.Scan(&doc, &row.Released, &row.Spent, &row.Activities, &row.Settled)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -103,7 +94,7 @@ func scanContract(r rowScanner) (ContractRow, bool, error) {
 }
 
 // PutContract inserts or replaces a contract and its totals (the stream revision is kept).
-func (t *Tx) PutContract(row ContractRow) error {
+func (t *Tx) PutContract(row app.ContractRow) error {
 	doc, err := json.Marshal(row.Contract)
 	if err != nil {
 		return fmt.Errorf("encode contract %s: %w", row.Contract.ID, err)
@@ -118,7 +109,7 @@ func (t *Tx) PutContract(row ContractRow) error {
 
 // PutTotals writes a contract's running totals (released periods, spend, activities, settled),
 // leaving its terms as they are.
-func (t *Tx) PutTotals(row ContractRow) error {
+func (t *Tx) PutTotals(row app.ContractRow) error {
 	_, err := t.exec(q3,
 		row.Released, row.Spent, row.Activities, row.Settled, row.Contract.ID)
 	if err != nil {
@@ -127,19 +118,10 @@ func (t *Tx) PutTotals(row ContractRow) error {
 	return nil
 }
 
-// Charge is one costed activity row.
-type Charge struct {
-	EventID, ContractID, Month, Provider, InterventionCode, InterventionID, JourneyID string
-	OccurredAt                                                                        string
-	Price                                                                             int64
-	PCN                                                                               string
-	Segment                                                                           int32
-}
-
 // InsertCharge records a costed activity.
-func (t *Tx) InsertCharge(c Charge) error {
-	_, err := t.exec(q4,
-		c.EventID, c.ContractID, c.Month, c.Provider, c.InterventionCode, c.InterventionID, c.JourneyID, c.OccurredAt, c.Price, c.PCN, c.Segment)
+func (t *Tx) InsertCharge(c app.Charge) error {
+	_, err := t.exec(q4, c.EventID, c.ContractID, c.Month, c.Provider, c.InterventionCode, c.InterventionID, c.JourneyID,
+		c.OccurredAt.UTC().Format(TimeLayout), c.PricePence, c.PCN, c.Segment)
 	if err != nil {
 		return fmt.Errorf("record charge %s: %w", c.EventID, err)
 	}
@@ -166,18 +148,10 @@ func (t *Tx) MarkCrossed(contract, key string) (bool, error) {
 	return n == 1, err
 }
 
-// Score is one outcome score of a journey.
-type Score struct {
-	PathwayID, JourneyID, Point, Measure string
-	Value                                float64
-	OccurredAt                           string
-	ContractID                           string
-}
-
 // PutScore records a score, keeping the latest (by occurred_at) per journey, point and measure.
-func (t *Tx) PutScore(s Score) error {
+func (t *Tx) PutScore(s app.Score) error {
 	_, err := t.exec(q7,
-		s.PathwayID, s.JourneyID, s.Point, s.Measure, s.Value, s.OccurredAt, s.ContractID)
+		s.PathwayID, s.JourneyID, s.Point, s.Measure, s.Value, s.OccurredAt.UTC().Format(TimeLayout), s.ContractID)
 	if err != nil {
 		return fmt.Errorf("record score: %w", err)
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"strconv"
 
-	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
-	"github.com/nhs-pathways/pathways/services/finance/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/finance/internal/domain"
 )
 
@@ -17,7 +15,7 @@ func (a *App) CreateContract(ctx context.Context, actor string, terms domain.Ter
 	if err != nil {
 		return c, err
 	}
-	err = a.store.Update(ctx, func(tx *adapters.Tx) error {
+	err = a.ledger.Update(ctx, func(tx LedgerTx) error {
 		if _, ok, err := tx.Contract(id); err != nil || ok {
 			if err != nil {
 				return err
@@ -25,12 +23,11 @@ func (a *App) CreateContract(ctx context.Context, actor string, terms domain.Ter
 			return domain.Errorf(domain.KindAlreadyExists, "contract %s (pathway %q, contract year %d) already exists: amend it instead",
 				id, terms.PathwayID, terms.Year)
 		}
-		row := adapters.ContractRow{Contract: c}
+		row := ContractRow{Contract: c}
 		if err := tx.PutContract(row); err != nil {
 			return err
 		}
-		ev := &financev1.ContractCreated{Contract: ContractProto(c), Actor: actor}
-		if err := emit(tx, id, &financev1.CapitationEvent{Kind: &financev1.CapitationEvent_ContractCreated{ContractCreated: ev}}, "created"); err != nil {
+		if err := a.emit(tx, id, ContractCreated{Contract: c, Actor: actor}, "created"); err != nil {
 			return err
 		}
 		return a.releaseAndSave(tx, row)
@@ -46,7 +43,7 @@ func (a *App) AmendContract(ctx context.Context, actor, id string, terms domain.
 		return domain.Contract{}, err
 	}
 	var out domain.Contract
-	err := a.store.Update(ctx, func(tx *adapters.Tx) error {
+	err := a.ledger.Update(ctx, func(tx LedgerTx) error {
 		row, err := a.existing(tx, id)
 		if err != nil {
 			return err
@@ -65,12 +62,10 @@ func (a *App) AmendContract(ctx context.Context, actor, id string, terms domain.
 			return err
 		}
 		row.Contract, out = c, c
-		ev := &financev1.ContractAmended{Contract: ContractProto(c), Actor: actor, Reason: reason}
-		if err := emit(tx, id, &financev1.CapitationEvent{Kind: &financev1.CapitationEvent_ContractAmended{ContractAmended: ev}},
-			"amended", strconv.Itoa(c.Amendment)); err != nil {
+		if err := a.emit(tx, id, ContractAmended{Contract: c, Actor: actor, Reason: reason}, "amended", strconv.Itoa(c.Amendment)); err != nil {
 			return err
 		}
-		if err := crossings(tx, &row); err != nil {
+		if err := a.crossings(tx, &row); err != nil {
 			return err
 		}
 		return tx.PutContract(row)
@@ -89,7 +84,7 @@ func sameIdentity(c domain.Contract, t domain.Terms) error {
 	return vs.Err()
 }
 
-func (a *App) existing(tx *adapters.Tx, id string) (adapters.ContractRow, error) {
+func (a *App) existing(tx LedgerTx, id string) (ContractRow, error) {
 	row, ok, err := tx.Contract(id)
 	if err == nil && !ok {
 		err = domain.Errorf(domain.KindNotFound, "contract %q not found", id)
@@ -97,19 +92,19 @@ func (a *App) existing(tx *adapters.Tx, id string) (adapters.ContractRow, error)
 	return row, err
 }
 
-func (a *App) releaseAndSave(tx *adapters.Tx, row adapters.ContractRow) error {
+func (a *App) releaseAndSave(tx LedgerTx, row ContractRow) error {
 	if err := a.release(tx, &row); err != nil {
 		return err
 	}
-	if err := crossings(tx, &row); err != nil {
+	if err := a.crossings(tx, &row); err != nil {
 		return err
 	}
 	return tx.PutContract(row)
 }
 
 // Contract returns a contract.
-func (a *App) Contract(ctx context.Context, id string) (adapters.ContractRow, error) {
-	row, ok, err := a.store.Contract(ctx, id)
+func (a *App) Contract(ctx context.Context, id string) (ContractRow, error) {
+	row, ok, err := a.ledger.Contract(ctx, id)
 	if err == nil && !ok {
 		err = domain.Errorf(domain.KindNotFound, "contract %q not found", id)
 	}
@@ -119,7 +114,7 @@ func (a *App) Contract(ctx context.Context, id string) (adapters.ContractRow, er
 // ReleaseDue releases the allocation periods that have started, for every contract. The
 // service runs it periodically; ingest and amendments also release what is due.
 func (a *App) ReleaseDue(ctx context.Context) error {
-	ids, err := a.store.ContractIDs(ctx)
+	ids, err := a.ledger.ContractIDs(ctx)
 	if err != nil {
 		return err
 	}
@@ -131,7 +126,7 @@ func (a *App) ReleaseDue(ctx context.Context) error {
 		if domain.ReleasedPeriods(row.Contract.Terms.Year, a.now()) <= row.Released {
 			continue
 		}
-		if err := a.store.Update(ctx, func(tx *adapters.Tx) error {
+		if err := a.ledger.Update(ctx, func(tx LedgerTx) error {
 			row, err := a.existing(tx, id)
 			if err != nil {
 				return err

@@ -7,11 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"google.golang.org/protobuf/types/known/timestamppb"
-
-	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
-	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
-	"github.com/nhs-pathways/pathways/services/finance/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/finance/internal/domain"
 )
 
@@ -22,7 +17,7 @@ func (a *App) RecordActivity(ctx context.Context, act domain.Activity, h []byte)
 		return false, err
 	}
 	var dup bool
-	err := a.store.Update(ctx, func(tx *adapters.Tx) error {
+	err := a.ledger.Update(ctx, func(tx LedgerTx) error {
 		var err error
 		if dup, err = a.seen(tx, "activity", act.EventID, h); dup || err != nil {
 			return err
@@ -34,10 +29,10 @@ func (a *App) RecordActivity(ctx context.Context, act domain.Activity, h []byte)
 		if err := a.release(tx, &row); err != nil {
 			return err
 		}
-		if err := charge(tx, &row, act); err != nil {
+		if err := a.charge(tx, &row, act); err != nil {
 			return err
 		}
-		if err := crossings(tx, &row); err != nil {
+		if err := a.crossings(tx, &row); err != nil {
 			return err
 		}
 		if err := tx.PutTotals(row); err != nil {
@@ -49,7 +44,7 @@ func (a *App) RecordActivity(ctx context.Context, act domain.Activity, h []byte)
 }
 
 // seen reports whether id was applied with hash h; another hash is an AlreadyExists error.
-func (a *App) seen(tx *adapters.Tx, kind, id string, h []byte) (bool, error) {
+func (a *App) seen(tx LedgerTx, kind, id string, h []byte) (bool, error) {
 	prev, ok, err := tx.AppliedHash(id)
 	switch {
 	case err != nil || !ok:
@@ -78,7 +73,7 @@ func (a *App) conflicted(err error) error {
 	return domain.Errorf(domain.KindAlreadyExists, "%s", ce.Error())
 }
 
-func (a *App) contractFor(tx *adapters.Tx, pathway string, at time.Time) (adapters.ContractRow, error) {
+func (a *App) contractFor(tx LedgerTx, pathway string, at time.Time) (ContractRow, error) {
 	year := domain.ContractYearOf(at)
 	row, ok, err := tx.Contract(domain.ContractID(pathway, year))
 	if err != nil {
@@ -91,13 +86,13 @@ func (a *App) contractFor(tx *adapters.Tx, pathway string, at time.Time) (adapte
 	return row, nil
 }
 
-func charge(tx *adapters.Tx, row *adapters.ContractRow, act domain.Activity) error {
+func (a *App) charge(tx LedgerTx, row *ContractRow, act domain.Activity) error {
 	id := row.Contract.ID
 	month := domain.MonthOf(act.OccurredAt)
-	err := tx.InsertCharge(adapters.Charge{
+	err := tx.InsertCharge(Charge{
 		EventID: act.EventID, ContractID: id, Month: month, Provider: act.Provider,
 		InterventionCode: act.InterventionCode, InterventionID: act.InterventionID, JourneyID: act.JourneyID,
-		OccurredAt: act.OccurredAt.UTC().Format(adapters.TimeLayout), Price: act.PricePence, PCN: act.PCN, Segment: act.Segment,
+		OccurredAt: act.OccurredAt, PricePence: act.PricePence, PCN: act.PCN, Segment: act.Segment,
 	})
 	if err != nil {
 		return err
@@ -108,30 +103,28 @@ func charge(tx *adapters.Tx, row *adapters.ContractRow, act domain.Activity) err
 	if err != nil {
 		return err
 	}
-	costed := &financev1.ActivityCosted{
-		ContractId: id, SourceEventId: act.EventID, JourneyId: act.JourneyID, InterventionId: act.InterventionID,
+	costed := ActivityCosted{
+		ContractID: id, SourceEventID: act.EventID, JourneyID: act.JourneyID, InterventionID: act.InterventionID,
 		InterventionCode: act.InterventionCode, Provider: act.Provider, UnitPricePence: act.PricePence,
-		OccurredAt: timestamppb.New(act.OccurredAt), Month: month, PcnOdsCode: act.PCN,
-		Segment: journeyv1.Segment(act.Segment), SpentToDatePence: row.Spent,
+		OccurredAt: act.OccurredAt, Month: month, PCN: act.PCN, Segment: act.Segment, SpentToDatePence: row.Spent,
 	}
-	if err := emit(tx, id, &financev1.CapitationEvent{Kind: &financev1.CapitationEvent_ActivityCosted{ActivityCosted: costed}}, "costed", act.EventID); err != nil {
+	if err := a.emit(tx, id, costed, "costed", act.EventID); err != nil {
 		return err
 	}
-	pay := &financev1.ProviderPayable{ContractId: id, SourceEventId: act.EventID, Provider: act.Provider, Month: month,
+	pay := ProviderPayable{ContractID: id, SourceEventID: act.EventID, Provider: act.Provider, Month: month,
 		AmountPence: act.PricePence, PayableToDatePence: payable}
-	return emit(tx, id, &financev1.CapitationEvent{Kind: &financev1.CapitationEvent_ProviderPayable{ProviderPayable: pay}}, "payable", act.EventID)
+	return a.emit(tx, id, pay, "payable", act.EventID)
 }
 
 // release releases every period of the contract that has started by now and is not released.
-func (a *App) release(tx *adapters.Tx, row *adapters.ContractRow) error {
+func (a *App) release(tx LedgerTx, row *ContractRow) error {
 	c := row.Contract
 	due := domain.ReleasedPeriods(c.Terms.Year, a.now())
 	for p := row.Released + 1; p <= due; p++ {
 		row.Released = p
-		ev := &financev1.AllocationReleased{ContractId: c.ID, Period: int32(p), Month: domain.PeriodMonth(c.Terms.Year, p),
+		ev := AllocationReleased{ContractID: c.ID, Period: p, Month: domain.PeriodMonth(c.Terms.Year, p),
 			AmountPence: c.Schedule[p-1], AllocatedToDatePence: c.AllocatedBy(p)}
-		if err := emit(tx, c.ID, &financev1.CapitationEvent{Kind: &financev1.CapitationEvent_AllocationReleased{AllocationReleased: ev}},
-			"released", strconv.Itoa(p)); err != nil {
+		if err := a.emit(tx, c.ID, ev, "released", strconv.Itoa(p)); err != nil {
 			return err
 		}
 	}
@@ -139,7 +132,7 @@ func (a *App) release(tx *adapters.Tx, row *adapters.ContractRow) error {
 }
 
 // crossings raises each threshold the contract's spend has newly reached.
-func crossings(tx *adapters.Tx, row *adapters.ContractRow) error {
+func (a *App) crossings(tx LedgerTx, row *ContractRow) error {
 	for _, cr := range row.Contract.Crossings(row.Spent, row.Released) {
 		fresh, err := tx.MarkCrossed(row.Contract.ID, cr.Key)
 		if err != nil || !fresh {
@@ -148,10 +141,8 @@ func crossings(tx *adapters.Tx, row *adapters.ContractRow) error {
 			}
 			continue
 		}
-		ev := &financev1.ThresholdCrossed{ContractId: row.Contract.ID, RateBp: cr.Threshold.RateBP,
-			Basis: financev1.ThresholdBasis(cr.Threshold.Basis), SpentPence: row.Spent, BasisPence: cr.Basis, Month: cr.Month}
-		if err := emit(tx, row.Contract.ID, &financev1.CapitationEvent{Kind: &financev1.CapitationEvent_ThresholdCrossed{ThresholdCrossed: ev}},
-			"threshold", cr.Key); err != nil {
+		ev := ThresholdCrossed{ContractID: row.Contract.ID, Threshold: cr.Threshold, SpentPence: row.Spent, BasisPence: cr.Basis, Month: cr.Month}
+		if err := a.emit(tx, row.Contract.ID, ev, "threshold", cr.Key); err != nil {
 			return err
 		}
 	}
@@ -164,7 +155,7 @@ func (a *App) RecordOutcome(ctx context.Context, o domain.Outcome, h []byte) (bo
 		return false, err
 	}
 	var dup bool
-	err := a.store.Update(ctx, func(tx *adapters.Tx) error {
+	err := a.ledger.Update(ctx, func(tx LedgerTx) error {
 		var err error
 		if dup, err = a.seen(tx, "outcome", o.EventID, h); dup || err != nil {
 			return err
@@ -173,10 +164,9 @@ func (a *App) RecordOutcome(ctx context.Context, o domain.Outcome, h []byte) (bo
 		if err != nil {
 			return err
 		}
-		at := o.OccurredAt.UTC().Format(adapters.TimeLayout)
 		for m, v := range o.Measures {
-			s := adapters.Score{PathwayID: o.PathwayID, JourneyID: o.JourneyID, Point: o.CollectionPoint, Measure: m,
-				Value: v, OccurredAt: at, ContractID: row.Contract.ID}
+			s := Score{PathwayID: o.PathwayID, JourneyID: o.JourneyID, Point: o.CollectionPoint, Measure: m,
+				Value: v, OccurredAt: o.OccurredAt, ContractID: row.Contract.ID}
 			if err := tx.PutScore(s); err != nil {
 				return err
 			}

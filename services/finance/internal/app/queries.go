@@ -8,86 +8,105 @@ import (
 	"strconv"
 	"time"
 
-	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
-	"github.com/nhs-pathways/pathways/services/finance/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/finance/internal/domain"
 )
+
+// Position is where a contract's budget stands at a date and where it is heading.
+type Position struct {
+	ContractID           string
+	AnnualBudgetPence    int64
+	WithholdPence        int64
+	AllocatedToDatePence int64
+	SpentPence           int64
+	Activities           int64
+	RemainingPence       int64 // allocated to date less spent
+	ForecastOutturnPence int64
+	VariancePence        int64 // allocatable budget less forecast: positive is an underspend
+	DaysElapsed          int
+	DaysInYear           int
+	ByProvider           []SpendLine
+	ByIntervention       []SpendLine
+	ByMonth              []SpendLine // all 12 months of the contract year, with their allocation
+	Outcomes             []OutcomeStatus
+}
+
+// OutcomeStatus is how an outcome target stands, and whether the contract is settled.
+type OutcomeStatus struct {
+	domain.Achievement
+	Settled bool
+}
 
 // Position returns the budget position of a contract at asOf (zero: now). Allocation to date
 // counts the periods started by asOf; the forecast scales spend to the year by days elapsed
 // (domain.Forecast); variance is the allocatable budget less the forecast.
-func (a *App) Position(ctx context.Context, id string, asOf time.Time) (*financev1.GetBudgetPositionResponse, error) {
+func (a *App) Position(ctx context.Context, id string, asOf time.Time) (Position, error) {
 	if asOf.IsZero() {
 		asOf = a.now()
 	}
 	row, err := a.Contract(ctx, id)
 	if err != nil {
-		return nil, err
+		return Position{}, err
 	}
 	c := row.Contract
 	year := c.Terms.Year
 	released := domain.ReleasedPeriods(year, asOf)
-	p := &financev1.GetBudgetPositionResponse{
-		ContractId: id, AnnualBudgetPence: c.Terms.BudgetPence, WithholdPence: c.Withhold,
+	p := Position{
+		ContractID: id, AnnualBudgetPence: c.Terms.BudgetPence, WithholdPence: c.Withhold,
 		AllocatedToDatePence: c.AllocatedBy(released), SpentPence: row.Spent, Activities: row.Activities,
-		DaysElapsed: int32(domain.DaysElapsed(year, asOf)), DaysInYear: int32(domain.DaysInYear(year)),
+		DaysElapsed: domain.DaysElapsed(year, asOf), DaysInYear: domain.DaysInYear(year),
 	}
 	p.RemainingPence = p.AllocatedToDatePence - p.SpentPence
-	p.ForecastOutturnPence = domain.Forecast(row.Spent, int(p.DaysElapsed), int(p.DaysInYear))
+	p.ForecastOutturnPence = domain.Forecast(row.Spent, p.DaysElapsed, p.DaysInYear)
 	p.VariancePence = c.Allocatable() - p.ForecastOutturnPence
-	if p.ByProvider, err = a.lines(ctx, id, "provider"); err != nil {
-		return nil, err
+	if p.ByProvider, err = a.ledger.SpendBy(ctx, id, ByProvider); err != nil {
+		return Position{}, err
 	}
-	if p.ByIntervention, err = a.lines(ctx, id, "intervention_code"); err != nil {
-		return nil, err
+	if p.ByIntervention, err = a.ledger.SpendBy(ctx, id, ByIntervention); err != nil {
+		return Position{}, err
 	}
 	if p.ByMonth, err = a.months(ctx, c); err != nil {
-		return nil, err
+		return Position{}, err
 	}
-	p.Outcomes, err = a.outcomes(ctx, row)
-	return p, err
-}
-
-func (a *App) lines(ctx context.Context, id, column string) ([]*financev1.SpendLine, error) {
-	ls, err := a.store.SpendBy(ctx, id, column)
-	out := make([]*financev1.SpendLine, len(ls))
-	for i, l := range ls {
-		out[i] = &financev1.SpendLine{Key: l.Key, SpentPence: l.Spent, Activities: l.Count}
+	if p.Outcomes, err = a.outcomes(ctx, row); err != nil {
+		return Position{}, err
 	}
-	return out, err
+	return p, nil
 }
 
 // months returns all 12 months of the contract year with their allocation and spend.
-func (a *App) months(ctx context.Context, c domain.Contract) ([]*financev1.SpendLine, error) {
-	ls, err := a.store.SpendBy(ctx, c.ID, "month")
+func (a *App) months(ctx context.Context, c domain.Contract) ([]SpendLine, error) {
+	ls, err := a.ledger.SpendBy(ctx, c.ID, ByMonth)
 	if err != nil {
 		return nil, err
 	}
-	spent := map[string]adapters.Line{}
+	spent := map[string]SpendLine{}
 	for _, l := range ls {
 		spent[l.Key] = l
 	}
-	out := make([]*financev1.SpendLine, domain.Periods)
+	out := make([]SpendLine, domain.Periods)
 	for p := 1; p <= domain.Periods; p++ {
 		m := domain.PeriodMonth(c.Terms.Year, p)
-		out[p-1] = &financev1.SpendLine{Key: m, SpentPence: spent[m].Spent, Activities: spent[m].Count, AllocatedPence: c.Schedule[p-1]}
+		out[p-1] = SpendLine{Key: m, SpentPence: spent[m].SpentPence, Activities: spent[m].Activities, AllocatedPence: c.Schedule[p-1]}
 	}
 	return out, nil
 }
 
-func (a *App) outcomes(ctx context.Context, row adapters.ContractRow) ([]*financev1.OutcomeStatus, error) {
+func (a *App) outcomes(ctx context.Context, row ContractRow) ([]OutcomeStatus, error) {
 	achieved, err := a.achievements(ctx, row.Contract)
-	out := make([]*financev1.OutcomeStatus, len(achieved))
-	for i, ac := range achieved {
-		out[i] = achievementProto(ac, row.Settled)
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	out := make([]OutcomeStatus, len(achieved))
+	for i, ac := range achieved {
+		out[i] = OutcomeStatus{Achievement: ac, Settled: row.Settled}
+	}
+	return out, nil
 }
 
 func (a *App) achievements(ctx context.Context, c domain.Contract) ([]domain.Achievement, error) {
 	out := make([]domain.Achievement, 0, len(c.Terms.Targets))
 	for _, t := range c.Terms.Targets {
-		pairs, err := a.store.Scores(ctx, c.ID, c.Terms.PathwayID, t.Measure, t.Point())
+		pairs, err := a.ledger.Scores(ctx, c.ID, c.Terms.PathwayID, t.Measure, t.Point())
 		if err != nil {
 			return nil, err
 		}
@@ -100,11 +119,20 @@ func (a *App) achievements(ctx context.Context, c domain.Contract) ([]domain.Ach
 	return out, nil
 }
 
-// Statement returns what provider is owed under a contract, by month and intervention.
-func (a *App) Statement(ctx context.Context, id, provider, month string) (*financev1.GetProviderStatementResponse, error) {
+// Statement is what a provider is owed under a contract.
+type Statement struct {
+	ContractID string
+	Provider   string
+	Lines      []StatementLine // by month, then intervention
+	TotalPence int64
+}
+
+// Statement returns what provider is owed under a contract, by month and intervention; month
+// "" means the whole year.
+func (a *App) Statement(ctx context.Context, id, provider, month string) (Statement, error) {
 	row, err := a.Contract(ctx, id)
 	if err != nil {
-		return nil, err
+		return Statement{}, err
 	}
 	var vs domain.Violations
 	if provider == "" {
@@ -116,16 +144,15 @@ func (a *App) Statement(ctx context.Context, id, provider, month string) (*finan
 		}
 	}
 	if err := vs.Err(); err != nil {
-		return nil, err
+		return Statement{}, err
 	}
-	ls, err := a.store.Statement(ctx, id, provider, month)
+	ls, err := a.ledger.Statement(ctx, id, provider, month)
 	if err != nil {
-		return nil, err
+		return Statement{}, err
 	}
-	out := &financev1.GetProviderStatementResponse{ContractId: id, Provider: provider}
+	out := Statement{ContractID: id, Provider: provider, Lines: ls}
 	for _, l := range ls {
-		out.Lines = append(out.Lines, &financev1.StatementLine{Month: l.Month, InterventionCode: l.InterventionCode, Activities: l.Count, AmountPence: l.Amount})
-		out.TotalPence += l.Amount
+		out.TotalPence += l.AmountPence
 	}
 	return out, nil
 }
@@ -133,6 +160,9 @@ func (a *App) Statement(ctx context.Context, id, provider, month string) (*finan
 // CSVHeader is the header row of a month export.
 var CSVHeader = []string{"event_id", "occurred_at", "month", "provider", "intervention_code", "intervention_id",
 	"journey_id", "pcn_ods_code", "segment", "unit_price_pence", "unit_price_gbp"}
+
+// CSVTimeLayout is how an export writes times: UTC with nanoseconds, fixed width.
+const CSVTimeLayout = "2006-01-02T15:04:05.000000000Z07:00"
 
 // ExportMonth returns every charge of one month of a contract as CSV, ordered by time.
 func (a *App) ExportMonth(ctx context.Context, id, month string) ([]byte, error) {
@@ -143,7 +173,7 @@ func (a *App) ExportMonth(ctx context.Context, id, month string) ([]byte, error)
 	if _, err := domain.PeriodOfMonth(row.Contract.Terms.Year, month); err != nil {
 		return nil, domain.Invalid("month", "%v", err)
 	}
-	charges, err := a.store.MonthCharges(ctx, id, month)
+	charges, err := a.ledger.MonthCharges(ctx, id, month)
 	if err != nil {
 		return nil, err
 	}
@@ -151,8 +181,8 @@ func (a *App) ExportMonth(ctx context.Context, id, month string) ([]byte, error)
 	w := csv.NewWriter(&buf)
 	_ = w.Write(CSVHeader)
 	for _, c := range charges {
-		_ = w.Write([]string{c.EventID, c.OccurredAt, c.Month, c.Provider, c.InterventionCode, c.InterventionID, c.JourneyID,
-			c.PCN, strconv.Itoa(int(c.Segment)), strconv.FormatInt(c.Price, 10), pounds(c.Price)})
+		_ = w.Write([]string{c.EventID, c.OccurredAt.UTC().Format(CSVTimeLayout), c.Month, c.Provider, c.InterventionCode, c.InterventionID,
+			c.JourneyID, c.PCN, strconv.Itoa(int(c.Segment)), strconv.FormatInt(c.PricePence, 10), pounds(c.PricePence)})
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()

@@ -3,24 +3,29 @@ package app
 import (
 	"context"
 
-	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
-	"github.com/nhs-pathways/pathways/services/finance/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/finance/internal/domain"
 )
 
+// Settlement is what settling a contract's outcome incentive earned, target by target.
+type Settlement struct {
+	Outcomes    []OutcomeStatus
+	EarnedPence int64
+}
+
 // SettleOutcomeIncentive evaluates every outcome target of a contract once and records an
 // OutcomeIncentiveEarned event per target. A contract is settled once.
-func (a *App) SettleOutcomeIncentive(ctx context.Context, id string) (*financev1.SettleOutcomeIncentiveResponse, error) {
+func (a *App) SettleOutcomeIncentive(ctx context.Context, id string) (Settlement, error) {
 	row, err := a.Contract(ctx, id)
 	if err != nil {
-		return nil, err
+		return Settlement{}, err
 	}
 	achieved, err := a.achievements(ctx, row.Contract)
 	if err != nil {
-		return nil, err
+		return Settlement{}, err
 	}
-	out := &financev1.SettleOutcomeIncentiveResponse{}
-	err = a.store.Update(ctx, func(tx *adapters.Tx) error {
+	var out Settlement
+	err = a.ledger.Update(ctx, func(tx LedgerTx) error {
+		out = Settlement{}
 		row, err := a.existing(tx, id)
 		if err != nil {
 			return err
@@ -32,17 +37,18 @@ func (a *App) SettleOutcomeIncentive(ctx context.Context, id string) (*financev1
 			return domain.Errorf(domain.KindFailedPrecondition, "contract %s has no outcome targets to settle", id)
 		}
 		for _, ac := range achieved {
-			st := achievementProto(ac, true)
+			st := OutcomeStatus{Achievement: ac, Settled: true}
 			out.Outcomes = append(out.Outcomes, st)
 			out.EarnedPence += ac.Earned
-			ev := &financev1.OutcomeIncentiveEarned{ContractId: id, Outcome: st}
-			if err := emit(tx, id, &financev1.CapitationEvent{Kind: &financev1.CapitationEvent_OutcomeIncentiveEarned{OutcomeIncentiveEarned: ev}},
-				"incentive", ac.TargetID); err != nil {
+			if err := a.emit(tx, id, OutcomeIncentiveEarned{ContractID: id, Outcome: st}, "incentive", ac.TargetID); err != nil {
 				return err
 			}
 		}
 		row.Settled = true
 		return tx.PutContract(row)
 	})
-	return out, err
+	if err != nil {
+		return Settlement{}, err
+	}
+	return out, nil
 }

@@ -23,7 +23,13 @@ func NewFeed(a *app.App) *Feed { return &Feed{app: a} }
 // Follow streams the capitation events after the request's cursor: catch-up, then live.
 func (s *Feed) Follow(req *financev1.FollowRequest, stream financev1.FinanceFeedService_FollowServer) error {
 	ctx := stream.Context()
-	err := s.app.Follow(ctx, req.GetAfterCursor(), stream.Send)
+	err := s.app.Follow(ctx, req.GetAfterCursor(), func(e app.OutboxEvent) error {
+		resp, err := followResponse(e)
+		if err != nil {
+			return err
+		}
+		return stream.Send(resp)
+	})
 	if clientCanceled(ctx, err) {
 		// The client cancelled its own call: the feed ended as asked, which is not a failure.
 		return nil

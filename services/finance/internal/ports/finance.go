@@ -27,11 +27,11 @@ func (s *Finance) CreateContract(ctx context.Context, req *financev1.CreateContr
 	if req.GetTerms() == nil {
 		return nil, toStatus(ctx, domain.Invalid("terms", "is required"))
 	}
-	out, err := s.app.CreateContract(ctx, c.Actor, app.TermsFromProto(req.GetTerms()))
+	out, err := s.app.CreateContract(ctx, c.Actor, termsFromProto(req.GetTerms()))
 	if err != nil {
 		return nil, toStatus(ctx, err)
 	}
-	return &financev1.CreateContractResponse{Contract: app.ContractProto(out)}, nil
+	return &financev1.CreateContractResponse{Contract: contractProto(out)}, nil
 }
 
 // AmendContract replaces a contract's terms (finance-admin only).
@@ -43,11 +43,11 @@ func (s *Finance) AmendContract(ctx context.Context, req *financev1.AmendContrac
 	if req.GetTerms() == nil {
 		return nil, toStatus(ctx, domain.Invalid("terms", "is required"))
 	}
-	out, err := s.app.AmendContract(ctx, c.Actor, req.GetContractId(), app.TermsFromProto(req.GetTerms()), int(req.GetExpectedAmendment()), req.GetReason())
+	out, err := s.app.AmendContract(ctx, c.Actor, req.GetContractId(), termsFromProto(req.GetTerms()), int(req.GetExpectedAmendment()), req.GetReason())
 	if err != nil {
 		return nil, toStatus(ctx, err)
 	}
-	return &financev1.AmendContractResponse{Contract: app.ContractProto(out)}, nil
+	return &financev1.AmendContractResponse{Contract: contractProto(out)}, nil
 }
 
 // GetContract returns a contract.
@@ -56,7 +56,7 @@ func (s *Finance) GetContract(ctx context.Context, req *financev1.GetContractReq
 	if err != nil {
 		return nil, toStatus(ctx, err)
 	}
-	return &financev1.GetContractResponse{Contract: app.ContractProto(row.Contract)}, nil
+	return &financev1.GetContractResponse{Contract: contractProto(row.Contract)}, nil
 }
 
 // GetBudgetPosition returns a contract's budget position.
@@ -66,13 +66,19 @@ func (s *Finance) GetBudgetPosition(ctx context.Context, req *financev1.GetBudge
 		asOf = req.GetAsOf().AsTime()
 	}
 	p, err := s.app.Position(ctx, req.GetContractId(), asOf)
-	return p, toStatus(ctx, err)
+	if err != nil {
+		return nil, toStatus(ctx, err)
+	}
+	return positionProto(p), nil
 }
 
 // GetProviderStatement returns what a provider is owed.
 func (s *Finance) GetProviderStatement(ctx context.Context, req *financev1.GetProviderStatementRequest) (*financev1.GetProviderStatementResponse, error) {
 	st, err := s.app.Statement(ctx, req.GetContractId(), req.GetProvider(), req.GetMonth())
-	return st, toStatus(ctx, err)
+	if err != nil {
+		return nil, toStatus(ctx, err)
+	}
+	return statementProto(st), nil
 }
 
 // ExportMonth returns a month's charges as CSV.
@@ -90,5 +96,8 @@ func (s *Finance) SettleOutcomeIncentive(ctx context.Context, req *financev1.Set
 		return nil, err
 	}
 	out, err := s.app.SettleOutcomeIncentive(ctx, req.GetContractId())
-	return out, toStatus(ctx, err)
+	if err != nil {
+		return nil, toStatus(ctx, err)
+	}
+	return settlementProto(out), nil
 }

@@ -19,7 +19,7 @@ func NewIngest(a *app.App) *Ingest { return &Ingest{app: a} }
 
 // RecordActivity charges one delivered intervention, once per event ID.
 func (s *Ingest) RecordActivity(ctx context.Context, req *financev1.RecordActivityRequest) (*financev1.RecordActivityResponse, error) {
-	h, err := app.Hash("activity", req)
+	h, err := hash("activity", req)
 	if err != nil {
 		return nil, toStatus(ctx, err)
 	}
@@ -40,7 +40,7 @@ func (s *Ingest) RecordActivity(ctx context.Context, req *financev1.RecordActivi
 
 // RecordOutcome records a journey's outcome scores, once per event ID.
 func (s *Ingest) RecordOutcome(ctx context.Context, req *financev1.RecordOutcomeRequest) (*financev1.RecordOutcomeResponse, error) {
-	h, err := app.Hash("outcome", req)
+	h, err := hash("outcome", req)
 	if err != nil {
 		return nil, toStatus(ctx, err)
 	}
