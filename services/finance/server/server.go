@@ -22,6 +22,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/finance/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/finance/internal/app"
 	"github.com/nhs-pathways/pathways/services/finance/internal/ports"
+	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
@@ -113,7 +114,7 @@ func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
 	}
 	a.OnConflict = m.Conflict
 	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()),
-		grpc.ChainUnaryInterceptor(m.Unary, ports.Authenticate), grpc.ChainStreamInterceptor(ports.AuthenticateStream))
+		grpc.ChainUnaryInterceptor(rpcerr.RecoverUnary, m.Unary, ports.Identity.Unary), grpc.ChainStreamInterceptor(rpcerr.RecoverStream, ports.Identity.Stream))
 	financev1.RegisterFinanceIngestServiceServer(s.grpc, ports.NewIngest(a))
 	financev1.RegisterFinanceServiceServer(s.grpc, ports.NewFinance(a))
 	financev1.RegisterFinanceFeedServiceServer(s.grpc, ports.NewFeed(a))

@@ -1,73 +1,36 @@
 package domain
 
 import (
-	"fmt"
-	"strings"
+	"github.com/nhs-pathways/pathways/services/platform/fault"
 )
 
 // Violation is one broken rule of a request field.
-type Violation struct {
-	Field       string
-	Description string
-}
+type Violation = fault.FieldViolation
 
 // ValidationError lists every rule a request breaks. Nothing was changed.
-type ValidationError struct {
-	Violations []Violation
-}
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Violations))
-	for i, v := range e.Violations {
-		parts[i] = v.Field + ": " + v.Description
-	}
-	return "invalid request: " + strings.Join(parts, "; ")
-}
+type ValidationError = fault.ValidationError
 
 // Violations collects violations; Err returns nil when there are none.
-type Violations []Violation
-
-// Add records a violation of field.
-func (vs *Violations) Add(field, format string, args ...any) {
-	*vs = append(*vs, Violation{Field: field, Description: fmt.Sprintf(format, args...)})
-}
-
-// Err returns the ValidationError of the collected violations, or nil.
-func (vs Violations) Err() error {
-	if len(vs) == 0 {
-		return nil
-	}
-	return &ValidationError{Violations: vs}
-}
+type Violations = fault.Violations
 
 // Invalid returns a ValidationError with a single violation.
-func Invalid(field, format string, args ...any) error {
-	var vs Violations
-	vs.Add(field, format, args...)
-	return vs.Err()
-}
+func Invalid(field, format string, args ...any) error { return fault.Invalid(field, format, args...) }
 
 // Kind classifies a domain Error for the ports.
-type Kind int
+type Kind = fault.Kind
 
-// Kinds of domain errors.
+// The kinds of domain error finance answers.
 const (
-	KindNotFound Kind = iota + 1
-	KindFailedPrecondition
-	KindAlreadyExists
-	KindPermissionDenied
-	KindConflict
+	KindNotFound           = fault.NotFound
+	KindFailedPrecondition = fault.FailedPrecondition
+	KindAlreadyExists      = fault.AlreadyExists
+	KindPermissionDenied   = fault.PermissionDenied
+	// KindConflict: the contract changed under the caller (a lost race); answered as Aborted.
+	KindConflict = fault.Aborted
 )
 
 // Error is a rule violation that is not about one field's shape.
-type Error struct {
-	Kind    Kind
-	Message string
-}
-
-func (e *Error) Error() string { return e.Message }
+type Error = fault.Error
 
 // Errorf builds an Error of kind.
-func Errorf(kind Kind, format string, args ...any) error {
-	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
-}
+func Errorf(kind Kind, format string, args ...any) error { return fault.New(kind, format, args...) }
