@@ -20,6 +20,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/app"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/ports"
+	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
@@ -77,7 +78,8 @@ func (s *Server) open(ctx context.Context) error {
 
 func (s *Server) listen(ctx context.Context) error {
 	m := ports.NewMetrics()
-	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()), grpc.ChainUnaryInterceptor(m.Unary))
+	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()),
+		grpc.ChainUnaryInterceptor(rpcerr.RecoverUnary, m.Unary, ports.Identity.Unary), grpc.ChainStreamInterceptor(rpcerr.RecoverStream, ports.Identity.Stream))
 	dashboardv1.RegisterDashboardIngestServiceServer(s.grpc, ports.NewIngest(s.app))
 	dashboardv1.RegisterDashboardQueryServiceServer(s.grpc, ports.NewQuery(s.app))
 	healthpb.RegisterHealthServer(s.grpc, health.NewServer())

@@ -21,7 +21,7 @@ func NewIngest(a *app.App) *Ingest { return &Ingest{app: a} }
 func (s *Ingest) RecordJourneyFact(ctx context.Context, req *dashboardv1.RecordJourneyFactRequest) (*dashboardv1.RecordJourneyFactResponse, error) {
 	dup, err := s.app.Ingest(ctx, FactFromRequest(req))
 	if err != nil {
-		return nil, toStatus(err)
+		return nil, toStatus(ctx, err)
 	}
 	return &dashboardv1.RecordJourneyFactResponse{Duplicate: dup}, nil
 }
@@ -47,37 +47,37 @@ func FilterFrom(a *app.App, f *dashboardv1.Filter) (domain.Filter, error) {
 func (s *Query) GetSystemFigures(ctx context.Context, req *dashboardv1.GetSystemFiguresRequest) (*dashboardv1.GetSystemFiguresResponse, error) {
 	f, err := FilterFrom(s.app, req.GetFilter())
 	if err != nil {
-		return nil, toStatus(err)
+		return nil, toStatus(ctx, err)
 	}
 	out, err := s.app.SystemFigures(ctx, f)
-	return out, toStatus(err)
+	return out, toStatus(ctx, err)
 }
 
 // GetPopulationFigures answers the "Our Population" lens.
 func (s *Query) GetPopulationFigures(ctx context.Context, req *dashboardv1.GetPopulationFiguresRequest) (*dashboardv1.GetPopulationFiguresResponse, error) {
 	f, err := FilterFrom(s.app, req.GetFilter())
 	if err != nil {
-		return nil, toStatus(err)
+		return nil, toStatus(ctx, err)
 	}
 	out, err := s.app.PopulationFigures(ctx, f)
-	return out, toStatus(err)
+	return out, toStatus(ctx, err)
 }
 
 // ListDimensions lists the filter choices.
 func (s *Query) ListDimensions(ctx context.Context, _ *dashboardv1.ListDimensionsRequest) (*dashboardv1.ListDimensionsResponse, error) {
 	out, err := s.app.Dimensions(ctx)
-	return out, toStatus(err)
+	return out, toStatus(ctx, err)
 }
 
 // ExportFigures returns the figures as CSV.
 func (s *Query) ExportFigures(ctx context.Context, req *dashboardv1.ExportFiguresRequest) (*dashboardv1.ExportFiguresResponse, error) {
 	f, err := FilterFrom(s.app, req.GetFilter())
 	if err != nil {
-		return nil, toStatus(err)
+		return nil, toStatus(ctx, err)
 	}
 	b, err := s.app.ExportCSV(ctx, f)
 	if err != nil {
-		return nil, toStatus(err)
+		return nil, toStatus(ctx, err)
 	}
 	return &dashboardv1.ExportFiguresResponse{Csv: b}, nil
 }
