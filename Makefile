@@ -108,3 +108,7 @@ breaking: $(TOOLS_STAMP) ## buf breaking: api/proto against its previous committ
 workflowcheck: $(TOOLS_STAMP) ## Check workflows/ for non-deterministic workflow code (time.Now, goroutines, map range, I/O).
 	@if [ -z "$$(cd workflows && go list ./... 2>/dev/null)" ]; then echo "workflowcheck: no Go packages in workflows/ yet, skipped"; exit 0; fi; \
 	echo "== workflowcheck ./workflows/..."; cd workflows && $(WORKFLOWCHECK) -test=false ./...
+
+.PHONY: clientsuite
+clientsuite: ## Run the official Go clients' own tests (KurrentDB-Client-Go, EventStore-Client-Go v4) against the event store.
+	go run ./services/eventstore/cmd/clientsuite
