@@ -2,6 +2,7 @@ package stack_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ import (
 
 // TestJourneysSurviveARestart starts journeys, stops the whole stack while a triage timer is
 // pending, starts it again on the same data directory, and checks the journeys carry on: the
-// query answers, a transition succeeds and the timer that fell due fires.
+// query answers, a transition succeeds and the timer fires after the restart, not before the stop.
 func TestJourneysSurviveARestart(t *testing.T) {
 	cfg := testConfig(t.TempDir())
 	// Governance runs two days behind, so the pathway version published here is in effect from
@@ -28,14 +29,10 @@ func TestJourneysSurviveARestart(t *testing.T) {
 	c := clientsOf(t, first)
 	publishOneDayTriage(t, c.governance)
 
-	due := time.Now().Add(20 * time.Second)
-	timed := submit(t, c, "R-RESTART-TIMER", oneCalendarDayBefore(due))
 	pending := submit(t, c, "R-RESTART-NEXT", time.Now())
-	j := journeyOf(t, c, timed)
-	require.EqualValues(t, 2, j.GetVersion(), "the one-day triage version is pinned")
-	require.WithinDuration(t, due, j.GetTriage().GetDueAt().AsTime(), time.Second)
-	require.False(t, j.GetTriage().GetBreached(), "the timer is still pending when the stack stops")
+	timed, due := pendingTriageTimer(t, c)
 	require.NoError(t, first.Close())
+	stopped := time.Now()
 
 	second := startStack(t, cfg)
 	c = clientsOf(t, second)
@@ -44,13 +41,57 @@ func TestJourneysSurviveARestart(t *testing.T) {
 		RequestId: "book-triage", Intervention: "spa-triage", ScheduledFor: timestamppb.New(time.Now().Add(time.Hour))})
 	require.NoError(t, err, "a transition after the restart")
 	require.NotEmpty(t, res.GetResult().GetInterventionId())
-	eventually(t, time.Minute, "the triage timer to fire after the restart", func() error {
+	eventually(t, time.Until(due)+time.Minute, "the triage timer to fire after the restart", func() error {
 		if b := journeyOf(t, c, timed).GetTriage().GetBreached(); !b {
 			return fmt.Errorf("not breached yet (due %s)", due.Format(time.TimeOnly))
 		}
 		return nil
 	})
+	breach := timelineEntry(t, c, timed, "TriageBreached")
+	fired := breach.GetOccurredAt().AsTime()
+	require.True(t, fired.After(stopped), "the timer fired at %s, before the first stack had stopped (%s): not after the restart",
+		fired.Format(time.StampMilli), stopped.Format(time.StampMilli))
+	require.False(t, fired.Before(due), "the timer fired at %s, before its due time %s", fired.Format(time.StampMilli), due.Format(time.StampMilli))
 	requireOnWorklist(t, c, coordinatorv1.Worklist_WORKLIST_BREACHED, timed)
+}
+
+// pendingTriageTimer submits a referral whose one-day triage falls due a margin after now and
+// reads the journey's own view (its workflow query) to check the timer is still pending: this
+// is the last read before the stack stops. Should the timer have fired already (a machine slower
+// than the margin), it tries again with a referral due twice as far ahead.
+func pendingTriageTimer(t *testing.T, c clients) (journeyID string, due time.Time) {
+	t.Helper()
+	const tries = 3
+	margin := 20 * time.Second
+	for try := 1; ; try++ {
+		due = time.Now().Add(margin)
+		journeyID = submit(t, c, "R-RESTART-TIMER-"+strconv.Itoa(try), oneCalendarDayBefore(due))
+		j := journeyOf(t, c, journeyID)
+		require.EqualValues(t, 2, j.GetVersion(), "the one-day triage version is pinned")
+		require.WithinDuration(t, due, j.GetTriage().GetDueAt().AsTime(), time.Second)
+		if !j.GetTriage().GetBreached() {
+			require.WithinDuration(t, due, j.GetNextDeadline().AsTime(), time.Second, "the triage timer is the next deadline")
+			return journeyID, due
+		}
+		require.Less(t, try, tries, "the triage timer fired before the stop %d times (last margin %s)", tries, margin)
+		t.Logf("the triage timer due %s after submission fired before the stop: trying again with twice the margin", margin)
+		margin *= 2
+	}
+}
+
+// timelineEntry returns the journey's one timeline entry of the event type.
+func timelineEntry(t *testing.T, c clients, journeyID, eventType string) *coordinatorv1.TimelineEntry {
+	t.Helper()
+	got, err := c.coordinator.GetJourney(coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: journeyID})
+	require.NoError(t, err)
+	var found []*coordinatorv1.TimelineEntry
+	for _, e := range got.GetTimeline() {
+		if e.GetType() == eventType {
+			found = append(found, e)
+		}
+	}
+	require.Len(t, found, 1, "%s events in %s", eventType, journeyID)
+	return found[0]
 }
 
 // publishOneDayTriage takes msk v2 through review: v1 with triage due one calendar day after
