@@ -59,7 +59,7 @@ sla:
 	_, err := Parse([]byte(doc))
 	got := problemsOf(t, err)
 	require.Equal(t, []Problem{
-		{"id", `must be a lower-case slug (a-z, 0-9, single hyphens), got "MSK"`},
+		{"id", `must be a lower-case slug (a-z, 0-9, single hyphens, starting with a letter, at most 64 characters), got "MSK"`},
 		{"version", "must be >= 1, got 0"},
 		{"title", "required"},
 		{"stages[1].next", `unknown stage "physio"`},
@@ -73,7 +73,7 @@ sla:
 		{"sla.triage.within", "must be > 0 days, got 0"},
 	}, got)
 	require.Equal(t, `invalid pathway definition (12 problems):
-  id: must be a lower-case slug (a-z, 0-9, single hyphens), got "MSK"
+  id: must be a lower-case slug (a-z, 0-9, single hyphens, starting with a letter, at most 64 characters), got "MSK"
   version: must be >= 1, got 0
   title: required
   stages[1].next: unknown stage "physio"

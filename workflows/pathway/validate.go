@@ -40,12 +40,7 @@ func (e *ValidationError) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-var (
-	idPattern  = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
-	odsPattern = regexp.MustCompile(`^[A-Z0-9]{3,6}$`)
-)
-
-const maxIDLength = 64
+var odsPattern = regexp.MustCompile(`^[A-Z0-9]{3,6}$`)
 
 // validator collects problems. Its maps are used for membership only, never
 // iterated, so the order of problems is the order of the checks.
@@ -113,11 +108,10 @@ func (v *validator) add(path, format string, args ...any) {
 }
 
 func (v *validator) header() {
-	switch {
-	case v.d.ID == "":
+	if v.d.ID == "" {
 		v.add("id", "required")
-	case !validID(v.d.ID):
-		v.add("id", "must be a lower-case slug (a-z, 0-9, single hyphens), got %q", v.d.ID)
+	} else if err := CheckID(v.d.ID); err != nil {
+		v.add("id", "%v", err)
 	}
 	if v.d.Version < 1 {
 		v.add("version", "must be >= 1, got %d", v.d.Version)
@@ -146,19 +140,14 @@ func (v *validator) required(path, value string) {
 
 // id checks an identifier is present, well formed and not seen before.
 func (v *validator) id(path, id string, seen map[string]bool) {
-	switch {
-	case id == "":
+	if id == "" {
 		v.add(path, "required")
-	case !validID(id):
-		v.add(path, "must be a lower-case slug (a-z, 0-9, single hyphens), got %q", id)
-	case seen[id]:
+	} else if err := CheckID(id); err != nil {
+		v.add(path, "%v", err)
+	} else if seen[id] {
 		v.add(path, "duplicate id %q", id)
 	}
 	seen[id] = true
-}
-
-func validID(id string) bool {
-	return len(id) <= maxIDLength && idPattern.MatchString(id)
 }
 
 // ref checks a reference to an entry of a list is present and known.

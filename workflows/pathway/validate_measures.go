@@ -44,8 +44,8 @@ func (v *validator) scoreRange(p string, m Measure) {
 }
 
 func (v *validator) finite(path string, x float64) bool {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		v.add(path, "must be a finite number")
+	if err := CheckFinite(x); err != nil {
+		v.add(path, "%v", err)
 		return false
 	}
 	return true
