@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -64,6 +65,36 @@ func TestApplyRefusesBadInputBeforeTouchingTheJourney(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	require.Len(t, ve.Violations, 2)
 	require.Empty(t, j.updates, "nothing was sent")
+}
+
+func TestApplyRefusesNonFiniteMeasuresBeforeTouchingTheJourney(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		value float64
+		rule  string
+	}{
+		{"NaN", math.NaN(), "must be a finite number, not NaN"},
+		{"+Infinity", math.Inf(1), "must be a finite number, not +Infinity"},
+		{"-Infinity", math.Inf(-1), "must be a finite number, not -Infinity"},
+	} {
+		triage := triageCmd()
+		triage.Measures = []domain.Measure{{Code: "msk-hq", Value: 30}, {Code: "eq-vas", Value: tc.value}}
+		outcome := domain.Command{Transition: domain.RecordOutcome, JourneyID: "ref-R-1", RequestID: "req-2", Actor: "c1",
+			CollectionPoint: "discharge", Measures: []domain.Measure{{Code: "msk-hq", Value: tc.value}}}
+		for _, c := range []struct {
+			cmd   domain.Command
+			field string
+		}{{triage, "baseline[1].value"}, {outcome, "measures[0].value"}} {
+			t.Run(string(c.cmd.Transition)+" "+tc.name, func(t *testing.T) {
+				j := &fakeJourneys{states: []journey.View{{Stage: "spa-triage"}}}
+				_, err := newApp(j).Apply(context.Background(), c.cmd)
+				var ve *domain.ValidationError
+				require.ErrorAs(t, err, &ve)
+				require.Equal(t, []domain.FieldViolation{{Field: c.field, Description: tc.rule}}, ve.Violations)
+				require.Empty(t, j.updates, "nothing was sent")
+			})
+		}
+	}
 }
 
 func TestApplySendsTheRequestIDAsUpdateID(t *testing.T) {

@@ -11,12 +11,11 @@ import (
 	"unicode/utf8"
 
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
+	"github.com/nhs-pathways/pathways/workflows/nhsnumber"
+	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
 
-var (
-	idPattern      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$`)
-	pathwayPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-)
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$`)
 
 // MaxReasonLength bounds the free-text reason for referral (characters).
 const MaxReasonLength = 2000
@@ -42,10 +41,8 @@ func (r Referral) Validate(now time.Time) error {
 	if !idPattern.MatchString(r.ReferralID) {
 		v.Addf("referral_id", "must be 1-100 letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
 	}
-	if !pathwayPattern.MatchString(r.PathwayID) {
-		v.Addf("pathway_id", "is required: lower-case letters, digits and dashes (e.g. msk)")
-	}
-	v.Add("nhs_number", ValidateNHSNumber(r.NHSNumber))
+	v.Add("pathway_id", pathway.CheckID(r.PathwayID))
+	v.Add("nhs_number", nhsnumber.Check(r.NHSNumber))
 	v.Add("practice_ods_code", ValidatePracticeCode(r.PracticeCode))
 	v.Add("pcn_ods_code", ValidatePCNCode(r.PCNCode))
 	if _, ok := journeyv1.Segment_name[int32(r.Segment)]; !ok || r.Segment == journeyv1.Segment_SEGMENT_UNSPECIFIED {

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
+	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
 
 var now = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -125,4 +127,59 @@ func TestWorklistQueryValidate(t *testing.T) {
 	require.Contains(t, got, "pathway_id", "filters go into a visibility query: only known shapes pass")
 	require.Contains(t, got, "pcn_ods_code")
 	require.Contains(t, got, "page_size")
+}
+
+// pathwayIDs are ids the old coordinator rule and the pathway model disagreed on, and a few
+// both accept: the coordinator now answers exactly as pathway.CheckID does, with its message.
+var pathwayIDs = []string{"msk", "copd", "msk-spinal", "msk-2026", "MSK", "1msk", "msk--spinal", "msk-", "msk_spinal",
+	"a" + strings.Repeat("b", 63), "a" + strings.Repeat("b", 64)}
+
+func TestPathwayIDIsThePathwayModelsRule(t *testing.T) {
+	for _, id := range pathwayIDs {
+		t.Run(id[:min(len(id), 20)], func(t *testing.T) {
+			want := pathway.CheckID(id)
+			r := validReferral()
+			r.PathwayID = id
+			q := WorklistQuery{Worklist: WorklistAwaitingTriage, PathwayID: id}
+			if want == nil {
+				require.NoError(t, r.Validate(now))
+				require.NoError(t, q.Validate())
+				return
+			}
+			require.Equal(t, map[string]string{"pathway_id": want.Error()}, violationsOf(t, r.Validate(now)))
+			require.Equal(t, map[string]string{"pathway_id": want.Error()}, violationsOf(t, q.Validate()))
+		})
+	}
+}
+
+func TestMeasuresMustBeFinite(t *testing.T) {
+	triage := func(ms ...Measure) Command {
+		return Command{Transition: Triage, JourneyID: "ref-1", RequestID: "r1", Disposition: "cats", Measures: ms}
+	}
+	outcome := func(ms ...Measure) Command {
+		return Command{Transition: RecordOutcome, JourneyID: "ref-1", RequestID: "r1", CollectionPoint: "discharge", Measures: ms}
+	}
+	ok := Measure{Code: "msk-hq", Value: 30}
+	tests := []struct {
+		name string
+		cmd  Command
+		want map[string]string
+	}{
+		{"baseline NaN", triage(ok, Measure{Code: "eq-vas", Value: math.NaN()}),
+			map[string]string{"baseline[1].value": "must be a finite number, not NaN"}},
+		{"baseline +Inf", triage(Measure{Code: "eq-vas", Value: math.Inf(1)}),
+			map[string]string{"baseline[0].value": "must be a finite number, not +Infinity"}},
+		{"baseline -Inf", triage(Measure{Code: "eq-vas", Value: math.Inf(-1)}),
+			map[string]string{"baseline[0].value": "must be a finite number, not -Infinity"}},
+		{"outcome NaN", outcome(Measure{Code: "msk-hq", Value: math.NaN()}),
+			map[string]string{"measures[0].value": "must be a finite number, not NaN"}},
+		{"outcome +Inf and -Inf", outcome(ok, Measure{Code: "a", Value: math.Inf(1)}, Measure{Code: "b", Value: math.Inf(-1)}),
+			map[string]string{"measures[1].value": "must be a finite number, not +Infinity", "measures[2].value": "must be a finite number, not -Infinity"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, tt.want, violationsOf(t, tt.cmd.Validate(now)))
+		})
+	}
+	require.NoError(t, triage(ok, Measure{Code: "eq5d5l-index", Value: -0.59}).Validate(now), "negative and fractional scores are fine")
 }

@@ -3,6 +3,8 @@ package domain
 import (
 	"strings"
 	"time"
+
+	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
 
 // Transition names a journey transition (one per coordinator command).
@@ -103,5 +105,6 @@ func validateMeasures(v *Violations, field string, ms []Measure, atLeastOne bool
 		if strings.TrimSpace(m.Code) == "" {
 			v.Addf(field+"["+itoa(i)+"].code", "is required")
 		}
+		v.Add(field+"["+itoa(i)+"].value", pathway.CheckFinite(m.Value))
 	}
 }

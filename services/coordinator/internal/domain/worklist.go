@@ -2,6 +2,7 @@ package domain
 
 import (
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
+	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
 
 // Worklist names a coordinator worklist.
@@ -38,8 +39,8 @@ func (q *WorklistQuery) Validate() error {
 	if q.Worklist < WorklistAwaitingTriage || q.Worklist > WorklistDueFollowUp {
 		v.Addf("worklist", "is required: AWAITING_TRIAGE, BREACHED, IN_INTERVENTION or DUE_FOLLOW_UP")
 	}
-	if q.PathwayID != "" && !pathwayPattern.MatchString(q.PathwayID) {
-		v.Addf("pathway_id", "must be lower-case letters, digits and dashes (e.g. msk)")
+	if q.PathwayID != "" {
+		v.Add("pathway_id", pathway.CheckID(q.PathwayID))
 	}
 	if q.PCNCode != "" {
 		v.Add("pcn_ods_code", ValidatePCNCode(q.PCNCode))
