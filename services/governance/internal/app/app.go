@@ -111,12 +111,4 @@ func checkRef(id string, version int) error {
 	return vs.Err()
 }
 
-func checkID(vs *domain.Violations, id string) {
-	const field = "pathway_id"
-	switch {
-	case id == "":
-		vs.Add(field, "is required")
-	case !domain.ValidPathwayID(id):
-		vs.Add(field, "must be lower-case letters, digits and dashes starting with a letter (at most 63), not %q", id)
-	}
-}
+func checkID(vs *domain.Violations, id string) { domain.CheckPathwayID(vs, "pathway_id", id) }

@@ -51,9 +51,7 @@ func (p *Pathway) CreateDraft(who Principal, req NewDraft, now time.Time) ([]Eve
 
 func (p *Pathway) checkNewDraft(req NewDraft) error {
 	var vs Violations
-	if !ValidPathwayID(p.ID) {
-		vs.Add("pathway_id", "must be lower-case letters, digits and dashes starting with a letter (at most 63), not %q", p.ID)
-	}
+	CheckPathwayID(&vs, "pathway_id", p.ID)
 	switch {
 	case req.FromVersion < 0:
 		vs.Add("from_version", "must be 0 (empty draft) or a version number, not %d", req.FromVersion)

@@ -1,17 +1,20 @@
 package domain
 
 import (
-	"regexp"
 	"time"
+
+	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
 
 var timeZero time.Time
 
-var pathwayIDPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
+// ValidPathwayID reports whether id is a well-formed pathway id (pathway.CheckID: the one rule
+// of the pathway model, which every service shares).
+func ValidPathwayID(id string) bool { return pathway.CheckID(id) == nil }
 
-// ValidPathwayID reports whether id is a well-formed pathway id: lower-case letters, digits and
-// dashes, starting with a letter, at most 63 characters.
-func ValidPathwayID(id string) bool { return pathwayIDPattern.MatchString(id) }
+// CheckPathwayID records a violation of field when id is not a well-formed pathway id, with the
+// pathway model's message.
+func CheckPathwayID(vs *Violations, field, id string) { vs.AddErr(field, pathway.CheckID(id)) }
 
 // Pathway is the aggregate: every version of one pathway, rebuilt from the pathway's stream.
 // Rules that span versions (one open draft, one version in effect at any time) are enforced here,
