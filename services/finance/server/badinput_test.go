@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -154,6 +155,38 @@ func TestBadInputChangesNothing(t *testing.T) {
 			return err
 		}, codes.AlreadyExists, "", "already exists"},
 	}
+	for _, x := range nonFinite {
+		tests = append(tests, []struct {
+			name     string
+			call     func() error
+			code     codes.Code
+			field    string
+			contains string
+		}{
+			{"contract min_change " + x.name, func() error {
+				terms := mskTerms()
+				terms.ContractYear, terms.OutcomeTargets[0].MinChange = 2027, x.value
+				_, err := c.finance.CreateContract(admin(t.Context()), &financev1.CreateContractRequest{Terms: terms})
+				return err
+			}, codes.InvalidArgument, "terms.outcome_targets[0].min_change", x.rule},
+			{"contract threshold " + x.name, func() error {
+				terms := mskTerms()
+				terms.ContractYear, terms.OutcomeTargets[0].Rule, terms.OutcomeTargets[0].Threshold = 2027, financev1.OutcomeRule_OUTCOME_RULE_THRESHOLD, x.value
+				_, err := c.finance.CreateContract(admin(t.Context()), &financev1.CreateContractRequest{Terms: terms})
+				return err
+			}, codes.InvalidArgument, "terms.outcome_targets[0].threshold", x.rule},
+			{"amendment min_change " + x.name, func() error {
+				terms := mskTerms()
+				terms.OutcomeTargets[0].MinChange = x.value
+				_, err := c.finance.AmendContract(admin(t.Context()), &financev1.AmendContractRequest{ContractId: "msk-2026", Terms: terms})
+				return err
+			}, codes.InvalidArgument, "terms.outcome_targets[0].min_change", x.rule},
+			{"outcome score " + x.name, func() error {
+				_, err := c.ingest.RecordOutcome(t.Context(), outcome("ref-2", "discharge", x.value, now))
+				return err
+			}, codes.InvalidArgument, "measures", x.rule},
+		}...)
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			before := take(t, c)
@@ -161,8 +194,41 @@ func TestBadInputChangesNothing(t *testing.T) {
 			requireCode(t, err, tc.code, tc.contains)
 			if tc.field != "" {
 				require.Contains(t, violations(t, err), tc.field)
+				require.Contains(t, violations(t, err)[tc.field], tc.contains)
 			}
 			requireUnchanged(t, c, before)
+			_, err = c.finance.GetContract(reader(t.Context()), &financev1.GetContractRequest{ContractId: "msk-2027"})
+			requireCode(t, err, codes.NotFound)
+		})
+	}
+}
+
+// nonFinite are the doubles protobuf (and its JSON: "NaN", "Infinity", "-Infinity") carries that
+// no score, change or threshold may be.
+var nonFinite = []struct {
+	name  string
+	value float64
+	rule  string
+}{
+	{"NaN", math.NaN(), "must be a finite number, not NaN"},
+	{"+Infinity", math.Inf(1), "must be a finite number, not +Infinity"},
+	{"-Infinity", math.Inf(-1), "must be a finite number, not -Infinity"},
+}
+
+// TestNonFiniteOutcomeLeavesItsEventIDFree: a refused outcome recorded nothing, so the same
+// event ID with a finite score is applied afresh (not a duplicate, not a conflict).
+func TestNonFiniteOutcomeLeavesItsEventIDFree(t *testing.T) {
+	_, c := start(t, testConfig(t, ""))
+	createContract(t, c, mskTerms())
+	for _, x := range nonFinite {
+		t.Run(x.name, func(t *testing.T) {
+			journey := "ref-" + x.name
+			_, err := c.ingest.RecordOutcome(t.Context(), outcome(journey, "discharge", x.value, now))
+			requireCode(t, err, codes.InvalidArgument)
+			require.Equal(t, map[string]string{"measures": `measure "msk-hq": ` + x.rule}, violations(t, err))
+			got, err := c.ingest.RecordOutcome(t.Context(), outcome(journey, "discharge", 30, now))
+			require.NoError(t, err)
+			require.False(t, got.GetDuplicate(), "the refused outcome was not recorded")
 		})
 	}
 }

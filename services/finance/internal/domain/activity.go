@@ -1,8 +1,12 @@
 package domain
 
 import (
+	"maps"
+	"slices"
 	"time"
 	"unicode/utf8"
+
+	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
 
 // Activity is one delivered intervention to charge against a budget.
@@ -27,7 +31,7 @@ func (a Activity) Validate() error {
 	var vs Violations
 	requireID(&vs, "event_id", a.EventID)
 	requireID(&vs, "journey_id", a.JourneyID)
-	requireID(&vs, "pathway.pathway_id", a.PathwayID)
+	vs.AddErr("pathway.pathway_id", pathway.CheckID(a.PathwayID))
 	requireID(&vs, "intervention_code", a.InterventionCode)
 	requireID(&vs, "provider", a.Provider)
 	if a.PricePence <= 0 || a.PricePence > MaxPricePence {
@@ -54,10 +58,15 @@ func (o Outcome) Validate() error {
 	var vs Violations
 	requireID(&vs, "event_id", o.EventID)
 	requireID(&vs, "journey_id", o.JourneyID)
-	requireID(&vs, "pathway.pathway_id", o.PathwayID)
+	vs.AddErr("pathway.pathway_id", pathway.CheckID(o.PathwayID))
 	requireID(&vs, "collection_point", o.CollectionPoint)
 	if len(o.Measures) == 0 {
 		vs.Add("measures", "at least one measure is required")
+	}
+	for _, code := range slices.Sorted(maps.Keys(o.Measures)) {
+		if err := pathway.CheckFinite(o.Measures[code]); err != nil {
+			vs.Add("measures", "measure %q: %v", code, err)
+		}
 	}
 	if o.OccurredAt.IsZero() {
 		vs.Add("occurred_at", "is required")

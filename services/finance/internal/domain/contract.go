@@ -2,8 +2,9 @@ package domain
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
+
+	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
 
 // Basis says what a threshold is a share of.
@@ -63,10 +64,11 @@ func (c Contract) AllocatedBy(n int) int64 {
 	return sum
 }
 
-// ContractID is the ID of the contract of pathway for year: "<pathway>-<year>".
-func ContractID(pathway string, year int) string { return pathway + "-" + strconv.Itoa(year) }
-
-var pathwayIDPattern = regexp.MustCompile(`^[a-z][a-z0-9]{0,39}$`)
+// ContractID is the ID of the contract of a pathway for a contract year: "<pathway>-<year>"
+// ("msk-2026", "msk-spinal-2026"). It is unambiguous although pathway ids may hold hyphens: the
+// year (2000-2100, see Terms.Validate) is always the four digits after the last hyphen, so two
+// different (pathway, year) pairs never share an ID.
+func ContractID(pathwayID string, year int) string { return pathwayID + "-" + strconv.Itoa(year) }
 
 // MaxBudgetPence bounds a budget so that every sum and forecast fits in int64 (£100bn).
 const MaxBudgetPence int64 = 10_000_000_000_000
@@ -74,9 +76,7 @@ const MaxBudgetPence int64 = 10_000_000_000_000
 // Validate checks the terms on their own, listing every violation.
 func (t Terms) Validate() error {
 	var vs Violations
-	if !pathwayIDPattern.MatchString(t.PathwayID) {
-		vs.Add("terms.pathway_id", "must be 1-40 lower-case letters or digits starting with a letter, not %q", t.PathwayID)
-	}
+	vs.AddErr("terms.pathway_id", pathway.CheckID(t.PathwayID))
 	if t.Year < 2000 || t.Year > 2100 {
 		vs.Add("terms.contract_year", "must be the year the contract year starts (2000-2100), not %d", t.Year)
 	}

@@ -2,8 +2,10 @@ package domain
 
 import (
 	"fmt"
-	"math"
 	"regexp"
+	"strconv"
+
+	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
 
 // Rule is how a journey meets an outcome target.
@@ -48,12 +50,12 @@ func validateTargets(vs *Violations, ts []Target) {
 		if t.Rule != RuleImprovement && t.Rule != RuleThreshold {
 			vs.Add(f+".rule", "must be IMPROVEMENT or THRESHOLD")
 		}
-		if math.IsNaN(t.MinChange) || math.IsInf(t.MinChange, 0) || t.MinChange < 0 {
-			vs.Add(f+".min_change", "must be a finite number >= 0")
+		if err := pathway.CheckFinite(t.MinChange); err != nil {
+			vs.AddErr(f+".min_change", err)
+		} else if t.MinChange < 0 {
+			vs.Add(f+".min_change", "must not be negative, not %s", strconv.FormatFloat(t.MinChange, 'g', -1, 64))
 		}
-		if math.IsNaN(t.Threshold) || math.IsInf(t.Threshold, 0) {
-			vs.Add(f+".threshold", "must be a finite number")
-		}
+		vs.AddErr(f+".threshold", pathway.CheckFinite(t.Threshold))
 		if t.TargetShareBP < 0 || t.TargetShareBP > 10000 {
 			vs.Add(f+".target_share_bp", "must be 0-10000 basis points, not %d", t.TargetShareBP)
 		}
