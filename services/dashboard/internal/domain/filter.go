@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
 
 // Filter narrows the figures to a pathway, PCN, segment and period. Empty strings and
@@ -22,18 +24,15 @@ type FilterInput struct {
 	FromMonth, ToMonth string
 }
 
-var (
-	pathwayPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
-	odsPattern     = regexp.MustCompile(`^[A-Z0-9]{3,10}$`)
-)
+var odsPattern = regexp.MustCompile(`^[A-Z0-9]{3,10}$`)
 
 // NewFilter checks a filter and fills the default period: the 12 months ending with now's month.
 // Every bad field is named.
 func NewFilter(in FilterInput, now time.Time) (Filter, error) {
 	var vs violations
 	f := Filter{PathwayID: strings.TrimSpace(in.PathwayID), PCN: strings.TrimSpace(in.PCN), Segment: Segment(in.Segment)}
-	if f.PathwayID != "" && !pathwayPattern.MatchString(f.PathwayID) {
-		vs.add("filter.pathway_id", "must be a pathway id such as \"msk\" (lower-case letters, digits, hyphens), not %q", f.PathwayID)
+	if f.PathwayID != "" {
+		checkPathwayID(&vs, "filter.pathway_id", f.PathwayID)
 	}
 	if f.PCN != "" && !odsPattern.MatchString(f.PCN) {
 		vs.add("filter.pcn_ods_code", "must be an ODS code (3-10 upper-case letters or digits), not %q", f.PCN)
@@ -74,5 +73,13 @@ func checkPeriod(vs *violations, p Period) {
 	}
 	if n := len(p.Months()); n > MaxPeriodMonths {
 		vs.add("filter.from_month", "the period must be at most %d months, not %d", MaxPeriodMonths, n)
+	}
+}
+
+// checkPathwayID records a violation of field when id is not a pathway id (pathway.CheckID, the
+// one rule every service shares, with its message).
+func checkPathwayID(vs *violations, field, id string) {
+	if err := pathway.CheckID(id); err != nil {
+		vs.add(field, "%v", err)
 	}
 }

@@ -1,9 +1,10 @@
 package domain
 
 import (
-	"math"
 	"strings"
 	"time"
+
+	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
 
 // Validate checks a fact, naming every field that breaks a rule (fields as in the ingest
@@ -16,9 +17,7 @@ func (f Fact) Validate() error {
 	if strings.TrimSpace(f.JourneyID) == "" {
 		vs.add("journey_id", "is required")
 	}
-	if strings.TrimSpace(f.PathwayID) == "" {
-		vs.add("pathway.pathway_id", "is required")
-	}
+	checkPathwayID(&vs, "pathway.pathway_id", f.PathwayID)
 	if f.Version < 1 {
 		vs.add("pathway.version", "must be 1 or more, not %d", f.Version)
 	}
@@ -104,8 +103,8 @@ func validateScores(vs *violations, field string, scores []Score) {
 		if strings.TrimSpace(s.Measure) == "" {
 			vs.add(field+"["+itoa(i)+"].code", "is required")
 		}
-		if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) {
-			vs.add(field+"["+itoa(i)+"].value", "must be a finite number")
+		if err := pathway.CheckFinite(s.Value); err != nil {
+			vs.add(field+"["+itoa(i)+"].value", "%v", err)
 		}
 	}
 }
