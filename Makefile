@@ -10,15 +10,16 @@ export GOTOOLCHAIN := local
 # One Go module (go.mod at the root) holds every package; tools/ and tools/protoc are modules of
 # their own so the tools' dependencies never enter the product's build graph. `make unit` runs the
 # tests in groups, one after another, so two heavy suites never share the two cores of CI.
-TEST_GROUPS := api events workflows workflows/integration services/platform services/eventstore \
+TEST_GROUPS := api events workflows workflows/journey/journeytest workflows/integration services/platform services/eventstore \
 	services/governance services/finance services/dashboard services/coordinator \
 	services/coordinator/integration services/worker services/devstack e2e
 GOTEST_FLAGS ?= -race -shuffle=on -count=1 -timeout=20m
 # Groups whose tests link the Temporal server (go.temporal.io/server and its ~1,300 packages) run
 # without the race detector. With it, a cold CI run compiles that graph twice: race-instrumented for
 # these tests and plain for golangci-lint and the e2e devstack binary. The services they drive are
-# race-checked by their own groups' tests; these three check the wiring on a real Temporal server.
-NORACE_GROUPS := services/devstack services/coordinator/integration workflows/integration
+# race-checked by their own groups' tests; these check the wiring on a real Temporal server.
+# workflows/journey/journeytest (their test stack) has no tests, but `go test` still compiles it.
+NORACE_GROUPS := services/devstack services/coordinator/integration workflows/integration workflows/journey/journeytest
 DATA_DIR ?= $(CURDIR)/.data
 
 # Pinned tools (tools/go.mod: buf, golangci-lint, workflowcheck; tools/protoc/go.mod: the protoc

@@ -21,7 +21,7 @@ const benchCallers = 64
 // event-store append, then a finance and a dashboard push). Run it with a fixed count, e.g.
 // `go test -run XXX -bench Transitions -benchtime 640x`.
 func BenchmarkTransitions(b *testing.B) {
-	s := buildStack(b, nil)
+	s := newStack(b)
 	ids := make([]string, benchCallers)
 	for i := range ids {
 		ref := referral(fmt.Sprintf("R-BENCH-%d-%d", b.N, i), "msk")

@@ -8,18 +8,14 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/interceptor"
-	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
-	"go.temporal.io/server/temporaltest"
 
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	"github.com/nhs-pathways/pathways/events"
-	"github.com/nhs-pathways/pathways/services/eventstore/embedded"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 	"github.com/nhs-pathways/pathways/workflows/journey/ingesttest"
-	"github.com/nhs-pathways/pathways/workflows/pathway"
+	"github.com/nhs-pathways/pathways/workflows/journey/journeytest"
 )
 
 // lossyJournal stores every append but loses the answer of the appends it is told to, so the
@@ -44,8 +40,8 @@ func (l *lossyJournal) Append(ctx context.Context, stream string, expected event
 	return res, err
 }
 
-// stack is a real Temporal server, the embedded event store, in-test ingest servers and a journey
-// worker.
+// stack is the journey test stack (journeytest: a real Temporal server wired as production, the
+// embedded event store, in-test ingest servers) with a worker whose journal loses an append answer.
 type stack struct {
 	client  client.Client
 	journal *events.Journal
@@ -53,78 +49,44 @@ type stack struct {
 	ingest  *ingesttest.Servers
 }
 
-// stackOption changes what the stack's worker talks to.
-type stackOption func(*journey.Activities)
+// stackOption changes the stack or what its worker talks to.
+type stackOption func(*stackConfig)
+
+type stackConfig struct {
+	stack      []journeytest.Option
+	activities []func(*journey.Activities)
+}
 
 // withFinance sends the worker's finance pushes to another finance ingest service (the real one)
 // instead of the in-test fake.
 func withFinance(c financev1.FinanceIngestServiceClient) stackOption {
-	return func(a *journey.Activities) { a.Finance = c }
+	return func(cfg *stackConfig) {
+		cfg.activities = append(cfg.activities, func(a *journey.Activities) { a.Finance = c })
+	}
 }
 
-func newStack(t *testing.T, opts ...stackOption) *stack {
-	t.Helper()
-	return buildStack(t, []temporaltest.TestServerOption{temporaltest.WithT(t)}, opts...)
+// withTracerProvider records the Temporal client's and worker's spans on tp.
+func withTracerProvider(tp trace.TracerProvider) stackOption {
+	return func(cfg *stackConfig) { cfg.stack = append(cfg.stack, journeytest.WithTracerProvider(tp)) }
 }
 
-// buildStack builds the stack for a test or a benchmark; given no serverOpts (no
-// temporaltest.WithT) it stops the server at cleanup itself.
-func buildStack(t testing.TB, serverOpts []temporaltest.TestServerOption, opts ...stackOption) *stack {
+// newStack builds the stack for a test or a benchmark.
+func newStack(t testing.TB, opts ...stackOption) *stack {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	store, err := embedded.Start(ctx, embedded.Options{InMemory: true})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = store.Close() })
-	journal, err := events.Open(ctx, store.URL())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = journal.Close() })
-
-	interceptors, err := journey.Interceptors()
-	require.NoError(t, err)
-	ts := temporaltest.NewServer(append(serverOpts,
-		temporaltest.WithBaseClientOptions(client.Options{Interceptors: clientInterceptors(interceptors)}),
-		temporaltest.WithBaseWorkerOptions(worker.Options{Interceptors: workerInterceptors(interceptors)}))...)
-	if len(serverOpts) == 0 {
-		t.Cleanup(ts.Stop)
-	}
-	c := ts.GetDefaultClient()
-	require.NoError(t, journey.RegisterSearchAttributes(ctx, c, ts.GetDefaultNamespace()))
-
-	s := &stack{client: c, journal: journal, ingest: ingesttest.Start(t),
-		lossy: &lossyJournal{Journal: journal, lose: map[int]bool{3: true}}}
-	versions := journey.StaticVersions{}
-	for _, id := range []string{"msk", "copd"} {
-		doc, err := pathway.BuiltinYAML(id, 1)
-		require.NoError(t, err)
-		versions[id] = journey.PinnedVersion{Version: 1, DefinitionYAML: string(doc)}
-	}
-	acts := &journey.Activities{Journal: s.lossy, Versions: versions,
-		Finance: s.ingest.FinanceClient(), Dashboard: s.ingest.DashboardClient()}
+	var cfg stackConfig
 	for _, o := range opts {
+		o(&cfg)
+	}
+	js := journeytest.New(t, cfg.stack...)
+	s := &stack{client: js.Client, journal: js.Journal, ingest: js.Ingest,
+		lossy: &lossyJournal{Journal: js.Journal, lose: map[int]bool{3: true}}}
+	acts := js.Activities()
+	acts.Journal = s.lossy
+	for _, o := range cfg.activities {
 		o(acts)
 	}
-	ts.NewWorker(journey.TaskQueue, func(r worker.Registry) {
-		r.RegisterWorkflowWithOptions(journey.Journey, workflow.RegisterOptions{Name: journey.WorkflowName})
-		r.RegisterActivity(acts)
-	})
+	js.StartWorker(acts)
 	return s
-}
-
-func clientInterceptors(in []interceptor.Interceptor) []interceptor.ClientInterceptor {
-	out := make([]interceptor.ClientInterceptor, len(in))
-	for i, x := range in {
-		out[i] = x
-	}
-	return out
-}
-
-func workerInterceptors(in []interceptor.Interceptor) []interceptor.WorkerInterceptor {
-	out := make([]interceptor.WorkerInterceptor, len(in))
-	for i, x := range in {
-		out[i] = x
-	}
-	return out
 }
 
 func (s *stack) start(t testing.TB, r journey.Referral) client.WorkflowRun {

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 )
 
 // TestReplayRecordedHistories replays journeys recorded on a real Temporal server (see
@@ -23,7 +22,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			replayer := worker.NewWorkflowReplayer()
-			replayer.RegisterWorkflowWithOptions(Journey, workflow.RegisterOptions{Name: WorkflowName})
+			RegisterWorkflow(replayer)
 			require.NoError(t, replayer.ReplayWorkflowHistoryFromJSONFile(logger, f))
 		})
 	}

@@ -9,7 +9,6 @@ import (
 	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
-	"go.temporal.io/sdk/contrib/opentelemetry"
 	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
 )
@@ -34,11 +33,12 @@ func tracedJourney(t *testing.T, offersDown bool) []sdktrace.ReadOnlySpan {
 	global := otel.GetTracerProvider()
 	otel.SetTracerProvider(provider)
 	t.Cleanup(func() { otel.SetTracerProvider(global) })
-	ics, err := interceptorsWith(opentelemetry.TracerOptions{Tracer: provider.Tracer("journey-test")})
+	tracing, err := tracingInterceptor(provider)
 	require.NoError(t, err)
 	h := newHarness(t, builtinYAML(t, "msk", 1))
 	h.journal.offersDown = offersDown
-	h.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{ics[0]}})
+	// The test environment has no client to inherit the interceptor from: the worker lists it.
+	h.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{tracing}})
 	h.after(time.Hour, UpdateTriage, "triage", TriageRequest{Disposition: "cats", Baseline: mskBaseline(), RequestedBy: nurse})
 	h.after(time.Hour, UpdateCancel, "end", CancelRequest{Reason: "test over", RequestedBy: nurse})
 	h.run(Input{Referral: referral("msk")})

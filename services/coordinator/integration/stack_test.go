@@ -6,11 +6,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/interceptor"
-	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
-	"go.temporal.io/server/temporaltest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
@@ -18,10 +13,9 @@ import (
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/services/coordinator/server"
-	"github.com/nhs-pathways/pathways/services/eventstore/embedded"
 	govserver "github.com/nhs-pathways/pathways/services/governance/server"
 	"github.com/nhs-pathways/pathways/workflows/journey"
-	"github.com/nhs-pathways/pathways/workflows/journey/ingesttest"
+	"github.com/nhs-pathways/pathways/workflows/journey/journeytest"
 )
 
 // stack is the coordinator service over a real Temporal server, with everything a journey needs.
@@ -38,37 +32,23 @@ func newStack(t *testing.T) *stack {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	store, err := embedded.Start(ctx, embedded.Options{InMemory: true})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = store.Close() })
+	js := journeytest.New(t)
 
 	gcfg := govserver.DefaultConfig()
-	gcfg.Listen, gcfg.EventStoreURL = "127.0.0.1:0", store.URL()
+	gcfg.Listen, gcfg.EventStoreURL = "127.0.0.1:0", js.EventStoreURL
 	gov, err := govserver.Start(ctx, gcfg)
 	require.NoError(t, err)
 	t.Cleanup(gov.Close)
 
-	ins, err := journey.Interceptors()
-	require.NoError(t, err)
-	ts := temporaltest.NewServer(temporaltest.WithT(t),
-		temporaltest.WithBaseClientOptions(client.Options{Interceptors: clientInterceptors(ins)}),
-		temporaltest.WithBaseWorkerOptions(worker.Options{Interceptors: workerInterceptors(ins)}))
-	c := ts.GetDefaultClient()
-	require.NoError(t, journey.RegisterSearchAttributes(ctx, c, ts.GetDefaultNamespace()))
-
-	ingest := ingesttest.Start(t)
-	acts := &journey.Activities{Journal: mustJournal(t, store.URL()),
-		Versions: journey.GovernanceVersions{Client: governancev1.NewGovernanceServiceClient(dial(t, gov.Addr())), Actor: "worker"},
-		Finance:  ingest.FinanceClient(), Dashboard: ingest.DashboardClient()}
-	ts.NewWorker(journey.TaskQueue, func(r worker.Registry) {
-		r.RegisterWorkflowWithOptions(journey.Journey, workflow.RegisterOptions{Name: journey.WorkflowName})
-		r.RegisterActivity(acts)
-	})
+	// The worker pins the versions governance has in effect, as in production.
+	acts := js.Activities()
+	acts.Versions = journey.GovernanceVersions{Client: governancev1.NewGovernanceServiceClient(dial(t, gov.Addr())), Actor: "worker"}
+	js.StartWorker(acts)
 
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.TemporalClient, cfg.Namespace = c, ts.GetDefaultNamespace()
-	cfg.EventStoreURL, cfg.GovernanceAddr = store.URL(), gov.Addr()
+	cfg.TemporalClient, cfg.Namespace = js.Client, js.Namespace
+	cfg.EventStoreURL, cfg.GovernanceAddr = js.EventStoreURL, gov.Addr()
 	s, err := server.Start(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
@@ -90,22 +70,6 @@ func as(actor, roles string) context.Context {
 }
 
 func coordinator() context.Context { return as("coord-017", "coordinator") }
-
-func clientInterceptors(in []interceptor.Interceptor) []interceptor.ClientInterceptor {
-	out := make([]interceptor.ClientInterceptor, len(in))
-	for i, x := range in {
-		out[i] = x
-	}
-	return out
-}
-
-func workerInterceptors(in []interceptor.Interceptor) []interceptor.WorkerInterceptor {
-	out := make([]interceptor.WorkerInterceptor, len(in))
-	for i, x := range in {
-		out[i] = x
-	}
-	return out
-}
 
 // eventually polls cond until it holds or the deadline passes.
 func eventually(t *testing.T, what string, cond func() bool) {

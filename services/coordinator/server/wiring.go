@@ -3,13 +3,9 @@ package server
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/contrib/opentelemetry"
-	"go.temporal.io/sdk/interceptor"
-	tlog "go.temporal.io/sdk/log"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
@@ -65,24 +61,20 @@ func NewApp(ctx context.Context, cfg Config) (*app.App, func(), error) {
 	return a, cleanup, nil
 }
 
-// temporalClient returns the configured client, or dials one with the journey's OpenTelemetry
-// interceptor, otelgrpc on its connection and the SDK's metrics on the global meter provider.
+// temporalClient returns the configured client, or dials one with the options of every client of
+// journeys (journey.ClientOptions: tracing, SDK logs and metrics on the global providers) and
+// otelgrpc on its connection.
 func temporalClient(cfg Config) (client.Client, error) {
 	if cfg.TemporalClient != nil {
 		return cfg.TemporalClient, nil
 	}
-	ins, err := journey.Interceptors()
+	opts, err := journey.ClientOptions(journey.Telemetry{})
 	if err != nil {
 		return nil, fmt.Errorf("coordinator: %w", err)
 	}
-	cis := make([]interceptor.ClientInterceptor, len(ins))
-	for i, x := range ins {
-		cis[i] = x
-	}
-	c, err := client.NewLazyClient(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace,
-		Interceptors: cis, Logger: tlog.NewStructuredLogger(slog.Default()),
-		MetricsHandler:    opentelemetry.NewMetricsHandler(opentelemetry.MetricsHandlerOptions{}),
-		ConnectionOptions: client.ConnectionOptions{DialOptions: []grpc.DialOption{grpc.WithStatsHandler(telemetry.GRPCClientHandler())}}})
+	opts.HostPort, opts.Namespace = cfg.TemporalAddress, cfg.Namespace
+	opts.ConnectionOptions = client.ConnectionOptions{DialOptions: []grpc.DialOption{grpc.WithStatsHandler(telemetry.GRPCClientHandler())}}
+	c, err := client.NewLazyClient(opts)
 	if err != nil {
 		return nil, fmt.Errorf("coordinator: temporal client for %s: %w", cfg.TemporalAddress, err)
 	}

@@ -4,14 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/contrib/opentelemetry"
-	"go.temporal.io/sdk/interceptor"
-	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
@@ -41,16 +36,15 @@ func Start(ctx context.Context, cfg Config) (w *Worker, err error) {
 			err = errors.Join(err, w.Close())
 		}
 	}()
-	ins, err := journey.Interceptors()
+	// Tracing, SDK logs and SDK metrics on the global providers (journey.ClientOptions). No otelgrpc
+	// on this connection: every long poll would be a span of its own; the tracing interceptor
+	// records the workflow and activity spans that matter.
+	opts, err := journey.ClientOptions(journey.Telemetry{})
 	if err != nil {
 		return nil, err
 	}
-	c, err := client.Dial(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace,
-		Interceptors: asClient(ins), Logger: tlog.NewStructuredLogger(slog.Default()),
-		// Temporal SDK metrics (polls, task latencies, activity outcomes) through the global meter
-		// provider. No otelgrpc on this connection: every long poll would be a span of its own; the
-		// tracing interceptor records the workflow and activity spans that matter.
-		MetricsHandler: opentelemetry.NewMetricsHandler(opentelemetry.MetricsHandlerOptions{})})
+	opts.HostPort, opts.Namespace = cfg.TemporalAddress, cfg.Namespace
+	c, err := client.Dial(opts)
 	if err != nil {
 		return nil, fmt.Errorf("dial temporal %s: %w", cfg.TemporalAddress, err)
 	}
@@ -64,12 +58,8 @@ func Start(ctx context.Context, cfg Config) (w *Worker, err error) {
 	if err != nil {
 		return nil, err
 	}
-	// The tracing interceptor given to the client also intercepts this worker (the SDK applies a
-	// client's worker interceptors to its workers); listing it here too would record every
-	// workflow and activity span twice.
-	w.worker = worker.New(c, journey.TaskQueue, worker.Options{})
-	w.worker.RegisterWorkflowWithOptions(journey.Journey, workflow.RegisterOptions{Name: journey.WorkflowName})
-	w.worker.RegisterActivity(acts)
+	// Traced by its client's interceptor (journey.NewWorker): no worker interceptor of its own.
+	w.worker = journey.NewWorker(c, acts, worker.Options{})
 	if err := w.worker.Start(); err != nil {
 		return nil, fmt.Errorf("start journey worker: %w", err)
 	}
@@ -126,12 +116,4 @@ func (w *Worker) Close() error {
 	}
 	w.closers = nil
 	return errors.Join(errs...)
-}
-
-func asClient(in []interceptor.Interceptor) []interceptor.ClientInterceptor {
-	out := make([]interceptor.ClientInterceptor, len(in))
-	for i, x := range in {
-		out[i] = x
-	}
-	return out
 }
