@@ -21,13 +21,25 @@ import (
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 )
 
-// Receiver applies each event ID once and remembers what it applied, in order.
+// Receiver applies each event ID once and remembers what it applied, in order, and every call
+// it got.
 type Receiver struct {
-	mu      sync.Mutex
-	content map[string][]byte
-	applied []proto.Message
-	calls   int
-	lose    int
+	mu       sync.Mutex
+	content  map[string][]byte
+	applied  []proto.Message
+	received []Call
+	lose     int
+}
+
+// Call is one call a Receiver got, in the order they came.
+type Call struct {
+	EventID string
+	// Applied: the call's fact was new and this call applied it.
+	Applied bool
+	// Acknowledged: the caller got an OK answer (new or duplicate). Not when the answer was lost
+	// (LoseAnswers), the call was refused, or the caller had stopped waiting (its context ended)
+	// by the time the receiver answered.
+	Acknowledged bool
 }
 
 // LoseAnswers makes the next n calls apply their fact (if new) and then answer Unavailable, as
@@ -49,10 +61,34 @@ func (r *Receiver) Applied() []proto.Message {
 func (r *Receiver) Calls() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.calls
+	return len(r.received)
 }
 
-func (r *Receiver) receive(id string, m proto.Message) (duplicate bool, err error) {
+// Received returns every call received, in order, duplicates included.
+func (r *Receiver) Received() []Call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Call(nil), r.received...)
+}
+
+// Resent returns the event IDs sent again after the caller was told the receiver had them, once
+// per extra call, in order. A pusher that delivers each fact once sends an ID again only when it
+// did not get the answer (lost, refused, or given up on), so this is empty.
+func (r *Receiver) Resent() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	acknowledged := map[string]bool{}
+	for _, c := range r.received {
+		if acknowledged[c.EventID] {
+			out = append(out, c.EventID)
+		}
+		acknowledged[c.EventID] = acknowledged[c.EventID] || c.Acknowledged
+	}
+	return out
+}
+
+func (r *Receiver) receive(ctx context.Context, id string, m proto.Message) (duplicate bool, err error) {
 	if id == "" {
 		return false, status.Error(codes.InvalidArgument, "event_id: is required")
 	}
@@ -62,7 +98,11 @@ func (r *Receiver) receive(id string, m proto.Message) (duplicate bool, err erro
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.calls++
+	call := Call{EventID: id}
+	defer func() {
+		call.Acknowledged = err == nil && ctx.Err() == nil
+		r.received = append(r.received, call)
+	}()
 	if r.content == nil {
 		r.content = map[string][]byte{}
 	}
@@ -73,6 +113,7 @@ func (r *Receiver) receive(id string, m proto.Message) (duplicate bool, err erro
 	case !seen:
 		r.content[id] = data
 		r.applied = append(r.applied, proto.Clone(m))
+		call.Applied = true
 	}
 	if r.lose > 0 {
 		r.lose--
@@ -88,8 +129,8 @@ type Finance struct {
 }
 
 // RecordActivity applies a costed activity once.
-func (f *Finance) RecordActivity(_ context.Context, req *financev1.RecordActivityRequest) (*financev1.RecordActivityResponse, error) {
-	dup, err := f.receive(req.GetEventId(), req)
+func (f *Finance) RecordActivity(ctx context.Context, req *financev1.RecordActivityRequest) (*financev1.RecordActivityResponse, error) {
+	dup, err := f.receive(ctx, req.GetEventId(), req)
 	if err != nil {
 		return nil, err
 	}
@@ -97,8 +138,8 @@ func (f *Finance) RecordActivity(_ context.Context, req *financev1.RecordActivit
 }
 
 // RecordOutcome applies an outcome once.
-func (f *Finance) RecordOutcome(_ context.Context, req *financev1.RecordOutcomeRequest) (*financev1.RecordOutcomeResponse, error) {
-	dup, err := f.receive(req.GetEventId(), req)
+func (f *Finance) RecordOutcome(ctx context.Context, req *financev1.RecordOutcomeRequest) (*financev1.RecordOutcomeResponse, error) {
+	dup, err := f.receive(ctx, req.GetEventId(), req)
 	if err != nil {
 		return nil, err
 	}
@@ -112,8 +153,8 @@ type Dashboard struct {
 }
 
 // RecordJourneyFact applies a journey fact once.
-func (d *Dashboard) RecordJourneyFact(_ context.Context, req *dashboardv1.RecordJourneyFactRequest) (*dashboardv1.RecordJourneyFactResponse, error) {
-	dup, err := d.receive(req.GetEventId(), req)
+func (d *Dashboard) RecordJourneyFact(ctx context.Context, req *dashboardv1.RecordJourneyFactRequest) (*dashboardv1.RecordJourneyFactResponse, error) {
+	dup, err := d.receive(ctx, req.GetEventId(), req)
 	if err != nil {
 		return nil, err
 	}
