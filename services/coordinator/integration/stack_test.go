@@ -11,10 +11,9 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
-	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/services/coordinator/server"
 	govserver "github.com/nhs-pathways/pathways/services/governance/server"
-	"github.com/nhs-pathways/pathways/workflows/journey"
+	worker "github.com/nhs-pathways/pathways/services/worker/server"
 	"github.com/nhs-pathways/pathways/workflows/journey/journeytest"
 )
 
@@ -40,14 +39,18 @@ func newStack(t *testing.T) *stack {
 	require.NoError(t, err)
 	t.Cleanup(gov.Close)
 
-	// The worker pins the versions governance has in effect, as in production.
-	acts := js.Activities()
-	acts.Versions = journey.GovernanceVersions{Client: governancev1.NewGovernanceServiceClient(dial(t, gov.Addr())), Actor: "worker"}
-	js.StartWorker(acts)
+	// The journey worker itself (services/worker), dialling everything by address as the binary
+	// does: the pathway versions come from governance, pushes go to the stack's ingest servers.
+	wcfg := worker.DefaultConfig()
+	wcfg.TemporalAddress, wcfg.Namespace, wcfg.EventStoreURL = js.FrontendAddr, js.Namespace, js.EventStoreURL
+	wcfg.GovernanceAddr, wcfg.FinanceAddr, wcfg.DashboardAddr = gov.Addr(), js.Ingest.Addr, js.Ingest.Addr
+	w, err := worker.Start(ctx, wcfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, w.Close()) })
 
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.TemporalClient, cfg.Namespace = js.Client, js.Namespace
+	cfg.TemporalAddress, cfg.Namespace = js.FrontendAddr, js.Namespace // its own client, as the binary's
 	cfg.EventStoreURL, cfg.GovernanceAddr = js.EventStoreURL, gov.Addr()
 	s, err := server.Start(ctx, cfg)
 	require.NoError(t, err)

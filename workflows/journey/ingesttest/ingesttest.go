@@ -166,7 +166,9 @@ func (d *Dashboard) RecordJourneyFact(ctx context.Context, req *dashboardv1.Reco
 type Servers struct {
 	Finance   *Finance
 	Dashboard *Dashboard
-	Conn      *grpc.ClientConn
+	// Addr is the server's host:port, for a process that dials finance and the dashboard itself.
+	Addr string
+	Conn *grpc.ClientConn
 }
 
 // Start serves a fresh Finance and Dashboard on 127.0.0.1 until the test ends.
@@ -176,13 +178,13 @@ func Start(t testing.TB) *Servers {
 	if err != nil {
 		t.Fatalf("ingesttest: listen: %v", err)
 	}
-	s := &Servers{Finance: &Finance{}, Dashboard: &Dashboard{}}
+	s := &Servers{Finance: &Finance{}, Dashboard: &Dashboard{}, Addr: lis.Addr().String()}
 	srv := grpc.NewServer()
 	financev1.RegisterFinanceIngestServiceServer(srv, s.Finance)
 	dashboardv1.RegisterDashboardIngestServiceServer(srv, s.Dashboard)
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
-	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient(s.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatalf("ingesttest: dial: %v", err)
 	}

@@ -34,6 +34,8 @@ type Stack struct {
 	Client client.Client
 	// Namespace is the namespace journeys run in (their search attributes registered).
 	Namespace string
+	// FrontendAddr is the Temporal frontend's host:port, for a process that dials it itself.
+	FrontendAddr string
 	// EventStoreURL is the esdb:// URL of the embedded event store; Journal is open on it.
 	EventStoreURL string
 	Journal       *events.Journal
@@ -91,7 +93,7 @@ func New(t testing.TB, opts ...Option) *Stack {
 	if err := journey.RegisterSearchAttributes(ctx, c, ts.GetDefaultNamespace()); err != nil {
 		t.Fatalf("journeytest: %v", err)
 	}
-	return &Stack{Client: c, Namespace: ts.GetDefaultNamespace(), EventStoreURL: store.URL(), Journal: journal,
+	return &Stack{Client: c, Namespace: ts.GetDefaultNamespace(), FrontendAddr: ts.GetFrontendHostPort(), EventStoreURL: store.URL(), Journal: journal,
 		Ingest: ingesttest.Start(t), t: t}
 }
 
