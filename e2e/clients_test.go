@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -22,6 +21,7 @@ import (
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
+	"github.com/nhs-pathways/pathways/workflows/nhsnumber"
 )
 
 // actor and roles of the coordinator the tests act as.
@@ -118,33 +118,15 @@ func (c restClient) fails(method, path string, body any, want int) restError {
 	return e
 }
 
-// nhsNumbers hands out distinct NHS numbers of the 999 test range (never issued to anyone).
+// nhsSerial hands out distinct NHS numbers of the 999 test range (never issued to anyone).
 var nhsSerial atomic.Int64
 
 // testNHSNumber is the next 999-range NHS number with a valid modulus 11 check digit.
 func testNHSNumber() string {
 	for {
-		base := fmt.Sprintf("999%06d", 100000+nhsSerial.Add(1)%900000)
-		if check, ok := mod11(base); ok {
-			return base + strconv.Itoa(check)
+		if n, ok := nhsnumber.FromBase(999_100_000 + int(nhsSerial.Add(1)%900_000)); ok {
+			return n
 		}
-	}
-}
-
-// mod11 is the NHS number check digit of the first nine digits (ok false: no valid number).
-func mod11(nine string) (int, bool) {
-	sum := 0
-	for i, ch := range nine {
-		sum += int(ch-'0') * (10 - i)
-	}
-	check := 11 - sum%11
-	switch check {
-	case 11:
-		return 0, true
-	case 10:
-		return 0, false
-	default:
-		return check, true
 	}
 }
 
