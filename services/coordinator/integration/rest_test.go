@@ -103,6 +103,45 @@ func TestJourneyOverREST(t *testing.T) {
 	require.Contains(t, doc["paths"], "/v1/referrals")
 }
 
+// TestNonFiniteScoresAreRefusedOverREST: "NaN", "Infinity" and "-Infinity" are valid protobuf
+// JSON for a double; a measure carrying one is bad input (400 naming the field), not an internal
+// error, and it changes nothing.
+func TestNonFiniteScoresAreRefusedOverREST(t *testing.T) {
+	s := newStack(t)
+	code, body := s.rest(t, http.MethodPost, "/v1/referrals", s.restReferral("R-3101", "hip pain"))
+	require.Equal(t, http.StatusOK, code, body)
+	var before map[string]any
+	eventually(t, "the new journey awaits triage", func() bool {
+		code, before = s.rest(t, http.MethodGet, "/v1/journeys/ref-R-3101", nil)
+		return code == http.StatusOK && before["journey"].(map[string]any)["stage"] == "spa-triage" && len(before["timeline"].([]any)) == 2
+	})
+
+	tests := []struct {
+		value, rule string
+	}{
+		{"NaN", "must be a finite number, not NaN"},
+		{"Infinity", "must be a finite number, not +Infinity"},
+		{"-Infinity", "must be a finite number, not -Infinity"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			code, body := s.rest(t, http.MethodPost, "/v1/journeys/ref-R-3101:triage", map[string]any{"requestId": "t-" + tt.value,
+				"disposition": "cats", "baseline": []map[string]any{{"code": "msk-hq", "value": 30}, {"code": "eq-vas", "value": tt.value}}})
+			require.Equal(t, http.StatusBadRequest, code, body)
+			require.Equal(t, map[string]string{"baseline[1].value": tt.rule}, restViolations(t, body))
+
+			code, body = s.rest(t, http.MethodPost, "/v1/journeys/ref-R-3101:recordOutcome", map[string]any{"requestId": "o-" + tt.value,
+				"collectionPoint": "discharge", "measures": []map[string]any{{"code": "msk-hq", "value": tt.value}}})
+			require.Equal(t, http.StatusBadRequest, code, body)
+			require.Equal(t, map[string]string{"measures[0].value": tt.rule}, restViolations(t, body))
+		})
+	}
+
+	code, after := s.rest(t, http.MethodGet, "/v1/journeys/ref-R-3101", nil)
+	require.Equal(t, http.StatusOK, code, after)
+	require.Equal(t, before, after, "the refused requests changed nothing")
+}
+
 func restViolations(t *testing.T, body map[string]any) map[string]string {
 	t.Helper()
 	out := map[string]string{}
