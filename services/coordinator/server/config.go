@@ -22,6 +22,9 @@ const (
 	DefaultEventStoreURL   = "esdb://127.0.0.1:2113?tls=false"
 	DefaultGovernanceAddr  = "127.0.0.1:9102"
 	DefaultActor           = "coordinator-service"
+	// DefaultMetricsListen is where cmd/coordinator serves /metrics unless told otherwise (the
+	// Config's own default is off, for tests and the devstack).
+	DefaultMetricsListen = "127.0.0.1:9111"
 )
 
 // Config is everything the service needs to start.
@@ -30,6 +33,8 @@ type Config struct {
 	Listen string
 	// HTTPListen is the REST/JSON gateway and OpenAPI address; empty turns the gateway off.
 	HTTPListen string
+	// MetricsListen serves the process's metrics (platform/metrics) on /metrics when not empty.
+	MetricsListen string
 	// TemporalAddress is the Temporal frontend (host:port); ignored when TemporalClient is set.
 	TemporalAddress string
 	// Namespace is the Temporal namespace of the journeys.
@@ -62,6 +67,9 @@ func (c Config) Validate() error {
 	errs = append(errs, checkAddr("listen", c.Listen), checkAddr("governance-addr", c.GovernanceAddr))
 	if c.HTTPListen != "" {
 		errs = append(errs, checkAddr("http-listen", c.HTTPListen))
+	}
+	if c.MetricsListen != "" {
+		errs = append(errs, checkAddr("metrics-listen", c.MetricsListen))
 	}
 	if c.TemporalClient == nil {
 		errs = append(errs, checkAddr("temporal-address", c.TemporalAddress))

@@ -9,10 +9,10 @@ import (
 func TestConfigValidate(t *testing.T) {
 	require.NoError(t, DefaultConfig().Validate())
 
-	bad := Config{Listen: "nowhere", HTTPListen: "8081", TemporalAddress: "", Namespace: " ", EventStoreURL: "http://x", GovernanceAddr: "gov"}
+	bad := Config{Listen: "nowhere", HTTPListen: "8081", MetricsListen: "9111", TemporalAddress: "", Namespace: " ", EventStoreURL: "http://x", GovernanceAddr: "gov"}
 	err := bad.Validate()
 	require.Error(t, err)
-	for _, name := range []string{"listen", "http-listen", "temporal-address", "namespace", "eventstore-url", "governance-addr", "actor"} {
+	for _, name := range []string{"listen", "http-listen", "temporal-address", "namespace", "eventstore-url", "governance-addr", "actor", "metrics-listen"} {
 		require.Contains(t, err.Error(), name+":", "every problem is listed")
 	}
 

@@ -11,20 +11,22 @@ import (
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/health"
-	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/app"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/ports"
+	"github.com/nhs-pathways/pathways/services/platform/metrics"
 	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 // Server is a running coordinator service.
 type Server struct {
 	grpc    *grpc.Server
+	rpc     *serve.GRPC
 	lis     net.Listener
+	metrics *metrics.Server
 	http    *http.Server
 	hlis    net.Listener
 	gwConn  *grpc.ClientConn
@@ -53,6 +55,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	if cfg.MetricsListen != "" {
+		if s.metrics, err = metrics.Serve(ctx, cfg.MetricsListen); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("coordinator: %w", err)
+		}
+	}
 	return s, nil
 }
 
@@ -60,7 +68,7 @@ func (s *Server) serveGRPC(ctx context.Context, cfg Config, a *app.App) error {
 	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()),
 		grpc.ChainUnaryInterceptor(rpcerr.RecoverUnary, ports.Identity.Unary), grpc.ChainStreamInterceptor(rpcerr.RecoverStream, ports.Identity.Stream))
 	coordinatorv1.RegisterCoordinatorServiceServer(s.grpc, ports.NewServer(a))
-	healthpb.RegisterHealthServer(s.grpc, health.NewServer())
+	s.rpc = serve.Register(s.grpc)
 	var lc net.ListenConfig
 	var err error
 	if s.lis, err = lc.Listen(ctx, "tcp", cfg.Listen); err != nil {
@@ -113,6 +121,14 @@ func (s *Server) HTTPAddr() string {
 	return s.hlis.Addr().String()
 }
 
+// MetricsAddr is the /metrics address, or "" when off.
+func (s *Server) MetricsAddr() string {
+	if s.metrics == nil {
+		return ""
+	}
+	return s.metrics.Addr()
+}
+
 // Done delivers an error if serving stops on its own.
 func (s *Server) Done() <-chan error { return s.served }
 
@@ -126,8 +142,11 @@ func (s *Server) Close() {
 	if s.gwConn != nil {
 		_ = s.gwConn.Close()
 	}
-	if s.grpc != nil {
-		s.grpc.GracefulStop()
+	if s.metrics != nil {
+		_ = s.metrics.Close()
+	}
+	if s.rpc != nil {
+		s.rpc.Stop(serve.DefaultStopWithin)
 	}
 	if s.cleanup != nil {
 		s.cleanup()

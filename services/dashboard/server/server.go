@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/health"
-	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
 	"github.com/nhs-pathways/pathways/events"
@@ -21,6 +19,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/ports"
 	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
@@ -32,6 +31,7 @@ type Server struct {
 	store   *adapters.Store
 	finance *adapters.Finance
 	grpc    *grpc.Server
+	rpc     *serve.GRPC
 	lis     net.Listener
 	web     *http.Server
 	wlis    net.Listener
@@ -77,14 +77,16 @@ func (s *Server) open(ctx context.Context) error {
 }
 
 func (s *Server) listen(ctx context.Context) error {
-	m := ports.NewMetrics()
+	m, err := ports.NewMetrics()
+	if err != nil {
+		return err
+	}
 	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()),
 		grpc.ChainUnaryInterceptor(rpcerr.RecoverUnary, m.Unary, ports.Identity.Unary), grpc.ChainStreamInterceptor(rpcerr.RecoverStream, ports.Identity.Stream))
 	dashboardv1.RegisterDashboardIngestServiceServer(s.grpc, ports.NewIngest(s.app))
 	dashboardv1.RegisterDashboardQueryServiceServer(s.grpc, ports.NewQuery(s.app))
-	healthpb.RegisterHealthServer(s.grpc, health.NewServer())
+	s.rpc = serve.Register(s.grpc)
 	var lc net.ListenConfig
-	var err error
 	if s.lis, err = lc.Listen(ctx, "tcp", s.cfg.Listen); err != nil {
 		return fmt.Errorf("dashboard listen: %w", err)
 	}
@@ -129,8 +131,8 @@ func (s *Server) Close() {
 	if s.web != nil {
 		_ = s.web.Close()
 	}
-	if s.grpc != nil {
-		s.grpc.GracefulStop()
+	if s.rpc != nil {
+		s.rpc.Stop(serve.DefaultStopWithin)
 	}
 	if s.finance != nil {
 		_ = s.finance.Close()

@@ -15,6 +15,7 @@ import (
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
 	"github.com/nhs-pathways/pathways/events"
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 func httpGet(t *testing.T, url string) (int, string) {
@@ -130,6 +131,9 @@ func TestOutcomeIncentiveSettlesOnce(t *testing.T) {
 }
 
 func TestConflictingDuplicateIsCountedAndRequiresNoIdentityForIngest(t *testing.T) {
+	shutdown, err := telemetry.Setup(t.Context(), telemetry.Config{ServiceName: "finance"}) // what /metrics serves
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = shutdown.Within(t.Context(), 5*time.Second) })
 	srv, c := start(t, testConfig(t, ""))
 	createContract(t, c, mskTerms())
 	a := activity("ref-1", 0, "RTG", "cats", 5_000, now)
@@ -144,7 +148,8 @@ func TestConflictingDuplicateIsCountedAndRequiresNoIdentityForIngest(t *testing.
 	requireCode(t, err, codes.AlreadyExists, a.GetEventId())
 
 	_, body := httpGet(t, "http://"+srv.HTTPAddr()+"/metrics")
-	require.Contains(t, body, `finance_ingest_conflicts_total{kind="activity"} 1`)
+	require.Regexp(t, `(?m)^finance_ingest_conflicts_total\{kind="activity",otel_scope_name="[^"]+/finance"[^}]*\} 1$`, body)
+	require.Regexp(t, `(?m)^finance_ingest_events_total\{duplicate="true",kind="activity",[^}]*\} 1$`, body)
 	_, err = c.finance.GetContract(t.Context(), &financev1.GetContractRequest{ContractId: "msk-2026"})
 	requireCode(t, err, codes.Unauthenticated, "x-actor")
 }

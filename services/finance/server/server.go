@@ -10,19 +10,16 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/health"
-	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/finance/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/finance/internal/app"
 	"github.com/nhs-pathways/pathways/services/finance/internal/ports"
+	"github.com/nhs-pathways/pathways/services/platform/metrics"
 	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
@@ -32,6 +29,7 @@ type Server struct {
 	store   *adapters.Store
 	journal *events.Journal
 	grpc    *grpc.Server
+	rpc     *serve.GRPC
 	lis     net.Listener
 	http    *http.Server
 	hlis    net.Listener
@@ -106,11 +104,9 @@ func releaseLoop(ctx context.Context, a *app.App, every time.Duration) {
 }
 
 func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m, err := ports.NewMetrics(reg)
+	m, err := ports.NewMetrics()
 	if err != nil {
-		return fmt.Errorf("finance metrics: %w", err)
+		return err
 	}
 	a.OnConflict = m.Conflict
 	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()),
@@ -118,7 +114,7 @@ func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
 	financev1.RegisterFinanceIngestServiceServer(s.grpc, ports.NewIngest(a))
 	financev1.RegisterFinanceServiceServer(s.grpc, ports.NewFinance(a))
 	financev1.RegisterFinanceFeedServiceServer(s.grpc, ports.NewFeed(a))
-	healthpb.RegisterHealthServer(s.grpc, health.NewServer())
+	s.rpc = serve.Register(s.grpc)
 	var lc net.ListenConfig
 	if s.lis, err = lc.Listen(ctx, "tcp", cfg.Listen); err != nil {
 		return fmt.Errorf("finance listen: %w", err)
@@ -131,7 +127,7 @@ func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
 		return fmt.Errorf("finance http listen: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle(metrics.Path, metrics.Handler())
 	mux.Handle("/export.csv", ports.ExportHandler(a))
 	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
@@ -166,8 +162,8 @@ func (s *Server) Close() {
 		if s.app != nil {
 			s.app.Shutdown()
 		}
-		if s.grpc != nil {
-			s.grpc.GracefulStop()
+		if s.rpc != nil {
+			s.rpc.Stop(serve.DefaultStopWithin)
 		}
 		if s.stop != nil {
 			s.stop()

@@ -14,6 +14,9 @@ import (
 const (
 	DefaultListen        = "127.0.0.1:9102"
 	DefaultEventStoreURL = "esdb://127.0.0.1:2113?tls=false"
+	// DefaultMetricsListen is where cmd/governance serves /metrics unless told otherwise (the
+	// Config's own default is off, for tests and the devstack).
+	DefaultMetricsListen = "127.0.0.1:9112"
 )
 
 // Config is everything the service needs to start.
@@ -25,7 +28,7 @@ type Config struct {
 	// SeedBuiltin seeds the built-in pathways (msk v1, copd v1) as published versions when their
 	// streams do not exist yet.
 	SeedBuiltin bool
-	// MetricsListen serves Prometheus metrics on /metrics when not empty.
+	// MetricsListen serves the process's metrics (platform/metrics) on /metrics when not empty.
 	MetricsListen string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time

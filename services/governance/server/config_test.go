@@ -3,12 +3,15 @@ package server_test
 import (
 	"io"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/services/governance/server"
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 func TestConfigValidateListsEveryProblem(t *testing.T) {
@@ -23,7 +26,12 @@ func TestConfigValidateListsEveryProblem(t *testing.T) {
 	require.ErrorContains(t, err, "governance config")
 }
 
-func TestMetricsCountRequests(t *testing.T) {
+// /metrics is the process's OpenTelemetry figures: otelgrpc's request metrics (no counter of
+// governance's own repeats them) and governance's lifecycle transitions.
+func TestMetricsShowRequestsAndTransitions(t *testing.T) {
+	shutdown, err := telemetry.Setup(t.Context(), telemetry.Config{ServiceName: "governance"})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = shutdown.Within(t.Context(), 5*time.Second) })
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.MetricsListen, cfg.EventStoreURL = "127.0.0.1:0", "127.0.0.1:0", startStore(t)
 	srv, err := server.Start(t.Context(), cfg)
@@ -32,13 +40,28 @@ func TestMetricsCountRequests(t *testing.T) {
 	gov := dial(t, srv.Addr())
 	_, err = gov.GetVersion(as(t, "reader", ""), &governancev1.GetVersionRequest{PathwayId: "msk", Version: 1})
 	require.NoError(t, err)
+	_, err = gov.CreateDraft(as(t, "alice", authorRoles), &governancev1.CreateDraftRequest{PathwayId: "msk", FromVersion: 1})
+	require.NoError(t, err)
 
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+srv.MetricsAddr()+"/metrics", http.NoBody)
+	var body string
+	require.Eventually(t, func() bool { // the server records a call's metrics just after answering it
+		body = scrape(t, srv.MetricsAddr())
+		return strings.Contains(body, `rpc_method="pathways.governance.v1.GovernanceService/GetVersion"`)
+	}, 10*time.Second, 10*time.Millisecond, "otelgrpc's request metrics are served")
+	require.Contains(t, body, "rpc_server_call_duration_seconds_count{")
+	require.Contains(t, body, `governance_pathway_transitions_total{action="draft"`)
+	require.NotContains(t, body, "governance_rpc_requests_total", "the old request counter is gone")
+}
+
+func scrape(t *testing.T, addr string) string {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+addr+"/metrics", http.NoBody)
 	require.NoError(t, err)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	require.NoError(t, resp.Body.Close())
-	require.Contains(t, string(body), `governance_rpc_requests_total{code="OK",method="/pathways.governance.v1.GovernanceService/GetVersion"} 1`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	return string(body)
 }

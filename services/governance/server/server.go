@@ -9,25 +9,23 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/health"
-	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/governance/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/governance/internal/app"
 	"github.com/nhs-pathways/pathways/services/governance/internal/ports"
+	"github.com/nhs-pathways/pathways/services/platform/metrics"
 	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 // Server is a running governance service.
 type Server struct {
 	grpc    *grpc.Server
+	rpc     *serve.GRPC
 	lis     net.Listener
 	metrics *http.Server
 	mlis    net.Listener
@@ -80,16 +78,14 @@ func NewApp(ctx context.Context, cfg Config) (*app.App, func(), error) {
 }
 
 func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m, err := ports.NewMetrics(reg)
+	m, err := ports.NewMetrics()
 	if err != nil {
-		return fmt.Errorf("governance metrics: %w", err)
+		return err
 	}
 	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()),
 		grpc.ChainUnaryInterceptor(rpcerr.RecoverUnary, m.Unary, ports.Identity.Unary), grpc.ChainStreamInterceptor(rpcerr.RecoverStream, ports.Identity.Stream))
 	governancev1.RegisterGovernanceServiceServer(s.grpc, ports.NewServer(a))
-	healthpb.RegisterHealthServer(s.grpc, health.NewServer())
+	s.rpc = serve.Register(s.grpc)
 	var lc net.ListenConfig
 	if s.lis, err = lc.Listen(ctx, "tcp", cfg.Listen); err != nil {
 		return fmt.Errorf("governance listen: %w", err)
@@ -102,7 +98,7 @@ func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
 		return fmt.Errorf("governance metrics listen: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle(metrics.Path, metrics.Handler())
 	s.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := s.metrics.Serve(s.mlis); !errors.Is(err, http.ErrServerClosed) {
@@ -131,8 +127,8 @@ func (s *Server) Close() {
 	if s.metrics != nil {
 		_ = s.metrics.Close()
 	}
-	if s.grpc != nil {
-		s.grpc.GracefulStop()
+	if s.rpc != nil {
+		s.rpc.Stop(serve.DefaultStopWithin)
 	}
 	if s.cleanup != nil {
 		s.cleanup()

@@ -112,9 +112,10 @@ func (f *FlagSet) bind(name, env string) {
 
 // Parse sets every flag from its environment variable (when set and not empty), then from args.
 // It returns ErrHelp after printing the usage for -h/-help, ErrVersion after printing the version,
-// or an error for malformed arguments. A malformed environment variable or log flag is not
-// returned here but kept for Check, so that every problem is reported at once. When nothing is
-// wrong with them, the log flags set the default slog logger (to stderr).
+// or an error for malformed arguments. Arguments left after the flags, a malformed environment
+// variable or a malformed log flag are not returned here but kept for Check, so that every problem
+// is reported at once. When the log flags are well formed they set the default slog logger (to
+// stderr).
 func (f *FlagSet) Parse(args []string) error {
 	f.problems = nil
 	f.fs.VisitAll(func(fl *flag.Flag) {
@@ -139,6 +140,9 @@ func (f *FlagSet) Parse(args []string) error {
 		fmt.Fprintln(f.out, Version(f.name))
 		return ErrVersion
 	}
+	if f.fs.NArg() > 0 {
+		f.problems = append(f.problems, fmt.Errorf("unexpected arguments after the flags: %q", f.fs.Args()))
+	}
 	logger, err := f.log.Logger(os.Stderr)
 	if err != nil {
 		f.problems = append(f.problems, err)
@@ -153,9 +157,6 @@ func (f *FlagSet) Parse(args []string) error {
 func (f *FlagSet) Check(problems ...error) error {
 	return errors.Join(append(append([]error(nil), f.problems...), problems...)...)
 }
-
-// Args are the arguments left after the flags.
-func (f *FlagSet) Args() []string { return f.fs.Args() }
 
 // Logging is what the log flags asked for.
 func (f *FlagSet) Logging() Logging { return f.log }

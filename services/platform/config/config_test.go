@@ -87,11 +87,11 @@ func TestHelpAndVersionAreRequestsNotErrors(t *testing.T) {
 
 func TestEveryProblemIsListedAtOnce(t *testing.T) {
 	_, _, fs, err := load(t, map[string]string{"GOVERNANCE_SEED_BUILTIN": "perhaps", "GOVERNANCE_EVERY": "soon", config.EnvLogLevel: "loud"},
-		"-log-format", "xml")
+		"-log-format", "xml", "stray")
 	require.NoError(t, err, "malformed values are kept for Check")
 	err = fs.Check(nil, errFromValidate)
 	for _, want := range []string{`GOVERNANCE_SEED_BUILTIN: must be true or false, not "perhaps"`, `GOVERNANCE_EVERY: must be a duration such as 90s or 5m, not "soon"`,
-		`log-format: must be json or text, not "xml"`, `log-level: must be debug, info, warn or error, not "loud"`, "listen: must be host:port"} {
+		`log-format: must be json or text, not "xml"`, `unexpected arguments after the flags: ["stray"]`, `log-level: must be debug, info, warn or error, not "loud"`, "listen: must be host:port"} {
 		require.ErrorContains(t, err, want)
 	}
 

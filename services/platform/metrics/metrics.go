@@ -70,9 +70,6 @@ type Server struct {
 	served chan error
 }
 
-// shutdownWithin bounds how long Close waits for a scrape in flight.
-const shutdownWithin = 5 * time.Second
-
 // Serve listens on addr (host:port; port 0 picks a free one) and serves Path until Close.
 func Serve(ctx context.Context, addr string) (*Server, error) {
 	var lc net.ListenConfig
@@ -97,12 +94,10 @@ func (s *Server) Addr() string { return s.lis.Addr().String() }
 // Done delivers an error if serving stops on its own.
 func (s *Server) Done() <-chan error { return s.served }
 
-// Close stops serving, letting a scrape in flight finish for a few seconds.
+// Close stops serving at once (a scrape in flight is cut off: the next one will do).
 func (s *Server) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), shutdownWithin)
-	defer cancel()
-	if err := s.http.Shutdown(ctx); err != nil {
-		return fmt.Errorf("metrics server shutdown: %w", err)
+	if err := s.http.Close(); err != nil {
+		return fmt.Errorf("metrics server close: %w", err)
 	}
 	return nil
 }

@@ -8,16 +8,17 @@ package telemetry
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+
+	"github.com/nhs-pathways/pathways/services/platform/config"
 )
 
-// Environment variables RegisterFlags reads for the flag defaults. Only a main passes getenv.
+// Environment variables RegisterFlags names for its flags.
 const (
 	// EnvOTLPEndpoint is the standard OpenTelemetry collector endpoint variable.
 	EnvOTLPEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT"
@@ -44,8 +45,8 @@ type Config struct {
 	TraceFile string
 	// MetricInterval is how often metrics are exported over OTLP; 0 means DefaultMetricInterval.
 	MetricInterval time.Duration
-	// MetricReaders are further readers of the meter provider, e.g. a Prometheus exporter a
-	// service serves on /metrics, or a ManualReader in tests.
+	// MetricReaders are further readers of the meter provider, e.g. a ManualReader in tests. The
+	// Prometheus exporter that metrics.Handler serves on /metrics is always installed.
 	MetricReaders []sdkmetric.Reader
 }
 
@@ -77,22 +78,13 @@ func checkEndpoint(endpoint string) error {
 	return nil
 }
 
-// RegisterFlags adds --otlp-endpoint and --trace-file to fs, defaulting to
-// OTEL_EXPORTER_OTLP_ENDPOINT and PATHWAYS_TRACE_FILE from getenv; OTEL_SERVICE_NAME, if set,
-// replaces c.ServiceName. Call it from main only, before fs.Parse.
-func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
-	if name := getenv(EnvServiceName); name != "" {
-		c.ServiceName = name
-	}
-	fs.StringVar(&c.OTLPEndpoint, "otlp-endpoint", or(getenv(EnvOTLPEndpoint), c.OTLPEndpoint),
-		"OpenTelemetry collector OTLP/gRPC URL, e.g. http://127.0.0.1:4317 (empty: no export)")
-	fs.StringVar(&c.TraceFile, "trace-file", or(getenv(EnvTraceFile), c.TraceFile),
-		"append every finished span to this file as JSON lines (empty: off)")
-}
-
-func or(v, def string) string {
-	if v != "" {
-		return v
-	}
-	return def
+// RegisterFlags adds -otlp-endpoint, -trace-file and -service-name to fs, with
+// OTEL_EXPORTER_OTLP_ENDPOINT, PATHWAYS_TRACE_FILE and OTEL_SERVICE_NAME as their variables (an
+// empty variable counts as unset, as the OpenTelemetry specification says). Call it from main
+// only, before fs.Parse; c's fields are the defaults.
+func (c *Config) RegisterFlags(fs *config.FlagSet) {
+	fs.String(&c.OTLPEndpoint, "otlp-endpoint", EnvOTLPEndpoint,
+		"OpenTelemetry collector OTLP/gRPC URL for traces and metrics, e.g. http://127.0.0.1:4317 (empty: no export)")
+	fs.String(&c.TraceFile, "trace-file", EnvTraceFile, "append every finished span to this file as JSON lines (empty: off)")
+	fs.String(&c.ServiceName, "service-name", EnvServiceName, "service.name of this process's traces and metrics")
 }

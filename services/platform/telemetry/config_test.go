@@ -1,11 +1,13 @@
 package telemetry
 
 import (
-	"flag"
+	"io"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/nhs-pathways/pathways/services/platform/config"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -46,16 +48,18 @@ func TestRegisterFlags(t *testing.T) {
 		{"defaults: nothing exported", nil, nil, Config{ServiceName: "governance"}},
 		{"the standard variables", map[string]string{EnvOTLPEndpoint: "http://otel:4317", EnvServiceName: "governance-eu", EnvTraceFile: "/tmp/s.jsonl"},
 			nil, Config{ServiceName: "governance-eu", OTLPEndpoint: "http://otel:4317", TraceFile: "/tmp/s.jsonl"}},
+		{"an empty variable counts as unset", map[string]string{EnvServiceName: ""}, nil, Config{ServiceName: "governance"}},
 		{"flags win over the environment", map[string]string{EnvOTLPEndpoint: "http://otel:4317"},
-			[]string{"--otlp-endpoint", "http://other:4317", "--trace-file", "t.jsonl"},
+			[]string{"-otlp-endpoint", "http://other:4317", "-trace-file", "t.jsonl"},
 			Config{ServiceName: "governance", OTLPEndpoint: "http://other:4317", TraceFile: "t.jsonl"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := Config{ServiceName: "governance"}
-			fs := flag.NewFlagSet("governance", flag.ContinueOnError)
-			cfg.RegisterFlags(fs, func(k string) string { return tt.env[k] })
+			fs := config.New("governance", func(k string) string { return tt.env[k] }, io.Discard)
+			cfg.RegisterFlags(fs)
 			require.NoError(t, fs.Parse(tt.args))
+			require.NoError(t, fs.Check(cfg.Validate()))
 			require.Equal(t, tt.want, cfg)
 		})
 	}

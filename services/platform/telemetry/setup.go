@@ -15,6 +15,8 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.41.0"
+
+	"github.com/nhs-pathways/pathways/services/platform/metrics"
 )
 
 // Shutdown flushes whatever telemetry is still buffered and stops the exporters. Call it once,
@@ -73,7 +75,11 @@ func tracerProvider(ctx context.Context, cfg Config, res *resource.Resource) (*s
 }
 
 func meterProvider(ctx context.Context, cfg Config, res *resource.Resource) (*sdkmetric.MeterProvider, error) {
-	opts := []sdkmetric.Option{sdkmetric.WithResource(res)}
+	prom, err := metrics.NewReader()
+	if err != nil {
+		return nil, err
+	}
+	opts := []sdkmetric.Option{sdkmetric.WithResource(res), sdkmetric.WithReader(prom)}
 	for _, r := range cfg.MetricReaders {
 		opts = append(opts, sdkmetric.WithReader(r))
 	}

@@ -19,6 +19,9 @@ const (
 	DefaultFinanceAddr     = "127.0.0.1:9103"
 	DefaultDashboardAddr   = "127.0.0.1:9104"
 	DefaultActor           = "journey-worker"
+	// DefaultMetricsListen is where cmd/worker serves /metrics unless told otherwise (the
+	// Config's own default is off, for tests).
+	DefaultMetricsListen = "127.0.0.1:9115"
 )
 
 // Config is everything the worker needs to start.
@@ -35,6 +38,9 @@ type Config struct {
 	DashboardAddr  string
 	// Actor is the identity the worker gives governance (x-actor).
 	Actor string
+	// MetricsListen serves the process's metrics (platform/metrics: the Temporal SDK's, the
+	// activities' gRPC clients') on /metrics when not empty.
+	MetricsListen string
 	// RegisterSearchAttributes adds the journey search attributes to the namespace at start.
 	RegisterSearchAttributes bool
 }
@@ -57,6 +63,11 @@ func (c Config) Validate() error {
 	} {
 		if _, _, err := net.SplitHostPort(a.addr); err != nil {
 			errs = append(errs, fmt.Errorf("%s: must be host:port, not %q: %w", a.name, a.addr, err))
+		}
+	}
+	if c.MetricsListen != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
+			errs = append(errs, fmt.Errorf("metrics-listen: must be host:port, not %q: %w", c.MetricsListen, err))
 		}
 	}
 	if strings.TrimSpace(c.Namespace) == "" {

@@ -15,7 +15,8 @@ func TestConfigValidate(t *testing.T) {
 		{"defaults are valid", func(*Config) {}, nil},
 		{"every problem is listed at once", func(c *Config) {
 			c.TemporalAddress, c.FinanceAddr, c.Namespace, c.EventStoreURL, c.Actor = "localhost", "", " ", "http://x", ""
-		}, []string{"temporal-address: must be host:port", "finance-addr: must be host:port", "namespace: is required",
+			c.MetricsListen = "9115"
+		}, []string{"temporal-address: must be host:port", "finance-addr: must be host:port", "namespace: is required", "metrics-listen: must be host:port",
 			"eventstore-url: must be an esdb://", "actor: is required"}},
 		{"a cluster connection string is accepted", func(c *Config) { c.EventStoreURL = "esdb+discover://db.example:2113" }, nil},
 	}

@@ -14,6 +14,7 @@ import (
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/events"
+	"github.com/nhs-pathways/pathways/services/platform/metrics"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
@@ -21,6 +22,7 @@ import (
 // Worker is a started journey worker. Close stops polling and releases every connection.
 type Worker struct {
 	worker  worker.Worker
+	metrics *metrics.Server
 	closers []func() error
 }
 
@@ -36,6 +38,12 @@ func Start(ctx context.Context, cfg Config) (w *Worker, err error) {
 			err = errors.Join(err, w.Close())
 		}
 	}()
+	if cfg.MetricsListen != "" {
+		if w.metrics, err = metrics.Serve(ctx, cfg.MetricsListen); err != nil {
+			return nil, fmt.Errorf("worker: %w", err)
+		}
+		w.onClose(w.metrics.Close)
+	}
 	// Tracing, SDK logs and SDK metrics on the global providers (journey.ClientOptions). No otelgrpc
 	// on this connection: every long poll would be a span of its own; the tracing interceptor
 	// records the workflow and activity spans that matter.
@@ -102,6 +110,22 @@ func (w *Worker) activities(ctx context.Context, cfg Config) (*journey.Activitie
 }
 
 func (w *Worker) onClose(f func() error) { w.closers = append(w.closers, f) }
+
+// MetricsAddr is the /metrics address, or "" when off.
+func (w *Worker) MetricsAddr() string {
+	if w.metrics == nil {
+		return ""
+	}
+	return w.metrics.Addr()
+}
+
+// Done delivers an error if the metrics server stops on its own (never, when it is off).
+func (w *Worker) Done() <-chan error {
+	if w.metrics == nil {
+		return nil
+	}
+	return w.metrics.Done()
+}
 
 // Close stops the worker (waiting for running activities) and closes every connection, newest
 // first.

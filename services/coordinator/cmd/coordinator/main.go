@@ -1,82 +1,57 @@
-// Command coordinator serves the coordinator API: gRPC (CoordinatorService) and REST/JSON with
-// its OpenAPI document at /openapi.json. Flags override COORDINATOR_* environment variables.
+// Command coordinator serves the coordinator API: gRPC (CoordinatorService), REST/JSON with its
+// OpenAPI document at /openapi.json, and /metrics. `coordinator -h` lists the flags and their
+// environment variables.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
+	"io"
 	"log/slog"
 	"os"
-	"os/signal"
-	"syscall"
-	"time"
 
 	"github.com/nhs-pathways/pathways/services/coordinator/server"
+	"github.com/nhs-pathways/pathways/services/platform/config"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if err != nil {
-		slog.Error("coordinator stopped", "err", err)
-		os.Exit(1)
-	}
-}
+func main() { serve.Main("coordinator", run) }
 
-func run(ctx context.Context, args []string) (err error) {
-	cfg, tel, err := loadConfig(args, os.Getenv)
+func run(ctx context.Context, args []string) error {
+	cfg, tel, err := loadConfig(args, os.Getenv, os.Stdout)
 	if err != nil {
 		return err
 	}
-	shutdown, err := telemetry.Setup(ctx, tel)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, shutdown.Within(ctx, 5*time.Second)) }()
-	s, err := server.Start(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	slog.InfoContext(ctx, "coordinator serving", "grpc", s.Addr(), "http", s.HTTPAddr())
-	select {
-	case <-ctx.Done():
-		return nil
-	case err := <-s.Done():
-		return fmt.Errorf("coordinator serving: %w", err)
-	}
-}
-
-// loadConfig reads the defaults, then COORDINATOR_* variables (and the OpenTelemetry ones, see
-// telemetry.Config.RegisterFlags), then flags.
-func loadConfig(args []string, getenv func(string) string) (server.Config, telemetry.Config, error) {
-	cfg := server.DefaultConfig()
-	tel := telemetry.Config{ServiceName: "coordinator"}
-	env := func(name, def string) string {
-		if v := getenv(name); v != "" {
-			return v
+	return serve.Run(ctx, tel, func(ctx context.Context) error {
+		s, err := server.Start(ctx, cfg)
+		if err != nil {
+			return err
 		}
-		return def
-	}
-	fs := flag.NewFlagSet("coordinator", flag.ContinueOnError)
-	fs.StringVar(&cfg.Listen, "listen", env("COORDINATOR_LISTEN", cfg.Listen), "gRPC address")
-	fs.StringVar(&cfg.HTTPListen, "http-listen", env("COORDINATOR_HTTP_LISTEN", cfg.HTTPListen), "REST/JSON and OpenAPI address (empty: off)")
-	fs.StringVar(&cfg.TemporalAddress, "temporal-address", env("COORDINATOR_TEMPORAL_ADDRESS", cfg.TemporalAddress), "Temporal frontend host:port")
-	fs.StringVar(&cfg.Namespace, "namespace", env("COORDINATOR_NAMESPACE", cfg.Namespace), "Temporal namespace")
-	fs.StringVar(&cfg.EventStoreURL, "eventstore-url", env("COORDINATOR_EVENTSTORE_URL", cfg.EventStoreURL), "event store esdb:// connection string")
-	fs.StringVar(&cfg.GovernanceAddr, "governance-addr", env("COORDINATOR_GOVERNANCE_ADDR", cfg.GovernanceAddr), "governance gRPC host:port")
-	fs.StringVar(&cfg.Actor, "actor", env("COORDINATOR_ACTOR", cfg.Actor), "x-actor this service uses towards governance")
-	cfg.FingerprintKey = getenv("COORDINATOR_FINGERPRINT_KEY")
-	tel.RegisterFlags(fs, getenv)
+		defer s.Close()
+		slog.InfoContext(ctx, "coordinator serving", "grpc", s.Addr(), "http", s.HTTPAddr(), "metrics", s.MetricsAddr())
+		return serve.Wait(ctx, s.Done())
+	})
+}
+
+// loadConfig reads the flags over the COORDINATOR_* (and telemetry) variables over the defaults.
+func loadConfig(args []string, getenv func(string) string, out io.Writer) (server.Config, telemetry.Config, error) {
+	cfg := server.DefaultConfig()
+	cfg.MetricsListen = server.DefaultMetricsListen
+	tel := telemetry.Config{ServiceName: "coordinator"}
+	fs := config.New("coordinator", getenv, out)
+	fs.Summary("coordinator serves the coordinator API: gRPC, REST/JSON with /openapi.json, and /metrics.")
+	fs.String(&cfg.Listen, "listen", "COORDINATOR_LISTEN", "gRPC address")
+	fs.String(&cfg.HTTPListen, "http-listen", "COORDINATOR_HTTP_LISTEN", "REST/JSON and OpenAPI address (-http-listen= turns it off)")
+	fs.String(&cfg.MetricsListen, "metrics-listen", "COORDINATOR_METRICS_LISTEN", "Prometheus /metrics address (-metrics-listen= turns it off)")
+	fs.String(&cfg.TemporalAddress, "temporal-address", "COORDINATOR_TEMPORAL_ADDRESS", "Temporal frontend host:port")
+	fs.String(&cfg.Namespace, "namespace", "COORDINATOR_NAMESPACE", "Temporal namespace")
+	fs.String(&cfg.EventStoreURL, "eventstore-url", "COORDINATOR_EVENTSTORE_URL", "event store esdb:// connection string")
+	fs.String(&cfg.GovernanceAddr, "governance-addr", "COORDINATOR_GOVERNANCE_ADDR", "governance gRPC host:port")
+	fs.String(&cfg.Actor, "actor", "COORDINATOR_ACTOR", "x-actor this service uses towards governance")
+	cfg.FingerprintKey = getenv("COORDINATOR_FINGERPRINT_KEY") // a secret: no flag, so it never shows in ps
+	tel.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
-		return server.Config{}, tel, fmt.Errorf("coordinator flags: %w", err)
+		return cfg, tel, err
 	}
-	if err := errors.Join(cfg.Validate(), tel.Validate()); err != nil {
-		return server.Config{}, tel, fmt.Errorf("coordinator config: %w", err)
-	}
-	return cfg, tel, nil
+	return cfg, tel, fs.Check(cfg.Validate(), tel.Validate())
 }

@@ -1,26 +1,38 @@
 package main
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nhs-pathways/pathways/services/coordinator/server"
+	"github.com/nhs-pathways/pathways/services/platform/config"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 func TestLoadConfig(t *testing.T) {
 	env := map[string]string{"COORDINATOR_LISTEN": "127.0.0.1:9999", "COORDINATOR_NAMESPACE": "pathways", "COORDINATOR_FINGERPRINT_KEY": "s3cret",
-		telemetry.EnvTraceFile: "spans.jsonl"}
+		"COORDINATOR_ACTOR": "", telemetry.EnvTraceFile: "spans.jsonl"}
 	cfg, tel, err := loadConfig([]string{"-listen", "127.0.0.1:7777", "-http-listen", "", "-otlp-endpoint", "https://collector:4317"},
-		func(k string) string { return env[k] })
+		func(k string) string { return env[k] }, &bytes.Buffer{})
 	require.NoError(t, err)
 	require.Equal(t, telemetry.Config{ServiceName: "coordinator", OTLPEndpoint: "https://collector:4317", TraceFile: "spans.jsonl"}, tel)
 	require.Equal(t, "127.0.0.1:7777", cfg.Listen, "flags win over the environment")
 	require.Equal(t, "pathways", cfg.Namespace, "the environment wins over defaults")
+	require.Equal(t, server.DefaultActor, cfg.Actor, "an empty variable counts as unset")
 	require.Empty(t, cfg.HTTPListen)
+	require.Equal(t, server.DefaultMetricsListen, cfg.MetricsListen, "metrics on loopback by default")
 	require.Equal(t, "s3cret", cfg.FingerprintKey)
 
-	_, _, err = loadConfig([]string{"-eventstore-url", "postgres://x", "-otlp-endpoint", "collector:4317"}, func(string) string { return "" })
+	_, _, err = loadConfig([]string{"-eventstore-url", "postgres://x", "-otlp-endpoint", "collector:4317", "-metrics-listen", "9111"},
+		func(string) string { return "" }, &bytes.Buffer{})
 	require.ErrorContains(t, err, "eventstore-url")
 	require.ErrorContains(t, err, "otlp-endpoint")
+	require.ErrorContains(t, err, "metrics-listen: must be host:port")
+
+	var out bytes.Buffer
+	_, _, err = loadConfig([]string{"-help"}, func(string) string { return "" }, &out)
+	require.ErrorIs(t, err, config.ErrHelp)
+	require.Contains(t, out.String(), "-metrics-listen string [COORDINATOR_METRICS_LISTEN]")
 }

@@ -1,97 +1,62 @@
-// Command dashboard serves the System Dashboard: the ingest and query gRPC API and the web page.
-//
-// Flags (each with an environment variable default):
-//
-//	--listen          DASHBOARD_LISTEN          gRPC address (127.0.0.1:9104)
-//	--http-listen     DASHBOARD_HTTP_LISTEN     web page address (127.0.0.1:8084)
-//	--data-dir        DASHBOARD_DATA_DIR        directory of dashboard.db (data/dashboard)
-//	--db              DASHBOARD_DB              read model file (overrides --data-dir)
-//	--eventstore-url  DASHBOARD_EVENTSTORE_URL  esdb:// connection string for --rebuild
-//	--finance-addr    DASHBOARD_FINANCE_ADDR    finance gRPC address for budget used (off when empty)
-//	--otlp-endpoint   OTEL_EXPORTER_OTLP_ENDPOINT  OpenTelemetry collector OTLP/gRPC URL (off when empty)
-//	--trace-file      PATHWAYS_TRACE_FILE       append finished spans as JSON lines (off when empty)
-//	--rebuild                                   replay the journey streams into the (fresh) read model first
+// Command dashboard serves the System Dashboard: the ingest and query gRPC API, and the web page
+// with /export.csv and /metrics. `dashboard -h` lists the flags and their environment variables.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
+	"io"
 	"log/slog"
 	"os"
-	"os/signal"
-	"syscall"
-	"time"
 	_ "time/tzdata" // Europe/London months without a system zoneinfo
 
 	"github.com/nhs-pathways/pathways/services/dashboard/server"
+	"github.com/nhs-pathways/pathways/services/platform/config"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if err != nil {
-		slog.Error("dashboard stopped", "err", err)
-		os.Exit(1)
-	}
-}
+func main() { serve.Main("dashboard", run) }
 
-func run(ctx context.Context, args []string) (err error) {
-	cfg, tel, rebuild, err := load(args)
+func run(ctx context.Context, args []string) error {
+	cfg, tel, rebuild, err := load(args, os.Getenv, os.Stdout)
 	if err != nil {
 		return err
 	}
-	shutdown, err := telemetry.Setup(ctx, tel)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, shutdown.Within(ctx, 5*time.Second)) }()
-	s, err := server.Start(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	if rebuild {
-		n, err := s.Rebuild(ctx)
+	return serve.Run(ctx, tel, func(ctx context.Context) error {
+		s, err := server.Start(ctx, cfg)
 		if err != nil {
 			return err
 		}
-		slog.Info("read model rebuilt from the event store", "facts", n)
-	}
-	slog.Info("dashboard serving", "grpc", s.Addr(), "http", "http://"+s.HTTPAddr())
-	select {
-	case <-ctx.Done():
-		return nil
-	case err := <-s.Done():
-		return fmt.Errorf("serve: %w", err)
-	}
+		defer s.Close()
+		if rebuild {
+			n, err := s.Rebuild(ctx)
+			if err != nil {
+				return err
+			}
+			slog.InfoContext(ctx, "read model rebuilt from the event store", "facts", n)
+		}
+		slog.InfoContext(ctx, "dashboard serving", "grpc", s.Addr(), "http", "http://"+s.HTTPAddr())
+		return serve.Wait(ctx, s.Done())
+	})
 }
 
-func load(args []string) (server.Config, telemetry.Config, bool, error) {
-	def := server.DefaultConfig()
-	cfg := def
+// load reads the flags over the DASHBOARD_* (and telemetry) variables over the defaults.
+func load(args []string, getenv func(string) string, out io.Writer) (server.Config, telemetry.Config, bool, error) {
+	cfg := server.DefaultConfig()
 	tel := telemetry.Config{ServiceName: "dashboard"}
-	fs := flag.NewFlagSet("dashboard", flag.ContinueOnError)
-	fs.StringVar(&cfg.Listen, "listen", env("DASHBOARD_LISTEN", def.Listen), "gRPC listen address")
-	fs.StringVar(&cfg.HTTPListen, "http-listen", env("DASHBOARD_HTTP_LISTEN", def.HTTPListen), "web page listen address")
-	fs.StringVar(&cfg.DataDir, "data-dir", env("DASHBOARD_DATA_DIR", def.DataDir), "directory of the read model")
-	fs.StringVar(&cfg.DBPath, "db", env("DASHBOARD_DB", ""), "read model file (overrides --data-dir)")
-	fs.StringVar(&cfg.EventStoreURL, "eventstore-url", env("DASHBOARD_EVENTSTORE_URL", ""), "event store connection string (for --rebuild)")
-	fs.StringVar(&cfg.FinanceAddr, "finance-addr", env("DASHBOARD_FINANCE_ADDR", ""), "finance service gRPC address")
-	rebuild := fs.Bool("rebuild", false, "replay the journey streams into the read model before serving")
-	tel.RegisterFlags(fs, os.Getenv)
+	var rebuild bool
+	fs := config.New("dashboard", getenv, out)
+	fs.Summary("dashboard serves the System Dashboard: ingest and query gRPC API, web page, /export.csv and /metrics.")
+	fs.String(&cfg.Listen, "listen", "DASHBOARD_LISTEN", "gRPC address")
+	fs.String(&cfg.HTTPListen, "http-listen", "DASHBOARD_HTTP_LISTEN", "web page, /export.csv and /metrics address")
+	fs.String(&cfg.DataDir, "data-dir", "DASHBOARD_DATA_DIR", "directory of the read model (dashboard.db)")
+	fs.String(&cfg.DBPath, "db", "DASHBOARD_DB", "read model file (overrides -data-dir)")
+	fs.String(&cfg.EventStoreURL, "eventstore-url", "DASHBOARD_EVENTSTORE_URL", "event store esdb:// connection string (for -rebuild)")
+	fs.String(&cfg.FinanceAddr, "finance-addr", "DASHBOARD_FINANCE_ADDR", "finance gRPC address for budget used (empty: off)")
+	fs.Bool(&rebuild, "rebuild", "", "replay the journey streams into the (fresh) read model before serving")
+	tel.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return cfg, tel, false, err
 	}
-	return cfg, tel, *rebuild, errors.Join(cfg.Validate(), tel.Validate())
-}
-
-func env(key, def string) string {
-	if v, ok := os.LookupEnv(key); ok {
-		return v
-	}
-	return def
+	return cfg, tel, rebuild, fs.Check(cfg.Validate(), tel.Validate())
 }

@@ -2,37 +2,55 @@ package ports
 
 import (
 	"context"
-	"net/http"
+	"fmt"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/status"
+
+	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
 )
 
-// Metrics counts gRPC calls and page views; Handler serves them in Prometheus format.
+// Meter is the name of the dashboard's own OpenTelemetry meter.
+const Meter = "github.com/nhs-pathways/pathways/services/dashboard"
+
+// Metrics records the dashboard's own figures on the process's MeterProvider: web page and CSV
+// views by path (dashboard.page.views, was dashboard_http_requests_total) and journey facts
+// ingested, duplicate or not (dashboard.facts.ingested). Request counts and latencies are
+// otelgrpc's rpc.server.* metrics, not these. /metrics itself is platform/metrics.Handler.
 type Metrics struct {
-	reg   *prometheus.Registry
-	calls *prometheus.CounterVec
-	pages *prometheus.CounterVec
+	pages metric.Int64Counter
+	facts metric.Int64Counter
 }
 
-// NewMetrics registers the dashboard's metrics on a fresh registry.
-func NewMetrics() *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry(),
-		calls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "dashboard_rpc_requests_total", Help: "gRPC calls by method and code."}, []string{"method", "code"}),
-		pages: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "dashboard_http_requests_total", Help: "Web requests by path."}, []string{"path"}),
+// NewMetrics creates the instruments on the global MeterProvider.
+func NewMetrics() (*Metrics, error) {
+	meter := otel.Meter(Meter)
+	pages, err := meter.Int64Counter("dashboard.page.views",
+		metric.WithDescription("Web page and CSV export requests, by path."), metric.WithUnit("{request}"))
+	if err != nil {
+		return nil, fmt.Errorf("dashboard metrics: %w", err)
 	}
-	m.reg.MustRegister(m.calls, m.pages)
-	return m
+	facts, err := meter.Int64Counter("dashboard.facts.ingested",
+		metric.WithDescription("Journey facts recorded into the read model; duplicate=true when the fact had been recorded already."),
+		metric.WithUnit("{fact}"))
+	if err != nil {
+		return nil, fmt.Errorf("dashboard metrics: %w", err)
+	}
+	return &Metrics{pages: pages, facts: facts}, nil
 }
 
-// Unary counts calls.
-func (m *Metrics) Unary(ctx context.Context, req any, info *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
+// PageView counts one request of the web page or the export at path.
+func (m *Metrics) PageView(ctx context.Context, path string) {
+	m.pages.Add(ctx, 1, metric.WithAttributes(attribute.String("path", path)))
+}
+
+// Unary counts each journey fact recorded.
+func (m *Metrics) Unary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
 	resp, err := next(ctx, req)
-	m.calls.WithLabelValues(info.FullMethod, status.Code(err).String()).Inc()
+	if r, ok := resp.(*dashboardv1.RecordJourneyFactResponse); ok && err == nil {
+		m.facts.Add(ctx, 1, metric.WithAttributes(attribute.Bool("duplicate", r.GetDuplicate())))
+	}
 	return resp, err
 }
-
-// Handler serves /metrics.
-func (m *Metrics) Handler() http.Handler { return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}) }

@@ -13,6 +13,7 @@ import (
 	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/app"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
+	"github.com/nhs-pathways/pathways/services/platform/metrics"
 )
 
 //go:embed web
@@ -28,10 +29,10 @@ func NewWeb(a *app.App, m *Metrics) http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(webFS, "web/static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	mux.Handle("GET /metrics", m.Handler())
+	mux.Handle("GET "+metrics.Path, metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /export.csv", func(w http.ResponseWriter, r *http.Request) {
-		m.pages.WithLabelValues("/export.csv").Inc()
+		m.PageView(r.Context(), "/export.csv")
 		f, err := filterFromQuery(a, r)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
@@ -47,7 +48,7 @@ func NewWeb(a *app.App, m *Metrics) http.Handler {
 		_, _ = w.Write(b) //nolint:gosec // CSV served as an attachment, never rendered as HTML
 	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		m.pages.WithLabelValues("/").Inc()
+		m.PageView(r.Context(), "/")
 		servePage(a, w, r)
 	})
 	return securityHeaders(mux)
