@@ -64,6 +64,13 @@ func New(name string, getenv func(string) string, out io.Writer) *FlagSet {
 	return f
 }
 
+// DefaultLogLevel changes -log-level's default (info) for this binary, e.g. to warn for a
+// benchmark whose output is its figures.
+func (f *FlagSet) DefaultLogLevel(level string) {
+	f.log.Level = level
+	f.fs.Lookup("log-level").DefValue = level
+}
+
 // Summary sets the text printed above the flags by -h (what the binary does, its arguments).
 func (f *FlagSet) Summary(text string) { f.summary = text }
 

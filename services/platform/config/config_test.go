@@ -119,6 +119,11 @@ func TestLogFlagsSetTheDefaultLogger(t *testing.T) {
 		require.Equal(t, tt.debugEnabled, slog.Default().Enabled(t.Context(), slog.LevelDebug))
 		require.Equal(t, tt.errorOn, slog.Default().Enabled(t.Context(), slog.LevelError))
 	}
+	fs := config.New("bench", func(string) string { return "" }, &bytes.Buffer{})
+	fs.DefaultLogLevel("warn")
+	require.NoError(t, fs.Parse(nil))
+	require.False(t, slog.Default().Enabled(t.Context(), slog.LevelInfo), "a binary may lower its default level")
+
 	var buf bytes.Buffer
 	logger, err := config.Logging{Format: "json", Level: "info"}.Logger(&buf)
 	require.NoError(t, err)

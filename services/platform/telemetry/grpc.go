@@ -3,6 +3,7 @@ package telemetry
 import (
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc/filters"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
 	"google.golang.org/grpc/stats"
 )
 
@@ -18,4 +19,13 @@ func GRPCServerHandler() stats.Handler {
 // header, and the rpc.client metrics. Health checks are left out.
 func GRPCClientHandler() stats.Handler {
 	return otelgrpc.NewClientHandler(otelgrpc.WithFilter(filters.Not(filters.HealthCheck())))
+}
+
+// GRPCServerMetricsHandler is GRPCServerHandler without spans: the rpc.server metrics only. The
+// event store uses it: its callers' own client spans (eventstore.append, .read, .subscribe)
+// already describe each call, and a catch-up subscription would otherwise be one span for as long
+// as it runs. Health checks are left out.
+func GRPCServerMetricsHandler() stats.Handler {
+	return otelgrpc.NewServerHandler(otelgrpc.WithFilter(filters.Not(filters.HealthCheck())),
+		otelgrpc.WithTracerProvider(tracenoop.NewTracerProvider()))
 }

@@ -7,15 +7,11 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
-	"syscall"
 	"time"
 	_ "time/tzdata" // Europe/London months without a system zoneinfo
 
@@ -25,17 +21,13 @@ import (
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/ports"
 	"github.com/nhs-pathways/pathways/services/dashboard/server"
+	"github.com/nhs-pathways/pathways/services/platform/config"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
 	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout)
-	stop()
-	if err != nil {
-		slog.Error("dashbench", "err", err)
-		os.Exit(1)
-	}
+	serve.Main("dashbench", func(ctx context.Context, args []string) error { return run(ctx, args, os.Stdout) })
 }
 
 type options struct {
@@ -50,13 +42,17 @@ var (
 )
 
 func run(ctx context.Context, args []string, out io.Writer) error {
-	o := options{out: out}
-	fs := flag.NewFlagSet("dashbench", flag.ContinueOnError)
-	fs.IntVar(&o.population, "population", 300000, "people served")
-	fs.IntVar(&o.iterations, "iterations", 200, "timed calls per measurement")
-	fs.IntVar(&o.single, "single", 2000, "facts sent one by one over gRPC for the single-fact ingest rate")
-	fs.StringVar(&o.dir, "dir", "", "working directory (default: a temporary one, removed after)")
+	o := options{out: out, population: 300000, iterations: 200, single: 2000}
+	fs := config.New("dashbench", func(string) string { return "" }, out) // flags only: a run is named by its command line
+	fs.Summary("dashbench measures the dashboard's ingest, query and page latency against a raw SQL aggregate.")
+	fs.Int(&o.population, "population", "", "people served")
+	fs.Int(&o.iterations, "iterations", "", "timed calls per measurement")
+	fs.Int(&o.single, "single", "", "facts sent one by one over gRPC for the single-fact ingest rate")
+	fs.String(&o.dir, "dir", "", "working directory (default: a temporary one, removed after)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := fs.Check(); err != nil {
 		return err
 	}
 	if o.dir == "" {

@@ -1,35 +1,19 @@
 // Command devstack runs the whole pathways system in one process on loopback: an embedded
 // Temporal server (SQLite file) with its Web UI, the event store, governance, finance, the journey
-// worker and the coordinator API. --demo loads a synthetic population. See README.md.
+// worker and the coordinator API. --demo loads a synthetic population. `devstack -h` lists the
+// flags and their environment variables. See README.md.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/nhs-pathways/pathways/services/devstack/internal/run"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
 )
 
 func main() {
-	if err := runMain(); err != nil {
-		fmt.Fprintln(os.Stderr, "devstack:", err)
-		os.Exit(1)
-	}
-}
-
-// runMain builds the signal-aware context and runs the stack; --help is not an error. Its
-// deferred stop runs before main decides the exit status.
-func runMain() error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	err := run.Run(ctx, os.Args[1:], os.Getenv, os.Stdout)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	return err
+	serve.Main("devstack", func(ctx context.Context, args []string) error {
+		return run.Run(ctx, args, os.Getenv, os.Stdout)
+	})
 }

@@ -1,43 +1,28 @@
 // Command pathwaysbench measures journey transitions per second and their latency through the
 // coordinator API on the devstack (started in-process on free ports), against bare Temporal
 // Updates on the same server measured in the same run. See the Benchmark section of
-// services/devstack/README.md.
+// services/devstack/README.md. `pathwaysbench -h` lists the flags.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"log/slog"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/nhs-pathways/pathways/services/devstack/internal/bench"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
 )
 
-func main() {
-	if err := runMain(); err != nil {
-		fmt.Fprintln(os.Stderr, "pathwaysbench:", err)
-		os.Exit(1)
-	}
-}
+func main() { serve.Main("pathwaysbench", run) }
 
-// runMain builds the signal-aware context and runs the benchmark; --help is not an error. Only
-// warnings and errors of the services are logged, so the figures stay readable.
-func runMain() error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	cfg, err := bench.LoadConfig(os.Args[1:], os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
+// run loads the flags and runs the benchmark. Only warnings and errors of the services are logged
+// (-log-level defaults to warn here), so the figures stay readable.
+func run(ctx context.Context, args []string) error {
+	cfg, err := bench.LoadConfig(args, os.Stdout)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("pathwaysbench %v\n", os.Args[1:])
+	fmt.Printf("pathwaysbench %v\n", args)
 	_, err = bench.Run(ctx, cfg, os.Stdout)
 	return err
 }

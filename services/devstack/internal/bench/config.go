@@ -2,12 +2,13 @@ package bench
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nhs-pathways/pathways/services/platform/config"
 )
 
 // Config is one benchmark run.
@@ -57,28 +58,29 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// LoadConfig reads the command's flags (args without the program name) and validates them.
-func LoadConfig(args []string, usage io.Writer) (Config, error) {
+// LoadConfig reads the command's flags (args without the program name) and validates them,
+// listing every problem. -h and -version print to out and return config.ErrHelp / ErrVersion.
+func LoadConfig(args []string, out io.Writer) (Config, error) {
 	cfg := DefaultConfig()
-	fs := flag.NewFlagSet("pathwaysbench", flag.ContinueOnError)
-	fs.SetOutput(usage)
-	fs.DurationVar(&cfg.Duration, "duration", cfg.Duration, "measured time of each side at each level (two halves: ours, floor, floor, ours)")
-	fs.DurationVar(&cfg.Warmup, "warmup", cfg.Warmup, "unmeasured warm-up of each side at each level")
-	levels := fs.String("concurrency", joinLevels(cfg.Levels), "comma-separated numbers of concurrent coordinators")
-	fs.StringVar(&cfg.DataDir, "data-dir", "", "devstack data directory (default: a temporary one, removed afterwards)")
-	fs.StringVar(&cfg.ProfileDir, "cpuprofile-dir", "", "write a CPU profile of each measured half into this directory")
-	fs.IntVar(&cfg.HistorySample, "history-sample", cfg.HistorySample, "transitions used to count Temporal history events per transition (0 skips)")
+	levels := joinLevels(cfg.Levels)
+	fs := config.New("pathwaysbench", func(string) string { return "" }, out) // flags only: a run is named by its command line
+	fs.DefaultLogLevel("warn")                                                // the services' info logs would bury the figures
+	fs.Summary("pathwaysbench measures journey transitions through the coordinator API against bare Temporal Updates.")
+	fs.Duration(&cfg.Duration, "duration", "", "measured time of each side at each level (two halves: ours, floor, floor, ours)")
+	fs.Duration(&cfg.Warmup, "warmup", "", "unmeasured warm-up of each side at each level")
+	fs.String(&levels, "concurrency", "", "comma-separated numbers of concurrent coordinators")
+	fs.String(&cfg.DataDir, "data-dir", "", "devstack data directory (default: a temporary one, removed afterwards)")
+	fs.String(&cfg.ProfileDir, "cpuprofile-dir", "", "write a CPU profile of each measured half into this directory")
+	fs.Int(&cfg.HistorySample, "history-sample", "", "transitions used to count Temporal history events per transition (0 skips)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
-	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
-	}
 	var errs []error
-	if cfg.Levels, errs = parseLevels(*levels); len(errs) > 0 {
-		return Config{}, errors.Join(append(errs, cfg.Validate())...)
+	cfg.Levels, errs = parseLevels(levels)
+	if err := fs.Check(append(errs, cfg.Validate())...); err != nil {
+		return Config{}, err
 	}
-	return cfg, cfg.Validate()
+	return cfg, nil
 }
 
 func parseLevels(s string) ([]int, []error) {

@@ -101,8 +101,6 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-func errorsJoin(errs []error, more ...error) error { return errors.Join(append(errs, more...)...) }
-
 func (p Ports) validate() []error {
 	var errs []error
 	seen := map[int]string{}

@@ -1,42 +1,41 @@
 package stack
 
 import (
-	"flag"
-	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
+	"github.com/nhs-pathways/pathways/services/platform/config"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
-// LoadConfig reads the flags (args without the program name), with defaults taken from the
-// environment (DEVSTACK_<FLAG>, e.g. DEVSTACK_DATA_DIR, DEVSTACK_TEMPORAL_PORT; for
-// --otlp-endpoint also OTEL_EXPORTER_OTLP_ENDPOINT) and then from DefaultConfig. It validates
-// the result.
+// LoadConfig reads the flags (args without the program name) over the environment
+// (DEVSTACK_<FLAG>, e.g. DEVSTACK_DATA_DIR, DEVSTACK_TEMPORAL_PORT; for -otlp-endpoint also
+// OTEL_EXPORTER_OTLP_ENDPOINT, below DEVSTACK_OTLP_ENDPOINT) over DefaultConfig, the platform's
+// one way (services/platform/config: an empty variable counts as unset). It validates the result,
+// listing every problem; -h and -version print to usage and return config.ErrHelp / ErrVersion.
 func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	cfg := DefaultConfig()
-	fs := flag.NewFlagSet("devstack", flag.ContinueOnError)
-	fs.SetOutput(usage)
-	env := envDefaults{getenv: getenv}
-	fs.StringVar(&cfg.DataDir, "data-dir", env.str("data-dir", cfg.DataDir), "directory holding every service's data (remove it to reset)")
-	fs.StringVar(&cfg.Host, "host", env.str("host", cfg.Host), "address every service binds")
-	fs.StringVar(&cfg.Namespace, "namespace", env.str("namespace", cfg.Namespace), "Temporal namespace of the journeys")
-	fs.BoolVar(&cfg.UI, "ui", env.boolean("ui", cfg.UI), "serve the Temporal Web UI")
-	fs.BoolVar(&cfg.Demo, "demo", env.boolean("demo", cfg.Demo), "load the synthetic demo population (idempotent)")
-	fs.StringVar(&cfg.TraceFile, "trace-file", env.str("trace-file", ""), "append every span of every service to this file as JSON lines (empty: off)")
-	fs.StringVar(&cfg.OTLPEndpoint, "otlp-endpoint", env.str("otlp-endpoint", getenv(telemetry.EnvOTLPEndpoint)),
-		"OpenTelemetry collector OTLP/gRPC URL, e.g. http://127.0.0.1:4317, for traces and metrics (empty: off)")
+	cfg.OTLPEndpoint = getenv(telemetry.EnvOTLPEndpoint)
+	fs := config.New("devstack", getenv, usage)
+	fs.Summary("devstack runs the whole pathways system in one process on loopback.")
+	fs.String(&cfg.DataDir, "data-dir", envName("data-dir"), "directory holding every service's data (remove it to reset)")
+	fs.String(&cfg.Host, "host", envName("host"), "address every service binds")
+	fs.String(&cfg.Namespace, "namespace", envName("namespace"), "Temporal namespace of the journeys")
+	fs.Bool(&cfg.UI, "ui", envName("ui"), "serve the Temporal Web UI")
+	fs.Bool(&cfg.Demo, "demo", envName("demo"), "load the synthetic demo population (idempotent)")
+	fs.String(&cfg.TraceFile, "trace-file", envName("trace-file"), "append every span of every service to this file as JSON lines (empty: off)")
+	fs.String(&cfg.OTLPEndpoint, "otlp-endpoint", envName("otlp-endpoint"),
+		"OpenTelemetry collector OTLP/gRPC URL, e.g. http://127.0.0.1:4317, for traces and metrics (default $"+telemetry.EnvOTLPEndpoint+"; empty: off)")
 	for _, p := range cfg.Ports.pointers() {
-		fs.IntVar(p.ptr, p.flag, env.integer(p.flag, *p.ptr), p.usage+" (0 picks a free port)")
+		fs.Int(p.ptr, p.flag, envName(p.flag), p.usage+" (0 picks a free port)")
 	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
-	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	if err := fs.Check(cfg.Validate()); err != nil {
+		return Config{}, err
 	}
-	return cfg, errorsJoin(env.errs, cfg.Validate())
+	return cfg, nil
 }
 
 type portFlag struct {
@@ -55,45 +54,7 @@ func (p *Ports) pointers() []portFlag {
 	}
 }
 
-// envDefaults reads DEVSTACK_* variables, collecting every malformed one.
-type envDefaults struct {
-	getenv func(string) string
-	errs   []error
-}
-
+// envName is the DEVSTACK_* variable of a flag.
 func envName(flagName string) string {
 	return "DEVSTACK_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
-}
-
-func (e *envDefaults) str(flagName, def string) string {
-	if v := e.getenv(envName(flagName)); v != "" {
-		return v
-	}
-	return def
-}
-
-func (e *envDefaults) boolean(flagName string, def bool) bool {
-	v := e.getenv(envName(flagName))
-	if v == "" {
-		return def
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		e.errs = append(e.errs, fmt.Errorf("%s: must be true or false, not %q", envName(flagName), v))
-		return def
-	}
-	return b
-}
-
-func (e *envDefaults) integer(flagName string, def int) int {
-	v := e.getenv(envName(flagName))
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		e.errs = append(e.errs, fmt.Errorf("%s: must be a whole number, not %q", envName(flagName), v))
-		return def
-	}
-	return n
 }

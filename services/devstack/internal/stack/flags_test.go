@@ -51,7 +51,7 @@ func TestLoadConfig(t *testing.T) {
 			}},
 		{name: "telemetry: a collector address without a scheme", args: []string{"--otlp-endpoint", "collector:4317"},
 			wantErr: []string{"otlp-endpoint: must be an http:// or https:// URL"}},
-		{name: "stray arguments", args: []string{"demo"}, wantErr: []string{`unexpected arguments: ["demo"]`}},
+		{name: "stray arguments", args: []string{"demo"}, wantErr: []string{`unexpected arguments after the flags: ["demo"]`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

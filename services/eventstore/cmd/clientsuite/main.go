@@ -6,47 +6,45 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/nhs-pathways/pathways/services/eventstore/clientsuite"
+	"github.com/nhs-pathways/pathways/services/platform/config"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "clientsuite:", err)
-		os.Exit(1)
-	}
-}
+func main() { serve.Main("clientsuite", run) }
 
 func run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("clientsuite", flag.ContinueOnError)
 	var names []string
 	for _, s := range clientsuite.Suites() {
 		names = append(names, s.Name)
 	}
-	only := fs.String("suite", strings.Join(names, ","), "comma-separated suites to run")
-	runPattern := fs.String("run", "", "go test -run pattern inside each suite (default: every test)")
-	timeout := fs.Duration("timeout", 4*time.Minute, "go test -timeout of each suite")
-	workDir := fs.String("work-dir", "", "scratch directory, kept afterwards (default: a temporary one, removed)")
-	verbose := fs.Bool("v", false, "print go test's own output")
+	var (
+		only       = strings.Join(names, ",")
+		runPattern string
+		timeout    = 4 * time.Minute
+		workDir    string
+		verbose    bool
+	)
+	fs := config.New("clientsuite", os.Getenv, os.Stdout)
+	fs.Summary("clientsuite runs the official Go clients' own test suites against this event store.")
+	fs.String(&only, "suite", "", "comma-separated suites to run")
+	fs.String(&runPattern, "run", "", "go test -run pattern inside each suite (default: every test)")
+	fs.Duration(&timeout, "timeout", "", "go test -timeout of each suite")
+	fs.String(&workDir, "work-dir", "", "scratch directory, kept afterwards (default: a temporary one, removed)")
+	fs.Bool(&verbose, "v", "", "print go test's own output")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := fs.Check(); err != nil {
+		return err
+	}
 	wanted := map[string]bool{}
-	for _, n := range strings.Split(*only, ",") {
+	for _, n := range strings.Split(only, ",") {
 		wanted[strings.TrimSpace(n)] = true
 	}
 	var failed []string
@@ -55,9 +53,9 @@ func run(ctx context.Context, args []string) error {
 			continue
 		}
 		delete(wanted, s.Name)
-		opts := clientsuite.Options{Timeout: *timeout, Run: *runPattern, Verbose: *verbose, Out: os.Stdout}
-		if *workDir != "" {
-			opts.WorkDir = *workDir + "/" + s.Name
+		opts := clientsuite.Options{Timeout: timeout, Run: runPattern, Verbose: verbose, Out: os.Stdout}
+		if workDir != "" {
+			opts.WorkDir = workDir + "/" + s.Name
 			if err := os.MkdirAll(opts.WorkDir, 0o750); err != nil {
 				return fmt.Errorf("work directory: %w", err)
 			}

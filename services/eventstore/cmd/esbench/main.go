@@ -5,14 +5,14 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
-	"syscall"
 	"time"
+
+	"github.com/nhs-pathways/pathways/services/platform/config"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
 )
 
 type options struct {
@@ -24,25 +24,24 @@ type options struct {
 	skipAppend bool
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "esbench:", err)
-		os.Exit(1)
-	}
-}
+func main() { serve.Main("esbench", run) }
 
-func run(ctx context.Context) (err error) {
-	var o options
-	flag.StringVar(&o.dir, "dir", "", "scratch directory (default: a temporary one, removed afterwards)")
-	flag.DurationVar(&o.duration, "duration", 5*time.Second, "duration of each append scenario")
-	flag.IntVar(&o.events, "catchup-events", 1_000_000, "events in the $all catch-up read")
-	flag.IntVar(&o.size, "event-size", 1024, "event payload bytes")
-	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
-	flag.BoolVar(&o.skipAppend, "skip-appends", false, "measure only the catch-up read")
-	flag.Parse()
+func run(ctx context.Context, args []string) (err error) {
+	o := options{duration: 5 * time.Second, events: 1_000_000, size: 1024}
+	fs := config.New("esbench", os.Getenv, os.Stdout)
+	fs.Summary("esbench measures the event store through the official client against the raw Pebble floor.")
+	fs.String(&o.dir, "dir", "", "scratch directory (default: a temporary one, removed afterwards)")
+	fs.Duration(&o.duration, "duration", "", "duration of each append scenario")
+	fs.Int(&o.events, "catchup-events", "", "events in the $all catch-up read")
+	fs.Int(&o.size, "event-size", "", "event payload bytes")
+	fs.String(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	fs.Bool(&o.skipAppend, "skip-appends", "", "measure only the catch-up read")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := fs.Check(); err != nil {
+		return err
+	}
 	if o.cpuProfile != "" {
 		var f *os.File
 		f, err = os.Create(o.cpuProfile)

@@ -1,45 +1,34 @@
-// Command eventstore is a single-node event store speaking the
-// EventStoreDB gRPC protocol, durable on Pebble.
+// Command eventstore is a single-node event store speaking the EventStoreDB gRPC protocol,
+// durable on Pebble, with /metrics. `eventstore -h` lists the flags and their environment
+// variables.
 package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"log/slog"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/config"
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/server"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "eventstore:", err)
-		os.Exit(1)
-	}
-}
+func main() { serve.Main("eventstore", run) }
 
-func run(ctx context.Context) error {
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	cfg, err := config.Load(os.Args[1:], os.Getenv)
+func run(ctx context.Context, args []string) error {
+	cfg, tel, err := config.Load(args, os.Getenv, os.Stdout)
 	if err != nil {
 		return err
 	}
-	srv, err := server.Start(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	log.Info("event store listening", "addr", srv.Addr(), "tls", srv.TLS(), "data_dir", cfg.DataDir, "in_memory", cfg.InMemory)
-	select {
-	case <-ctx.Done():
-	case err := <-srv.Done():
-		log.Error("gRPC server stopped", "error", err)
-	}
-	log.Info("shutting down")
-	return srv.Close()
+	return serve.Run(ctx, tel, func(ctx context.Context) (err error) {
+		srv, err := server.Start(ctx, cfg, slog.Default())
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, srv.Close()) }()
+		slog.InfoContext(ctx, "event store listening", "addr", srv.Addr(), "metrics", srv.MetricsAddr(), "tls", srv.TLS(),
+			"data_dir", cfg.DataDir, "in_memory", cfg.InMemory)
+		return serve.Wait(ctx, srv.Done())
+	})
 }

@@ -1,15 +1,17 @@
 // Package config loads and validates the event store's configuration from
-// flags with environment-variable equivalents (EVENTSTORE_<FLAG>).
+// flags with environment-variable equivalents (EVENTSTORE_<FLAG>), read the
+// platform's one way (services/platform/config).
 package config
 
 import (
 	"errors"
-	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
-	"strconv"
-	"strings"
+
+	"github.com/nhs-pathways/pathways/services/platform/config"
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 // Config is the server's whole configuration.
@@ -19,42 +21,34 @@ type Config struct {
 	InMemory      bool   // keep everything in memory (tests)
 	TLSCert       string // PEM certificate; TLS when set with TLSKey
 	TLSKey        string // PEM private key
-	MetricsListen string // Prometheus /metrics address; empty disables
+	MetricsListen string // /metrics address (platform/metrics); empty disables
 }
 
 // DefaultListen is the EventStoreDB default gRPC address.
 const DefaultListen = "127.0.0.1:2113"
 
-// Load parses args (without the program name), falling back to
-// EVENTSTORE_* environment variables, then validates.
-func Load(args []string, getenv func(string) string) (Config, error) {
-	var c Config
-	fs := flag.NewFlagSet("eventstore", flag.ContinueOnError)
-	fs.StringVar(&c.Listen, "listen", envOr(getenv, "EVENTSTORE_LISTEN", DefaultListen), "gRPC listen address (EVENTSTORE_LISTEN)")
-	fs.StringVar(&c.DataDir, "data-dir", getenv("EVENTSTORE_DATA_DIR"), "data directory, required unless --in-memory (EVENTSTORE_DATA_DIR)")
-	fs.BoolVar(&c.InMemory, "in-memory", envBool(getenv, "EVENTSTORE_IN_MEMORY"), "keep all data in memory (EVENTSTORE_IN_MEMORY)")
-	fs.StringVar(&c.TLSCert, "tls-cert", getenv("EVENTSTORE_TLS_CERT"), "TLS certificate file (EVENTSTORE_TLS_CERT)")
-	fs.StringVar(&c.TLSKey, "tls-key", getenv("EVENTSTORE_TLS_KEY"), "TLS key file (EVENTSTORE_TLS_KEY)")
-	fs.StringVar(&c.MetricsListen, "metrics-listen", getenv("EVENTSTORE_METRICS_LISTEN"), "Prometheus metrics address, empty to disable (EVENTSTORE_METRICS_LISTEN)")
+// DefaultMetricsListen is where the binary serves /metrics unless told otherwise.
+const DefaultMetricsListen = "127.0.0.1:2114"
+
+// Load reads the flags over the EVENTSTORE_* (and telemetry) environment variables over the
+// defaults (platform/config: an empty variable counts as unset), then validates, listing every
+// problem. It returns config.ErrHelp / config.ErrVersion after printing the usage or version to out.
+func Load(args []string, getenv func(string) string, out io.Writer) (Config, telemetry.Config, error) {
+	c := Config{Listen: DefaultListen, MetricsListen: DefaultMetricsListen}
+	tel := telemetry.Config{ServiceName: "eventstore"}
+	fs := config.New("eventstore", getenv, out)
+	fs.Summary("eventstore is a single-node event store speaking the EventStoreDB gRPC protocol, durable on Pebble.")
+	fs.String(&c.Listen, "listen", "EVENTSTORE_LISTEN", "gRPC address")
+	fs.String(&c.DataDir, "data-dir", "EVENTSTORE_DATA_DIR", "data directory, required unless -in-memory")
+	fs.Bool(&c.InMemory, "in-memory", "EVENTSTORE_IN_MEMORY", "keep all data in memory (tests)")
+	fs.String(&c.TLSCert, "tls-cert", "EVENTSTORE_TLS_CERT", "TLS certificate file (PEM)")
+	fs.String(&c.TLSKey, "tls-key", "EVENTSTORE_TLS_KEY", "TLS key file (PEM)")
+	fs.String(&c.MetricsListen, "metrics-listen", "EVENTSTORE_METRICS_LISTEN", "Prometheus /metrics address (-metrics-listen= turns it off)")
+	tel.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
-		return c, fmt.Errorf("parse flags: %w", err)
+		return c, tel, err
 	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	}
-	return c, c.Validate()
-}
-
-func envOr(getenv func(string) string, key, def string) string {
-	if v := getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
-func envBool(getenv func(string) string, key string) bool {
-	v, err := strconv.ParseBool(getenv(key))
-	return err == nil && v
+	return c, tel, fs.Check(c.Validate(), tel.Validate())
 }
 
 // Validate reports every problem of the configuration at once.

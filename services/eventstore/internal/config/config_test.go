@@ -1,6 +1,7 @@
 package config
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,21 +19,25 @@ func TestLoad(t *testing.T) {
 		want    Config
 		wantErr []string
 	}{
-		{"defaults with a data dir", []string{"--data-dir", "/d"}, nil, Config{Listen: DefaultListen, DataDir: "/d"}, nil},
+		{"defaults with a data dir", []string{"--data-dir", "/d"}, nil, Config{Listen: DefaultListen, DataDir: "/d", MetricsListen: DefaultMetricsListen}, nil},
 		{"environment", nil, map[string]string{"EVENTSTORE_IN_MEMORY": "true", "EVENTSTORE_LISTEN": "0.0.0.0:1", "EVENTSTORE_METRICS_LISTEN": ":9"},
 			Config{Listen: "0.0.0.0:1", InMemory: true, MetricsListen: ":9"}, nil},
-		{"flags beat environment", []string{"--listen", "127.0.0.1:5"}, map[string]string{"EVENTSTORE_LISTEN": "0.0.0.0:1", "EVENTSTORE_DATA_DIR": "/e"},
+		{"an empty variable counts as unset", []string{"-in-memory"}, map[string]string{"EVENTSTORE_LISTEN": "", "EVENTSTORE_METRICS_LISTEN": ""},
+			Config{Listen: DefaultListen, InMemory: true, MetricsListen: DefaultMetricsListen}, nil},
+		{"flags beat environment", []string{"--listen", "127.0.0.1:5", "-metrics-listen="}, map[string]string{"EVENTSTORE_LISTEN": "0.0.0.0:1", "EVENTSTORE_DATA_DIR": "/e"},
 			Config{Listen: "127.0.0.1:5", DataDir: "/e"}, nil},
 		{"tls pair", []string{"--in-memory", "--tls-cert", cert, "--tls-key", cert}, nil,
-			Config{Listen: DefaultListen, InMemory: true, TLSCert: cert, TLSKey: cert}, nil},
+			Config{Listen: DefaultListen, InMemory: true, TLSCert: cert, TLSKey: cert, MetricsListen: DefaultMetricsListen}, nil},
+		{"a malformed variable", []string{"-data-dir", "/d"}, map[string]string{"EVENTSTORE_IN_MEMORY": "yes please"}, Config{},
+			[]string{`EVENTSTORE_IN_MEMORY: must be true or false, not "yes please"`}},
 		{"every problem at once", []string{"--listen", "nope", "--tls-cert", "/missing.pem", "--metrics-listen", "bad"}, nil, Config{},
 			[]string{"listen \"nope\"", "data-dir is required", "tls-cert and tls-key must be given together", "/missing.pem", "metrics-listen \"bad\""}},
 		{"both storage modes", []string{"--in-memory", "--data-dir", "/d"}, nil, Config{}, []string{"exclusive"}},
-		{"stray argument", []string{"--in-memory", "extra"}, nil, Config{}, []string{"unexpected arguments: extra"}},
+		{"stray argument", []string{"--in-memory", "extra"}, nil, Config{}, []string{`unexpected arguments after the flags: ["extra"]`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Load(tt.args, func(k string) string { return tt.env[k] })
+			got, _, err := Load(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
 			if tt.wantErr != nil {
 				require.Error(t, err)
 				for _, w := range tt.wantErr {

@@ -1,81 +1,140 @@
-// Package metrics holds the event store's Prometheus metrics: appends,
-// bytes, fsyncs, group-commit batch sizes, active subscriptions and
-// read/append latencies.
+// Package metrics records the event store's own figures as OpenTelemetry instruments on the
+// process's MeterProvider: writes, events and bytes appended, group-commit batches and their size
+// and sync time, WAL fsyncs, open subscriptions, and append and read latencies. They reach
+// /metrics through the platform's Prometheus reader (services/platform/metrics), beside
+// otelgrpc's rpc.server.* figures.
 package metrics
 
 import (
-	"net/http"
+	"context"
+	"errors"
+	"fmt"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/metric"
 )
 
-// Metrics implements store.Observer and grpcapi.Observer. It is safe for
-// concurrent use.
-type Metrics struct {
-	reg           *prometheus.Registry
-	writes        prometheus.Counter
-	events        prometheus.Counter
-	bytes         prometheus.Counter
-	groups        prometheus.Counter
-	batchWrites   prometheus.Histogram
-	syncSeconds   prometheus.Histogram
-	subscriptions prometheus.Gauge
-	appendSeconds prometheus.Histogram
-	readSeconds   prometheus.Histogram
-}
+// Meter is the name of the event store's OpenTelemetry meter.
+const Meter = "github.com/nhs-pathways/pathways/services/eventstore"
 
-// New registers the metrics in a fresh registry.
-func New() *Metrics {
-	m := &Metrics{
-		reg:           prometheus.NewRegistry(),
-		writes:        prometheus.NewCounter(prometheus.CounterOpts{Name: "eventstore_writes_total", Help: "Writes (appends, deletes, tombstones) committed."}),
-		events:        prometheus.NewCounter(prometheus.CounterOpts{Name: "eventstore_events_appended_total", Help: "Events written to the log."}),
-		bytes:         prometheus.NewCounter(prometheus.CounterOpts{Name: "eventstore_bytes_appended_total", Help: "Bytes of event records written to the log."}),
-		groups:        prometheus.NewCounter(prometheus.CounterOpts{Name: "eventstore_commit_groups_total", Help: "Group-commit batches made durable (several may share one fsync)."}),
-		batchWrites:   prometheus.NewHistogram(prometheus.HistogramOpts{Name: "eventstore_group_commit_writes", Help: "Writes per group-commit batch.", Buckets: prometheus.ExponentialBuckets(1, 2, 11)}),
-		syncSeconds:   prometheus.NewHistogram(prometheus.HistogramOpts{Name: "eventstore_commit_seconds", Help: "Time from applying a group-commit batch to its WAL sync completing.", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}),
-		subscriptions: prometheus.NewGauge(prometheus.GaugeOpts{Name: "eventstore_active_subscriptions", Help: "Subscriptions currently open."}),
-		appendSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "eventstore_append_seconds", Help: "Append request latency.", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}),
-		readSeconds:   prometheus.NewHistogram(prometheus.HistogramOpts{Name: "eventstore_read_seconds", Help: "Read request latency (not subscriptions).", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}),
+// Bucket boundaries: batch sizes 1..1024 writes, durations 0.1 ms .. about 3 s.
+var (
+	writesBuckets  = exponential(1, 2, 11)
+	secondsBuckets = exponential(0.0001, 2, 16)
+)
+
+func exponential(start, factor float64, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = start
+		start *= factor
 	}
-	m.reg.MustRegister(m.writes, m.events, m.bytes, m.groups, m.batchWrites, m.syncSeconds,
-		m.subscriptions, m.appendSeconds, m.readSeconds)
-	return m
+	return out
 }
 
-// WatchFsyncs exposes the storage engine's WAL fsync count as
-// eventstore_fsyncs_total.
-func (m *Metrics) WatchFsyncs(count func() uint64) {
-	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-		Name: "eventstore_fsyncs_total", Help: "WAL fsyncs done by the storage engine.",
-	}, func() float64 { return float64(count()) }))
+// Metrics implements store.Observer and grpcapi.Observer. It is safe for concurrent use.
+type Metrics struct {
+	writes        metric.Int64Counter
+	events        metric.Int64Counter
+	bytes         metric.Int64Counter
+	groups        metric.Int64Counter
+	batchWrites   metric.Int64Histogram
+	commitSeconds metric.Float64Histogram
+	subscriptions metric.Int64UpDownCounter
+	appendSeconds metric.Float64Histogram
+	readSeconds   metric.Float64Histogram
+	fsyncs        metric.Registration
 }
 
-// Handler serves the metrics in the Prometheus text format.
-func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+// New creates the instruments on the global MeterProvider.
+func New() (*Metrics, error) {
+	meter := otel.Meter(Meter)
+	m := &Metrics{}
+	var errs []error
+	counter := func(name, unit, description string) metric.Int64Counter {
+		c, err := meter.Int64Counter(name, metric.WithUnit(unit), metric.WithDescription(description))
+		errs = append(errs, err)
+		return c
+	}
+	seconds := func(name, description string) metric.Float64Histogram {
+		h, err := meter.Float64Histogram(name, metric.WithUnit("s"), metric.WithDescription(description),
+			metric.WithExplicitBucketBoundaries(secondsBuckets...))
+		errs = append(errs, err)
+		return h
+	}
+	m.writes = counter("eventstore.writes", "{write}", "Writes (appends, deletes, tombstones) committed.")
+	m.events = counter("eventstore.events.appended", "{event}", "Events written to the log.")
+	m.bytes = counter("eventstore.appended", "By", "Bytes of event records written to the log.")
+	m.groups = counter("eventstore.commit.groups", "{group}", "Group-commit batches made durable (several may share one fsync).")
+	var err error
+	m.batchWrites, err = meter.Int64Histogram("eventstore.commit.group.writes", metric.WithUnit("{write}"),
+		metric.WithDescription("Writes per group-commit batch."), metric.WithExplicitBucketBoundaries(writesBuckets...))
+	errs = append(errs, err)
+	m.commitSeconds = seconds("eventstore.commit.duration", "Time from applying a group-commit batch to its WAL sync completing.")
+	m.subscriptions, err = meter.Int64UpDownCounter("eventstore.subscriptions.active", metric.WithUnit("{subscription}"),
+		metric.WithDescription("Subscriptions currently open."))
+	errs = append(errs, err)
+	m.appendSeconds = seconds("eventstore.append.duration", "Append request latency.")
+	m.readSeconds = seconds("eventstore.read.duration", "Read request latency (not subscriptions).")
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("eventstore metrics: %w", err)
+	}
+	return m, nil
+}
+
+// WatchFsyncs reports the storage engine's WAL fsync count as eventstore.fsyncs until Close.
+func (m *Metrics) WatchFsyncs(count func() uint64) error {
+	meter := otel.Meter(Meter)
+	fsyncs, err := meter.Int64ObservableCounter("eventstore.fsyncs", metric.WithUnit("{fsync}"),
+		metric.WithDescription("WAL fsyncs done by the storage engine."))
+	if err != nil {
+		return fmt.Errorf("eventstore metrics: %w", err)
+	}
+	m.fsyncs, err = meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		o.ObserveInt64(fsyncs, int64(count()))
+		return nil
+	}, fsyncs)
+	if err != nil {
+		return fmt.Errorf("eventstore metrics: %w", err)
+	}
+	return nil
+}
+
+// Close stops observing the storage engine (call it before closing the store).
+func (m *Metrics) Close() error {
+	if m.fsyncs == nil {
+		return nil
+	}
+	if err := m.fsyncs.Unregister(); err != nil {
+		return fmt.Errorf("eventstore metrics: %w", err)
+	}
+	return nil
 }
 
 // ObserveCommit records one durable group-commit batch.
 func (m *Metrics) ObserveCommit(writes, events, bytes int, sync time.Duration) {
-	m.writes.Add(float64(writes))
-	m.events.Add(float64(events))
-	m.bytes.Add(float64(bytes))
-	m.groups.Inc()
-	m.batchWrites.Observe(float64(writes))
-	m.syncSeconds.Observe(sync.Seconds())
+	ctx := context.Background()
+	m.writes.Add(ctx, int64(writes))
+	m.events.Add(ctx, int64(events))
+	m.bytes.Add(ctx, int64(bytes))
+	m.groups.Add(ctx, 1)
+	m.batchWrites.Record(ctx, int64(writes))
+	m.commitSeconds.Record(ctx, sync.Seconds())
 }
 
 // ObserveAppend records an append request's latency.
-func (m *Metrics) ObserveAppend(d time.Duration) { m.appendSeconds.Observe(d.Seconds()) }
+func (m *Metrics) ObserveAppend(d time.Duration) {
+	m.appendSeconds.Record(context.Background(), d.Seconds())
+}
 
 // ObserveRead records a read request's latency.
-func (m *Metrics) ObserveRead(d time.Duration) { m.readSeconds.Observe(d.Seconds()) }
+func (m *Metrics) ObserveRead(d time.Duration) {
+	m.readSeconds.Record(context.Background(), d.Seconds())
+}
 
 // SubscriptionStarted counts an opened subscription.
-func (m *Metrics) SubscriptionStarted() { m.subscriptions.Inc() }
+func (m *Metrics) SubscriptionStarted() { m.subscriptions.Add(context.Background(), 1) }
 
 // SubscriptionEnded counts a closed subscription.
-func (m *Metrics) SubscriptionEnded() { m.subscriptions.Dec() }
+func (m *Metrics) SubscriptionEnded() { m.subscriptions.Add(context.Background(), -1) }

@@ -23,13 +23,18 @@ import (
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/grpcapi"
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/metrics"
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/store"
+	platformmetrics "github.com/nhs-pathways/pathways/services/platform/metrics"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
+	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 // Server is a running event store. Close it exactly once.
 type Server struct {
 	store   *store.Store
 	grpc    *grpc.Server
+	rpc     *serve.GRPC
 	lis     net.Listener
+	observe *metrics.Metrics
 	metrics *http.Server
 	mlis    net.Listener
 	served  chan error
@@ -44,14 +49,21 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("invalid configuration: %w", err)
 	}
-	m := metrics.New()
+	m, err := metrics.New()
+	if err != nil {
+		return nil, err
+	}
 	st, err := store.Open(store.Options{Dir: cfg.DataDir, InMemory: cfg.InMemory, Observer: m})
 	if err != nil {
 		return nil, err
 	}
-	m.WatchFsyncs(st.WALFsyncs)
-	s := &Server{store: st, served: make(chan error, 1), tls: cfg.TLSCert != ""}
+	s := &Server{store: st, observe: m, served: make(chan error, 1), tls: cfg.TLSCert != ""}
+	if err := m.WatchFsyncs(st.WALFsyncs); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
 	if err := s.listen(ctx, cfg, log, m); err != nil {
+		_ = m.Close()
 		_ = st.Close()
 		return nil, err
 	}
@@ -60,6 +72,8 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 
 func (s *Server) listen(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics.Metrics) error {
 	opts := []grpc.ServerOption{
+		// rpc.server.* metrics (no spans: the journal's client spans describe each call).
+		grpc.StatsHandler(telemetry.GRPCServerMetricsHandler()),
 		grpc.ChainUnaryInterceptor(grpcapi.RecoveryUnary(log)),
 		grpc.ChainStreamInterceptor(grpcapi.RecoveryStream(log)),
 		// Stop must not return while a handler may still touch the store.
@@ -80,6 +94,7 @@ func (s *Server) listen(ctx context.Context, cfg config.Config, log *slog.Logger
 	s.grpc = grpc.NewServer(opts...)
 	api.RegisterStreamsServer(s.grpc, grpcapi.NewStreams(s.store, m))
 	serverfeatures.RegisterServerFeaturesServer(s.grpc, grpcapi.Features{})
+	s.rpc = serve.Register(s.grpc)
 	var lc net.ListenConfig
 	lis, err := lc.Listen(ctx, "tcp", cfg.Listen)
 	if err != nil {
@@ -87,7 +102,7 @@ func (s *Server) listen(ctx context.Context, cfg config.Config, log *slog.Logger
 	}
 	s.lis = lis
 	if cfg.MetricsListen != "" {
-		if err := s.serveMetrics(ctx, cfg.MetricsListen, m); err != nil {
+		if err := s.serveMetrics(ctx, cfg.MetricsListen); err != nil {
 			_ = lis.Close()
 			return err
 		}
@@ -96,7 +111,7 @@ func (s *Server) listen(ctx context.Context, cfg config.Config, log *slog.Logger
 	return nil
 }
 
-func (s *Server) serveMetrics(ctx context.Context, addr string, m *metrics.Metrics) error {
+func (s *Server) serveMetrics(ctx context.Context, addr string) error {
 	var lc net.ListenConfig
 	lis, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
@@ -104,7 +119,7 @@ func (s *Server) serveMetrics(ctx context.Context, addr string, m *metrics.Metri
 	}
 	s.mlis = lis
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", m.Handler())
+	mux.Handle(platformmetrics.Path, platformmetrics.Handler())
 	s.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = s.metrics.Serve(lis) }()
 	return nil
@@ -127,19 +142,13 @@ func (s *Server) TLS() bool { return s.tls }
 // Done delivers the gRPC server's exit error if it stops on its own.
 func (s *Server) Done() <-chan error { return s.served }
 
-// Close ends subscriptions, lets in-flight calls finish (for up to
-// shutdownGrace), then commits queued writes and closes the store.
+// Close reports NOT_SERVING, ends subscriptions, lets in-flight calls finish
+// (for up to shutdownGrace), then commits queued writes and closes the store.
 func (s *Server) Close() error {
+	s.rpc.Health().Shutdown() // NOT_SERVING first, while the listener is still open
 	s.store.EndSubscriptions()
-	stopped := make(chan struct{})
-	go func() { s.grpc.GracefulStop(); close(stopped) }()
-	select {
-	case <-stopped:
-	case <-time.After(shutdownGrace):
-		s.grpc.Stop()
-		<-stopped
-	}
-	var errs []error
+	s.rpc.Stop(shutdownGrace)
+	errs := []error{s.observe.Close()}
 	if s.metrics != nil {
 		errs = append(errs, s.metrics.Close())
 	}

@@ -10,16 +10,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"google.golang.org/grpc"
@@ -32,6 +29,8 @@ import (
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
 	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/finance/server"
+	"github.com/nhs-pathways/pathways/services/platform/config"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
 )
 
 type options struct {
@@ -39,26 +38,22 @@ type options struct {
 	dir, cpuProfile                       string
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "financebench:", err)
-		os.Exit(1)
-	}
-}
+func main() { serve.Main("financebench", run) }
 
 func run(ctx context.Context, args []string) error {
-	var o options
-	fs := flag.NewFlagSet("financebench", flag.ContinueOnError)
-	fs.IntVar(&o.people, "people", 300_000, "population covered (journeys are a tenth of it)")
-	fs.IntVar(&o.activities, "activities", 300_000, "costed activity events in the year")
-	fs.IntVar(&o.baseline, "baseline", 5_000, "raw SQLite inserts for the baseline (one transaction each)")
-	fs.IntVar(&o.clients, "clients", 64, "concurrent ingest callers")
-	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the service run to this file")
-	fs.StringVar(&o.dir, "dir", "", "directory for the databases (default: a new temporary one, removed after)")
+	o := options{people: 300_000, activities: 300_000, baseline: 5_000, clients: 64}
+	fs := config.New("financebench", func(string) string { return "" }, os.Stdout) // flags only: a run is named by its command line
+	fs.Summary("financebench measures durable ingest and feed replay through the finance gRPC API against raw SQLite inserts.")
+	fs.Int(&o.people, "people", "", "population covered (journeys are a tenth of it)")
+	fs.Int(&o.activities, "activities", "", "costed activity events in the year")
+	fs.Int(&o.baseline, "baseline", "", "raw SQLite inserts for the baseline (one transaction each)")
+	fs.Int(&o.clients, "clients", "", "concurrent ingest callers")
+	fs.String(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the service run to this file")
+	fs.String(&o.dir, "dir", "", "directory for the databases (default: a new temporary one, removed after)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := fs.Check(); err != nil {
 		return err
 	}
 	if o.people < 10 || o.activities < 1 || o.baseline < 1 || o.clients < 1 {
