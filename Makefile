@@ -42,7 +42,7 @@ run: ## Run the whole system locally (embedded Temporal + UI, event store, every
 	go run ./services/devstack/cmd/devstack --demo --data-dir $(DATA_DIR)
 
 .PHONY: test
-test: check-generated breaking lint workflowcheck browser-deps unit ## Run every check and test, as CI does.
+test: check-generated breaking lint workflowcheck browser-deps unit clientsuite ## Run every check and test, as CI does.
 
 # The dashboard browser tests drive Debian's Chromium; install it when it is missing and we may.
 .PHONY: browser-deps
