@@ -23,13 +23,30 @@ import (
 	"github.com/nhs-pathways/pathways/services/platform/fault"
 )
 
-// Principal is the caller: who (Actor), their roles and the Expert Oversight Groups they belong
-// to. It is a value; safe to share.
+// Principal is the caller: who (Subject, the stable identifier an identity provider vouches for;
+// Actor, the name shown and recorded beside it), their roles, the Expert Oversight Groups they
+// belong to and the organisations (ODS codes of PCNs or the provider) they work for. A service
+// calling with its certificate has Service set (e.g. "worker") and no roles. Decisions that must
+// tell people apart (four-eyes review) compare Subject, never Actor. It is a value; safe to share.
 type Principal struct {
-	Actor string
-	Roles []string
-	EOGs  []string
+	Subject string
+	Actor   string
+	Roles   []string
+	EOGs    []string
+	Orgs    []string
+	Service string
 }
+
+// ID returns the subject, or the actor for a principal made without one.
+func (p Principal) ID() string {
+	if p.Subject != "" {
+		return p.Subject
+	}
+	return p.Actor
+}
+
+// InOrg reports whether the principal works for the organisation (an ODS code).
+func (p Principal) InOrg(ods string) bool { return slices.Contains(p.Orgs, ods) }
 
 // Has reports whether the principal holds role.
 func (p Principal) Has(role string) bool { return slices.Contains(p.Roles, role) }
@@ -163,6 +180,7 @@ func fromMetadata(ctx context.Context) (Principal, bool) {
 		p.Roles = append(p.Roles, strings.ToLower(r))
 	}
 	p.EOGs = list(md.Get(eogKey))
+	p.Subject = p.Actor
 	return p, true
 }
 
