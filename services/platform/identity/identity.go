@@ -1,17 +1,23 @@
-// Package identity establishes who is calling a pathways gRPC service: one interceptor (unary
-// and stream) puts one Principal in the context of every call, and handlers read it with
-// FromContext or check a role with Require.
+// Package identity establishes who is calling a pathways service and whether they may: one
+// Interceptor (gRPC unary and stream, and HTTP routes through Handle) puts one Principal in the
+// context of every call it admits, and handlers read it with FromContext.
 //
-// Until real authentication lands (issue #13) the caller is read from interim request metadata:
-// x-actor (required), x-roles and x-eog (comma-separated; roles lower-cased). Replacing that with
-// verified tokens is a change to this package only: no service reads those headers itself.
+// People prove who they are with an OpenID Connect bearer access token, verified by
+// TokenVerifier (go-oidc: signature against the provider's JWKS with key rotation, issuer,
+// audience, expiry; asymmetric algorithms only). Roles, Expert Oversight Groups and
+// organisations come from the token's claims through a configurable mapping (Claims). Services
+// prove who they are with the client certificate of a mutual TLS connection. A Policy (the
+// service's access table) then admits or refuses the call; nothing absent from it is allowed.
 //
-// Health checks (grpc.health.v1) and server reflection are exempt, so probes and grpcurl work
-// without an identity.
+// A server started with -insecure (development on loopback only) has no Verifier and trusts
+// the interim x-actor, x-roles and x-eog metadata instead. Health checks (grpc.health.v1) and
+// server reflection are exempt, so probes and grpcurl work without an identity.
 package identity
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -125,12 +131,21 @@ func Exempt(fullMethod string) bool {
 	return false
 }
 
-// Interceptor establishes the caller of every call. The zero value requires an identity on
-// every method but the exempt ones.
+// Interceptor establishes and authorises the caller of every call, gRPC (Unary, Stream) or
+// HTTP (Handle). A person proves who they are with a bearer access token (the authorization
+// metadata or header) that Verifier checks; a service with the client certificate its mutual
+// TLS connection presented (Services). Policy then decides: a call the table does not allow is
+// refused before any handler runs.
 type Interceptor struct {
-	// Anonymous, when set, reports the methods a caller may use without an identity (an interim
-	// policy: a service's private ingest API, say). A caller that does send one still gets a
-	// Principal.
+	// Verifier checks bearer tokens. Nil only for a server started with -insecure: the interim
+	// x-actor, x-roles and x-eog metadata are then trusted, for development on loopback.
+	Verifier Verifier
+	// Policy is the service's access table. Nil keeps the interim rule: any identified caller,
+	// or anyone on the methods Anonymous reports.
+	Policy Policy
+	// Services reads the calling service's name from its verified client certificate.
+	Services func(ctx context.Context) (string, bool)
+	// Anonymous, with a nil Policy, reports the methods a caller may use without an identity.
 	Anonymous func(fullMethod string) bool
 }
 
@@ -156,19 +171,152 @@ func (i Interceptor) authenticate(ctx context.Context, method string) (context.C
 	if Exempt(method) {
 		return ctx, nil
 	}
-	p, ok := fromMetadata(ctx)
-	switch {
-	case ok:
-		return WithPrincipal(ctx, p), nil
-	case i.Anonymous != nil && i.Anonymous(method):
-		return ctx, nil
+	md, _ := metadata.FromIncomingContext(ctx)
+	var token string
+	if vs := md.Get("authorization"); len(vs) > 0 {
+		token = vs[0]
 	}
-	return nil, status.Errorf(codes.Unauthenticated, "the %s metadata (HTTP header X-Actor) naming the caller is required", actorKey)
+	var svc func() (string, bool)
+	if i.Services != nil {
+		svc = func() (string, bool) { return i.Services(ctx) }
+	}
+	p, ok, err := i.identify(ctx, token, svc, func() (Principal, bool) { return fromMetadata(md) })
+	if err != nil {
+		return nil, err
+	}
+	if err := i.decide(p, ok, method); err != nil {
+		return nil, err
+	}
+	if ok {
+		ctx = WithPrincipal(ctx, p)
+	}
+	return ctx, nil
+}
+
+// identify finds the caller: a verified bearer token first, then the service certificate;
+// with no Verifier (insecure) the interim headers. A token that does not verify is refused
+// even when a certificate would have served.
+func (i Interceptor) identify(ctx context.Context, authorization string, service func() (string, bool), interim func() (Principal, bool)) (Principal, bool, error) {
+	if i.Verifier == nil {
+		p, ok := interim()
+		return p, ok, nil
+	}
+	if authorization != "" {
+		scheme, raw, _ := strings.Cut(strings.TrimSpace(authorization), " ")
+		if !strings.EqualFold(scheme, "bearer") || strings.TrimSpace(raw) == "" {
+			return Principal{}, false, status.Error(codes.Unauthenticated, "the authorization must be \"Bearer <access token>\"")
+		}
+		p, err := i.Verifier.Verify(ctx, strings.TrimSpace(raw))
+		var pe *ProviderError
+		switch {
+		case errors.As(err, &pe):
+			return Principal{}, false, status.Error(codes.Unavailable, pe.Error())
+		case err != nil:
+			return Principal{}, false, status.Error(codes.Unauthenticated, err.Error())
+		}
+		return p, true, nil
+	}
+	if service != nil {
+		if name, ok := service(); ok {
+			return Principal{Subject: "service:" + name, Actor: name, Service: name}, true, nil
+		}
+	}
+	return Principal{}, false, nil
+}
+
+func (i Interceptor) decide(p Principal, identified bool, key string) error {
+	if i.Policy != nil {
+		return i.Policy.Decide(p, identified, key)
+	}
+	if identified || (i.Anonymous != nil && i.Anonymous(key)) {
+		return nil
+	}
+	if i.Verifier != nil {
+		return status.Errorf(codes.Unauthenticated, "%s needs a bearer access token", key)
+	}
+	return status.Errorf(codes.Unauthenticated, "the %s metadata (HTTP header X-Actor) naming the caller is required", actorKey)
+}
+
+// Handle guards one HTTP route: key is its row in the Policy ("GET /dashboard.csv"). The token
+// is read by Token (default: the Authorization header); the calling service by HTTPServices.
+// Refusals are 401 (with a WWW-Authenticate challenge), 403 or 503, as plain text.
+func (i Interceptor) Handle(key string, h http.Handler, opts ...HTTPOption) http.Handler {
+	var o httpOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		authz := r.Header.Get("Authorization")
+		if authz == "" && o.token != nil {
+			if t := o.token(r); t != "" {
+				authz = "Bearer " + t
+			}
+		}
+		var svc func() (string, bool)
+		if o.service != nil {
+			svc = func() (string, bool) { return o.service(r) }
+		}
+		p, ok, err := i.identify(r.Context(), authz, svc, func() (Principal, bool) {
+			return fromMetadata(metadata.MD{actorKey: r.Header.Values("X-Actor"), rolesKey: r.Header.Values("X-Roles"), eogKey: r.Header.Values("X-Eog")})
+		})
+		if err == nil {
+			err = i.decide(p, ok, key)
+		}
+		if err != nil {
+			if o.refused != nil && o.refused(w, r, err) {
+				return
+			}
+			writeHTTPRefusal(w, err)
+			return
+		}
+		if ok {
+			r = r.WithContext(WithPrincipal(r.Context(), p))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// HTTPOption adjusts Handle.
+type HTTPOption func(*httpOptions)
+
+type httpOptions struct {
+	token   func(*http.Request) string
+	service func(*http.Request) (string, bool)
+	refused func(http.ResponseWriter, *http.Request, error) bool
+}
+
+// TokenFrom reads the access token from the request when it has no Authorization header (a
+// session cookie's token, say).
+func TokenFrom(f func(*http.Request) string) HTTPOption {
+	return func(o *httpOptions) { o.token = f }
+}
+
+// ServiceFrom reads the calling service's name from the request's verified client certificate.
+func ServiceFrom(f func(*http.Request) (string, bool)) HTTPOption {
+	return func(o *httpOptions) { o.service = f }
+}
+
+// OnRefusal lets the caller answer a refusal itself (a web page redirects to sign-in); it
+// returns false to leave the answer to Handle.
+func OnRefusal(f func(http.ResponseWriter, *http.Request, error) bool) HTTPOption {
+	return func(o *httpOptions) { o.refused = f }
+}
+
+func writeHTTPRefusal(w http.ResponseWriter, err error) {
+	st := status.Convert(err)
+	code := http.StatusForbidden
+	switch st.Code() {
+	case codes.Unauthenticated:
+		code = http.StatusUnauthorized
+		w.Header().Set("WWW-Authenticate", `Bearer realm="pathways", error="invalid_token"`)
+	case codes.Unavailable:
+		code = http.StatusServiceUnavailable
+	}
+	http.Error(w, st.Message(), code)
 }
 
 // fromMetadata reads the interim headers; false when x-actor is missing or blank.
-func fromMetadata(ctx context.Context) (Principal, bool) {
-	md, _ := metadata.FromIncomingContext(ctx)
+func fromMetadata(md metadata.MD) (Principal, bool) {
 	var p Principal
 	if vs := md.Get(actorKey); len(vs) > 0 {
 		p.Actor = strings.TrimSpace(vs[0])

@@ -39,10 +39,10 @@ func TestInterceptorReadsThePrincipal(t *testing.T) {
 		{name: "no metadata", md: nil, code: codes.Unauthenticated},
 		{name: "roles without actor", md: metadata.Pairs("x-roles", "author"), code: codes.Unauthenticated},
 		{name: "blank actor", md: metadata.Pairs("x-actor", "  "), code: codes.Unauthenticated},
-		{name: "actor only", md: metadata.Pairs("x-actor", " reader "), want: identity.Principal{Actor: "reader"}},
+		{name: "actor only", md: metadata.Pairs("x-actor", " reader "), want: identity.Principal{Subject: "reader", Actor: "reader"}},
 		{name: "roles lower-cased, EOGs kept, blanks dropped",
 			md: metadata.Pairs("x-actor", "bob", "x-roles", "Reviewer, PUBLISHER,", "x-roles", "author", "x-eog", "MSK Clinical Expert Oversight Group, copd-eog"),
-			want: identity.Principal{Actor: "bob", Roles: []string{"reviewer", "publisher", "author"},
+			want: identity.Principal{Subject: "bob", Actor: "bob", Roles: []string{"reviewer", "publisher", "author"},
 				EOGs: []string{"MSK Clinical Expert Oversight Group", "copd-eog"}}},
 	}
 	for _, tt := range tests {
@@ -115,7 +115,7 @@ func TestStreamInterceptor(t *testing.T) {
 	got, ok, err := run("/pathways.example.v1.FeedService/Follow", metadata.Pairs("x-actor", "dash", "x-roles", "Finance-Reader"))
 	require.NoError(t, err)
 	require.True(t, ok)
-	require.Equal(t, identity.Principal{Actor: "dash", Roles: []string{"finance-reader"}}, got)
+	require.Equal(t, identity.Principal{Subject: "dash", Actor: "dash", Roles: []string{"finance-reader"}}, got)
 	_, _, err = run("/grpc.health.v1.Health/Watch", nil)
 	require.NoError(t, err)
 }
