@@ -10,7 +10,7 @@
 // service's access table) then admits or refuses the call; nothing absent from it is allowed.
 //
 // A server started with -insecure (development on loopback only) has no Verifier and trusts
-// the interim x-actor, x-roles and x-eog metadata instead. Health checks (grpc.health.v1) and
+// the interim x-actor, x-roles, x-eog and x-orgs metadata instead. Health checks (grpc.health.v1) and
 // server reflection are exempt, so probes and grpcurl work without an identity.
 package identity
 
@@ -106,6 +106,7 @@ const (
 	actorKey = "x-actor"
 	rolesKey = "x-roles"
 	eogKey   = "x-eog"
+	orgsKey  = "x-orgs"
 )
 
 // ForwardedHeader reports whether an HTTP header carries identity a REST gateway must forward
@@ -113,7 +114,7 @@ const (
 // matcher.
 func ForwardedHeader(header string) (string, bool) {
 	switch k := strings.ToLower(header); k {
-	case actorKey, rolesKey, eogKey:
+	case actorKey, rolesKey, eogKey, orgsKey:
 		return k, true
 	}
 	return "", false
@@ -257,7 +258,7 @@ func (i Interceptor) Handle(key string, h http.Handler, opts ...HTTPOption) http
 			svc = func() (string, bool) { return o.service(r) }
 		}
 		p, ok, err := i.identify(r.Context(), authz, svc, func() (Principal, bool) {
-			return fromMetadata(metadata.MD{actorKey: r.Header.Values("X-Actor"), rolesKey: r.Header.Values("X-Roles"), eogKey: r.Header.Values("X-Eog")})
+			return fromMetadata(metadata.MD{actorKey: r.Header.Values("X-Actor"), rolesKey: r.Header.Values("X-Roles"), eogKey: r.Header.Values("X-Eog"), orgsKey: r.Header.Values("X-Orgs")})
 		})
 		if err == nil {
 			err = i.decide(p, ok, key)
@@ -328,6 +329,7 @@ func fromMetadata(md metadata.MD) (Principal, bool) {
 		p.Roles = append(p.Roles, strings.ToLower(r))
 	}
 	p.EOGs = list(md.Get(eogKey))
+	p.Orgs = list(md.Get(orgsKey))
 	p.Subject = p.Actor
 	return p, true
 }
