@@ -5,7 +5,8 @@
 // source: pathways/governance/v1/events.proto
 
 // Package pathways.governance.v1: the governance domain events, stored in the pathway's stream
-// "pathway-<id>". Every event names the version it concerns and carries who did it, when, and why.
+// "pathway-<id>". Every event names the version it concerns and carries who did it (the subject
+// that identifies them and the name shown), when, and why.
 
 package governancev1
 
@@ -30,12 +31,17 @@ type EventContext struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The version the event concerns.
 	Version int32 `protobuf:"varint,1,opt,name=version,proto3" json:"version,omitempty"`
-	// Who caused it (x-actor; "system:seed" for seeding).
+	// The name shown for who caused it (the caller's display name; "system:seed" for seeding).
+	// Never used to tell people apart: subject is.
 	Actor string `protobuf:"bytes,2,opt,name=actor,proto3" json:"actor,omitempty"`
 	// When it happened (the service clock).
 	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
 	// Why, as the actor gave it.
-	Reason        string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	Reason string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The stable identifier of who caused it: the verified token's subject ("sub"), or
+	// "service:<name>" for a service. Four-eyes rules compare subjects, never names. Events written
+	// before this field existed leave it empty: readers then take actor as the subject.
+	Subject       string `protobuf:"bytes,5,opt,name=subject,proto3" json:"subject,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -94,6 +100,13 @@ func (x *EventContext) GetOccurredAt() *timestamppb.Timestamp {
 func (x *EventContext) GetReason() string {
 	if x != nil {
 		return x.Reason
+	}
+	return ""
+}
+
+func (x *EventContext) GetSubject() string {
+	if x != nil {
+		return x.Subject
 	}
 	return ""
 }
@@ -406,10 +419,13 @@ type ApprovalsReset struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Version, actor, time, reason.
 	Context *EventContext `protobuf:"bytes,1,opt,name=context,proto3" json:"context,omitempty"`
-	// The reviewers whose approvals were cleared.
+	// The reviewers whose approvals were cleared (names shown).
 	ClearedReviewers []string `protobuf:"bytes,2,rep,name=cleared_reviewers,json=clearedReviewers,proto3" json:"cleared_reviewers,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// The subjects of those reviewers, in the same order. Empty in events written before subjects
+	// were recorded: readers then take cleared_reviewers as the subjects.
+	ClearedReviewerSubjects []string `protobuf:"bytes,3,rep,name=cleared_reviewer_subjects,json=clearedReviewerSubjects,proto3" json:"cleared_reviewer_subjects,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
 }
 
 func (x *ApprovalsReset) Reset() {
@@ -456,15 +472,25 @@ func (x *ApprovalsReset) GetClearedReviewers() []string {
 	return nil
 }
 
+func (x *ApprovalsReset) GetClearedReviewerSubjects() []string {
+	if x != nil {
+		return x.ClearedReviewerSubjects
+	}
+	return nil
+}
+
 // VersionApproved records that a version reached its required approvals.
 type VersionApproved struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Version, actor (the last approver), time, reason.
 	Context *EventContext `protobuf:"bytes,1,opt,name=context,proto3" json:"context,omitempty"`
-	// The approving reviewers.
-	Reviewers     []string `protobuf:"bytes,2,rep,name=reviewers,proto3" json:"reviewers,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The approving reviewers (names shown).
+	Reviewers []string `protobuf:"bytes,2,rep,name=reviewers,proto3" json:"reviewers,omitempty"`
+	// The subjects of the approving reviewers, in the same order. Empty in events written before
+	// subjects were recorded: readers then take reviewers as the subjects.
+	ReviewerSubjects []string `protobuf:"bytes,3,rep,name=reviewer_subjects,json=reviewerSubjects,proto3" json:"reviewer_subjects,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *VersionApproved) Reset() {
@@ -507,6 +533,13 @@ func (x *VersionApproved) GetContext() *EventContext {
 func (x *VersionApproved) GetReviewers() []string {
 	if x != nil {
 		return x.Reviewers
+	}
+	return nil
+}
+
+func (x *VersionApproved) GetReviewerSubjects() []string {
+	if x != nil {
+		return x.ReviewerSubjects
 	}
 	return nil
 }
@@ -728,13 +761,14 @@ var File_pathways_governance_v1_events_proto protoreflect.FileDescriptor
 
 const file_pathways_governance_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"#pathways/governance/v1/events.proto\x12\x16pathways.governance.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a'pathways/governance/v1/governance.proto\"\x93\x01\n" +
+	"#pathways/governance/v1/events.proto\x12\x16pathways.governance.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a'pathways/governance/v1/governance.proto\"\xad\x01\n" +
 	"\fEventContext\x12\x18\n" +
 	"\aversion\x18\x01 \x01(\x05R\aversion\x12\x14\n" +
 	"\x05actor\x18\x02 \x01(\tR\x05actor\x12;\n" +
 	"\voccurred_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"occurredAt\x12\x16\n" +
-	"\x06reason\x18\x04 \x01(\tR\x06reason\"\xf1\x01\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\x12\x18\n" +
+	"\asubject\x18\x05 \x01(\tR\asubject\"\xf1\x01\n" +
 	"\fDraftCreated\x12>\n" +
 	"\acontext\x18\x01 \x01(\v2$.pathways.governance.v1.EventContextR\acontext\x12\x1d\n" +
 	"\n" +
@@ -754,13 +788,15 @@ const file_pathways_governance_v1_events_proto_rawDesc = "" +
 	"\acontext\x18\x01 \x01(\v2$.pathways.governance.v1.EventContextR\acontext\"\x95\x01\n" +
 	"\x10ChangesRequested\x12>\n" +
 	"\acontext\x18\x01 \x01(\v2$.pathways.governance.v1.EventContextR\acontext\x12A\n" +
-	"\bcomments\x18\x02 \x03(\v2%.pathways.governance.v1.ReviewCommentR\bcomments\"}\n" +
+	"\bcomments\x18\x02 \x03(\v2%.pathways.governance.v1.ReviewCommentR\bcomments\"\xb9\x01\n" +
 	"\x0eApprovalsReset\x12>\n" +
 	"\acontext\x18\x01 \x01(\v2$.pathways.governance.v1.EventContextR\acontext\x12+\n" +
-	"\x11cleared_reviewers\x18\x02 \x03(\tR\x10clearedReviewers\"o\n" +
+	"\x11cleared_reviewers\x18\x02 \x03(\tR\x10clearedReviewers\x12:\n" +
+	"\x19cleared_reviewer_subjects\x18\x03 \x03(\tR\x17clearedReviewerSubjects\"\x9c\x01\n" +
 	"\x0fVersionApproved\x12>\n" +
 	"\acontext\x18\x01 \x01(\v2$.pathways.governance.v1.EventContextR\acontext\x12\x1c\n" +
-	"\treviewers\x18\x02 \x03(\tR\treviewers\"\x8e\x01\n" +
+	"\treviewers\x18\x02 \x03(\tR\treviewers\x12+\n" +
+	"\x11reviewer_subjects\x18\x03 \x03(\tR\x10reviewerSubjects\"\x8e\x01\n" +
 	"\tPublished\x12>\n" +
 	"\acontext\x18\x01 \x01(\v2$.pathways.governance.v1.EventContextR\acontext\x12A\n" +
 	"\x0eeffective_from\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\reffectiveFrom\"\xc3\x01\n" +
