@@ -28,9 +28,9 @@ func toProto(e domain.Event) (proto.Message, error) {
 	case domain.ChangesRequested:
 		return &governancev1.ChangesRequested{Context: c, Comments: CommentsToProto(e.Comments)}, nil
 	case domain.ApprovalsReset:
-		return &governancev1.ApprovalsReset{Context: c, ClearedReviewers: e.Cleared}, nil
+		return &governancev1.ApprovalsReset{Context: c, ClearedReviewers: e.Cleared, ClearedReviewerSubjects: e.ClearedSubjects}, nil
 	case domain.VersionApproved:
-		return &governancev1.VersionApproved{Context: c, Reviewers: e.Reviewers}, nil
+		return &governancev1.VersionApproved{Context: c, Reviewers: e.Reviewers, ReviewerSubjects: e.ReviewerSubjects}, nil
 	case domain.Published:
 		return &governancev1.Published{Context: c, EffectiveFrom: timestamppb.New(e.EffectiveFrom)}, nil
 	case domain.EffectivePeriodChanged:
@@ -57,9 +57,11 @@ func fromProto(m proto.Message) (domain.Event, error) {
 	case *governancev1.ChangesRequested:
 		return domain.ChangesRequested{EventContext: contextFromProto(m.GetContext()), Comments: CommentsFromProto(m.GetComments())}, nil
 	case *governancev1.ApprovalsReset:
-		return domain.ApprovalsReset{EventContext: contextFromProto(m.GetContext()), Cleared: m.GetClearedReviewers()}, nil
+		return domain.ApprovalsReset{EventContext: contextFromProto(m.GetContext()), Cleared: m.GetClearedReviewers(),
+			ClearedSubjects: m.GetClearedReviewerSubjects()}, nil
 	case *governancev1.VersionApproved:
-		return domain.VersionApproved{EventContext: contextFromProto(m.GetContext()), Reviewers: m.GetReviewers()}, nil
+		return domain.VersionApproved{EventContext: contextFromProto(m.GetContext()), Reviewers: m.GetReviewers(),
+			ReviewerSubjects: m.GetReviewerSubjects()}, nil
 	case *governancev1.Published:
 		return domain.Published{EventContext: contextFromProto(m.GetContext()), EffectiveFrom: timeOf(m.GetEffectiveFrom())}, nil
 	case *governancev1.EffectivePeriodChanged:
@@ -72,11 +74,16 @@ func fromProto(m proto.Message) (domain.Event, error) {
 }
 
 func contextToProto(c domain.EventContext) *governancev1.EventContext {
-	return &governancev1.EventContext{Version: int32Of(c.Version), Actor: c.Actor, OccurredAt: timestamppb.New(c.At), Reason: c.Reason}
+	return &governancev1.EventContext{Version: int32Of(c.Version), Actor: c.Actor, Subject: c.Subject,
+		OccurredAt: timestamppb.New(c.At), Reason: c.Reason}
 }
 
+// contextFromProto reads the context as stored. Events written before events carried subjects
+// have none: Subject stays empty and the domain takes the actor name as the subject
+// (domain.EventContext.ActorID), so four-eyes holds by name for them.
 func contextFromProto(c *governancev1.EventContext) domain.EventContext {
-	return domain.EventContext{Version: int(c.GetVersion()), Actor: c.GetActor(), At: timeOf(c.GetOccurredAt()), Reason: c.GetReason()}
+	return domain.EventContext{Version: int(c.GetVersion()), Actor: c.GetActor(), Subject: c.GetSubject(),
+		At: timeOf(c.GetOccurredAt()), Reason: c.GetReason()}
 }
 
 // CommentsToProto maps review comments.

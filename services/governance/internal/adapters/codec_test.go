@@ -6,12 +6,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/services/governance/internal/domain"
 )
 
 func TestEveryEventRoundTripsThroughProtobuf(t *testing.T) {
 	at := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
-	ctx := domain.EventContext{Version: 3, Actor: "alice", At: at, Reason: "why"}
+	ctx := domain.EventContext{Version: 3, Actor: "Alice Smith", Subject: "sub-alice", At: at, Reason: "why"}
 	tests := []domain.Event{
 		domain.DraftCreated{EventContext: ctx, PathwayID: "msk", BasedOn: 2, Title: "MSK", OwningEOG: "msk-eog", Document: []byte("id: msk\n")},
 		domain.DraftCreated{EventContext: ctx, PathwayID: "falls", Title: "Falls", OwningEOG: "frailty"},
@@ -19,8 +20,8 @@ func TestEveryEventRoundTripsThroughProtobuf(t *testing.T) {
 		domain.SubmittedForReview{EventContext: ctx},
 		domain.ReviewApproved{EventContext: ctx},
 		domain.ChangesRequested{EventContext: ctx, Comments: []domain.Comment{{Path: "stages[0]", Text: "rename"}, {Text: "typo"}}},
-		domain.ApprovalsReset{EventContext: ctx, Cleared: []string{"bob", "carol"}},
-		domain.VersionApproved{EventContext: ctx, Reviewers: []string{"bob", "carol"}},
+		domain.ApprovalsReset{EventContext: ctx, Cleared: []string{"bob", "carol"}, ClearedSubjects: []string{"sub-bob", "sub-carol"}},
+		domain.VersionApproved{EventContext: ctx, Reviewers: []string{"bob", "carol"}, ReviewerSubjects: []string{"sub-bob", "sub-carol"}},
 		domain.Published{EventContext: ctx, EffectiveFrom: at.Add(24 * time.Hour)},
 		domain.EffectivePeriodChanged{EventContext: ctx, EffectiveTo: at.Add(time.Hour), CausedBy: 4},
 		domain.EffectivePeriodChanged{EventContext: ctx, CausedBy: 4},
@@ -35,6 +36,26 @@ func TestEveryEventRoundTripsThroughProtobuf(t *testing.T) {
 			require.Equal(t, e, back)
 		})
 	}
+}
+
+func TestEventsStoredWithoutSubjectsReadTheNameAsTheSubject(t *testing.T) {
+	old := &governancev1.VersionApproved{Context: &governancev1.EventContext{Version: 1, Actor: "carol"},
+		Reviewers: []string{"bob", "carol"}}
+	e, err := fromProto(old)
+	require.NoError(t, err)
+	require.Empty(t, e.Context().Subject, "read as stored")
+	require.Equal(t, "carol", e.Context().ActorID())
+
+	p := domain.NewPathway("msk")
+	created, err := fromProto(&governancev1.DraftCreated{Context: &governancev1.EventContext{Version: 1, Actor: "alice"},
+		PathwayId: "msk", Title: "MSK", OwningEog: "msk-eog"})
+	require.NoError(t, err)
+	p.Apply(created)
+	p.Apply(e)
+	v, err := p.Version(1)
+	require.NoError(t, err)
+	require.Equal(t, []string{"alice"}, v.AuthorSubjects)
+	require.Equal(t, []string{"bob", "carol"}, v.ReviewerSubjects)
 }
 
 func TestDocumentProblemsBecomeFieldViolations(t *testing.T) {

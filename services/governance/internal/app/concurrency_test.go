@@ -8,8 +8,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/nhs-pathways/pathways/events"
-	"github.com/nhs-pathways/pathways/services/eventstore/embedded"
 	"github.com/nhs-pathways/pathways/services/governance/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/governance/internal/app"
 	"github.com/nhs-pathways/pathways/services/governance/internal/domain"
@@ -60,19 +58,13 @@ func (b *barrier) Events(ctx context.Context, id string) ([]app.Recorded, error)
 }
 
 func TestConcurrentReviewsOneWinsOneAborted(t *testing.T) {
-	es, err := embedded.Start(t.Context(), embedded.Options{InMemory: true})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = es.Close() })
-	j, err := events.Open(t.Context(), es.URL())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = j.Close() })
-	repo := &barrier{Repository: adapters.NewJournal(j)}
+	repo := &barrier{Repository: adapters.NewJournal(journal(t))}
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	a := app.New(repo, adapters.Documents{}, app.ClockFunc(func() time.Time { return now }))
-	_, err = a.SeedBuiltin(t.Context())
+	_, err := a.SeedBuiltin(t.Context())
 	require.NoError(t, err)
 
-	eog := "MSK Clinical Expert Oversight Group"
+	eog := mskEOG
 	author := domain.Principal{Actor: "alice", Roles: []domain.Role{domain.RoleAuthor}}
 	_, err = a.CreateDraft(t.Context(), author, app.CreateDraft{PathwayID: "msk", FromVersion: 1})
 	require.NoError(t, err)

@@ -86,7 +86,8 @@ func (a *App) InEffect(ctx context.Context, id string, at time.Time) (domain.Ver
 type HistoryEntry struct {
 	Revision uint64
 	Type     string
-	Actor    string
+	Actor    string // the name shown
+	Subject  string // who (domain.EventContext.ActorID: the name for events recorded before subjects)
 	At       time.Time
 	Reason   string
 	Summary  string
@@ -110,7 +111,7 @@ func (a *App) History(ctx context.Context, id string, version int) ([]HistoryEnt
 		if c.Version != version {
 			continue
 		}
-		out = append(out, HistoryEntry{Revision: r.Revision, Type: r.Event.Type(), Actor: c.Actor, At: c.At,
+		out = append(out, HistoryEntry{Revision: r.Revision, Type: r.Event.Type(), Actor: c.Actor, Subject: c.ActorID(), At: c.At,
 			Reason: c.Reason, Summary: Describe(r.Event)})
 	}
 	return out, nil

@@ -27,7 +27,7 @@ func (p *Pathway) CreateDraft(who Principal, req NewDraft, now time.Time) ([]Eve
 			p.ID, open.Number, open.Status)
 	}
 	ev := DraftCreated{
-		EventContext: EventContext{Version: p.NextVersion(), Actor: who.Actor, At: now, Reason: req.Reason},
+		EventContext: contextOf(who, p.NextVersion(), now, req.Reason),
 		PathwayID:    p.ID, Title: req.Title, OwningEOG: p.OwningEOG,
 	}
 	if !p.Exists() {
@@ -89,11 +89,11 @@ func (p *Pathway) UpdateDraft(who Principal, number int, expected int64, doc Doc
 	if bytes.Equal(doc.YAML, v.Document) {
 		return nil, nil
 	}
-	ctx := EventContext{Version: number, Actor: who.Actor, At: now, Reason: reason}
+	ctx := contextOf(who, number, now, reason)
 	evs := []Event{DraftUpdated{EventContext: ctx, Title: doc.Title, Document: doc.YAML}}
 	if len(v.Approvals) > 0 {
 		ctx.Reason = "document changed by " + who.Actor
-		evs = append(evs, ApprovalsReset{EventContext: ctx, Cleared: approvers(v)})
+		evs = append(evs, reset(ctx, v))
 	}
 	return evs, nil
 }
@@ -134,13 +134,5 @@ func (p *Pathway) SubmitForReview(who Principal, number int, reason string, now 
 	if len(v.Document) == 0 {
 		return nil, precondition("cannot submit version %d of pathway %q: it has no document yet; update the draft first", number, p.ID)
 	}
-	return []Event{SubmittedForReview{EventContext{Version: number, Actor: who.Actor, At: now, Reason: reason}}}, nil
-}
-
-func approvers(v *Version) []string {
-	out := make([]string, len(v.Approvals))
-	for i, a := range v.Approvals {
-		out[i] = a.Reviewer
-	}
-	return out
+	return []Event{SubmittedForReview{contextOf(who, number, now, reason)}}, nil
 }

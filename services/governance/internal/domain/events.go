@@ -2,16 +2,36 @@ package domain
 
 import "time"
 
-// EventContext is carried by every governance event: the version concerned, who, when and why.
+// EventContext is carried by every governance event: the version concerned, who (Subject, the
+// stable identifier the four-eyes rules compare, and Actor, the name shown), when and why.
 type EventContext struct {
 	Version int
-	Actor   string
+	Actor   string // the name shown; never used to tell people apart
+	Subject string // Principal.ID() of the caller; empty in events recorded before subjects were
 	At      time.Time
 	Reason  string
 }
 
 // Context returns the event's context.
 func (c EventContext) Context() EventContext { return c }
+
+// ActorID identifies who caused the event: Subject, or, for an event recorded before events
+// carried subjects (Subject empty), the recorded Actor name, so that four-eyes holds by name
+// for those older events.
+func (c EventContext) ActorID() string {
+	if c.Subject != "" {
+		return c.Subject
+	}
+	return c.Actor
+}
+
+// legacy reports whether the event was recorded before events carried subjects.
+func (c EventContext) legacy() bool { return c.Subject == "" }
+
+// contextOf is the context of an event who causes now.
+func contextOf(who Principal, version int, now time.Time, reason string) EventContext {
+	return EventContext{Version: version, Actor: who.Actor, Subject: who.ID(), At: now, Reason: reason}
+}
 
 // Event is a governance domain event stored in the pathway's stream.
 type Event interface {
@@ -52,13 +72,15 @@ type ChangesRequested struct {
 // ApprovalsReset clears a version's approvals.
 type ApprovalsReset struct {
 	EventContext
-	Cleared []string
+	Cleared         []string // names shown
+	ClearedSubjects []string // their subjects, in the same order; empty in older events
 }
 
 // VersionApproved records that the version reached its required approvals.
 type VersionApproved struct {
 	EventContext
-	Reviewers []string
+	Reviewers        []string // names shown
+	ReviewerSubjects []string // their subjects, in the same order; empty in older events
 }
 
 // Published makes a version effective from EffectiveFrom.

@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// SeedActor is the actor recorded for versions seeded from the built-in definitions.
+// SeedActor is the actor (name and subject) recorded for versions seeded from the built-in
+// definitions.
 const SeedActor = "system:seed"
 
 // Publish makes an approved version effective from `from` (zero: now). The start must not be in
@@ -30,8 +31,7 @@ func (p *Pathway) Publish(who Principal, number int, from time.Time, reason stri
 	if err := p.checkEffectiveFrom(from, now); err != nil {
 		return nil, err
 	}
-	ctx := EventContext{Version: number, Actor: who.Actor, At: now, Reason: reason}
-	return p.publication(ctx, from), nil
+	return p.publication(contextOf(who, number, now, reason), from), nil
 }
 
 func (p *Pathway) publication(ctx EventContext, from time.Time) []Event {
@@ -39,7 +39,7 @@ func (p *Pathway) publication(ctx EventContext, from time.Time) []Event {
 	if chain := p.scheduled(); len(chain) > 0 {
 		last := chain[len(chain)-1]
 		evs = append(evs, EffectivePeriodChanged{
-			EventContext: EventContext{Version: last.Number, Actor: ctx.Actor, At: ctx.At,
+			EventContext: EventContext{Version: last.Number, Actor: ctx.Actor, Subject: ctx.Subject, At: ctx.At,
 				Reason: "superseded by version " + strconv.Itoa(ctx.Version)},
 			EffectiveTo: from, CausedBy: ctx.Version,
 		})
@@ -83,7 +83,7 @@ func (p *Pathway) Retire(who Principal, number int, reason string, now time.Time
 		return nil, precondition("cannot retire version %d of pathway %q: it is the only version in effect now (%s); publish a successor first",
 			number, p.ID, stamp(now))
 	}
-	ctx := EventContext{Version: number, Actor: who.Actor, At: now, Reason: reason}
+	ctx := contextOf(who, number, now, reason)
 	evs := []Event{Retired{ctx}}
 	if v.Effective.Start.After(now) {
 		evs = append(evs, p.withdrawal(v, ctx)...)
@@ -98,7 +98,7 @@ func (p *Pathway) withdrawal(v *Version, ctx EventContext) []Event {
 	for _, prev := range p.scheduled() {
 		if prev.Number != v.Number && prev.Effective.End.Equal(v.Effective.Start) {
 			evs = append(evs, EffectivePeriodChanged{
-				EventContext: EventContext{Version: prev.Number, Actor: ctx.Actor, At: ctx.At,
+				EventContext: EventContext{Version: prev.Number, Actor: ctx.Actor, Subject: ctx.Subject, At: ctx.At,
 					Reason: "successor version " + strconv.Itoa(v.Number) + " withdrawn"},
 				EffectiveTo: v.Effective.End, CausedBy: v.Number,
 			})
@@ -116,7 +116,7 @@ func (p *Pathway) Seed(doc Document, now time.Time) ([]Event, error) {
 	if err := p.checkDocument(doc, 1, ""); err != nil {
 		return nil, err
 	}
-	ctx := EventContext{Version: 1, Actor: SeedActor, At: now, Reason: "built-in pathway definition"}
+	ctx := EventContext{Version: 1, Actor: SeedActor, Subject: SeedActor, At: now, Reason: "built-in pathway definition"}
 	return []Event{
 		DraftCreated{EventContext: ctx, PathwayID: p.ID, Title: doc.Title, OwningEOG: doc.OwningEOG, Document: slices.Clone(doc.YAML)},
 		Published{EventContext: ctx, EffectiveFrom: seedEffectiveFrom(now)},
