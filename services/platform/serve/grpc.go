@@ -7,6 +7,8 @@ import (
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
+
+	"github.com/nhs-pathways/pathways/services/platform/limits"
 )
 
 // DefaultStopWithin is how long Stop lets calls in flight finish before cutting them off.
@@ -27,6 +29,16 @@ func Register(srv *grpc.Server) *GRPC {
 	healthpb.RegisterHealthServer(srv, h)
 	reflection.Register(srv)
 	return &GRPC{server: srv, health: h}
+}
+
+// NewGRPC returns a gRPC server with the caps every pathways server has,
+// limits.GRPCServerOptions(caps) (message sizes, concurrent streams, keepalive enforcement),
+// then opts (the service's stats handler, interceptor chains, credentials; an option in opts of
+// the same kind as a cap replaces it), and the health service and reflection registered on it.
+// The per-caller rate limit is an interceptor the service chains itself, after identity.
+func NewGRPC(caps limits.Config, opts ...grpc.ServerOption) (*grpc.Server, *GRPC) {
+	srv := grpc.NewServer(append(limits.GRPCServerOptions(caps), opts...)...)
+	return srv, Register(srv)
 }
 
 // Health is the server's health service, e.g. to report one service NOT_SERVING for a while.

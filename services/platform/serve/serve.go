@@ -1,7 +1,8 @@
 // Package serve is the block every pathways binary's main used to repeat: a context that ends on
 // SIGINT or SIGTERM, OpenTelemetry set up and flushed on the way out, waiting for the signal or
 // the service's own failure, and the exit status. For gRPC servers it registers the health service
-// and server reflection and stops them gracefully within a deadline, reporting NOT_SERVING first.
+// and server reflection and stops them gracefully within a deadline, reporting NOT_SERVING first;
+// NewGRPC builds such a server with the caps of the limits package.
 //
 // A main stays thin:
 //

@@ -9,12 +9,15 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	testgrpc "google.golang.org/grpc/interop/grpc_testing"
 	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
+	"google.golang.org/grpc/status"
 
 	"github.com/nhs-pathways/pathways/services/platform/config"
+	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/serve"
 )
 
@@ -114,4 +117,39 @@ func TestWait(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	require.NoError(t, serve.Wait(ctx, make(chan error)))
+}
+
+func TestNewGRPCHasTheCaps(t *testing.T) {
+	caps := limits.DefaultConfig()
+	caps.MaxRecvMsgBytes = 1 << 10
+	serveOn := func(opts ...grpc.ServerOption) testgrpc.TestServiceClient {
+		var lc net.ListenConfig
+		lis, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		srv, _ := serve.NewGRPC(caps, opts...)
+		testgrpc.RegisterTestServiceServer(srv, echoService{})
+		go func() { _ = srv.Serve(lis) }()
+		t.Cleanup(srv.Stop)
+		conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = conn.Close() })
+		resp, err := healthpb.NewHealthClient(conn).Check(t.Context(), &healthpb.HealthCheckRequest{})
+		require.NoError(t, err)
+		require.Equal(t, healthpb.HealthCheckResponse_SERVING, resp.GetStatus(), "health is registered")
+		return testgrpc.NewTestServiceClient(conn)
+	}
+	big := &testgrpc.SimpleRequest{Payload: &testgrpc.Payload{Body: make([]byte, 2<<10)}}
+
+	_, err := serveOn().UnaryCall(t.Context(), big)
+	require.Equal(t, codes.ResourceExhausted, status.Code(err), "over the message cap: %v", err)
+	_, err = serveOn(grpc.MaxRecvMsgSize(4<<10)).UnaryCall(t.Context(), big)
+	require.NoError(t, err, "a service's own option replaces the cap")
+}
+
+type echoService struct {
+	testgrpc.UnimplementedTestServiceServer
+}
+
+func (echoService) UnaryCall(context.Context, *testgrpc.SimpleRequest) (*testgrpc.SimpleResponse, error) {
+	return &testgrpc.SimpleResponse{}, nil
 }
