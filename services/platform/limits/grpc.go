@@ -64,7 +64,14 @@ func (l *Limiter) admit(ctx context.Context, method string) error {
 	if p, ok := identity.FromContext(ctx); ok && l.unlimited(p) {
 		return nil
 	}
-	if ok, wait := l.Allow(Caller(ctx)); !ok {
+	return l.Check(Caller(ctx))
+}
+
+// Check takes a token from key's bucket: nil, or, when it is empty, the ResourceExhausted
+// status (with RetryInfo) Unary answers. For a server whose callers are not identity
+// Principals (the event store's users) in an interceptor of its own.
+func (l *Limiter) Check(key string) error {
+	if ok, wait := l.Allow(key); !ok {
 		return l.exhausted(wait)
 	}
 	return nil

@@ -264,3 +264,10 @@ func TestUnlimitedCallers(t *testing.T) {
 	require.NoError(t, call(dave))
 	require.Equal(t, codes.ResourceExhausted, status.Code(call(dave)), "people are still limited")
 }
+
+func TestCheckByAKeyOfTheServersOwn(t *testing.T) {
+	l := limits.NewLimiter(limits.Rate{PerSecond: 2, Burst: 1, Now: newClock().Now})
+	require.NoError(t, l.Check("user:admin"))
+	require.Equal(t, 500*time.Millisecond, retryDelay(t, l.Check("user:admin")))
+	require.NoError(t, l.Check("user:ops"))
+}
