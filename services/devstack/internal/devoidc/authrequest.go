@@ -136,18 +136,18 @@ func (s *storage) DeleteAuthRequest(_ context.Context, id string) error {
 }
 
 // signIn records that the person signed in for the request (the sign-in page).
-func (s *storage) signIn(id string, p Person) (clientID string, err error) {
+func (s *storage) signIn(id string, p Person) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a, ok := s.requests[id]
 	if !ok || s.now().Sub(a.created) > authRequestLifetime {
-		return "", errors.New("unknown or expired sign-in request")
+		return errors.New("unknown or expired sign-in request")
 	}
 	if a.done {
-		return "", errors.New("this sign-in request has been used")
+		return errors.New("this sign-in request has been used")
 	}
 	a.subject, a.authTime, a.done = p.Subject, s.now(), true
-	return a.clientID, nil
+	return nil
 }
 
 // requestClient returns the client ID of a pending sign-in request (for the sign-in page).

@@ -72,7 +72,7 @@ func (l *signInPages) login(w http.ResponseWriter, r *http.Request) {
 		l.render(w, http.StatusUnauthorized, page{Title: "Sign in", ClientID: clientID, AuthRequestID: id, Username: user, Error: "Wrong username or password."})
 		return
 	}
-	if _, err := l.store.signIn(id, p); err != nil {
+	if err := l.store.signIn(id, p); err != nil {
 		l.render(w, http.StatusBadRequest, page{Title: "Sign-in failed", Error: err.Error()})
 		return
 	}

@@ -105,11 +105,18 @@ func New(o Options) (*Provider, error) {
 		return nil, fmt.Errorf("devoidc: %w", err)
 	}
 	pages := &signInPages{store: store, people: people.people, callback: callbackURL(provider, issuer)}
+	pageMux := http.NewServeMux()
+	pages.routes(pageMux)
+	// The sign-in pages refuse cross-origin form posts (CSRF); the op's endpoints are called
+	// by clients' servers and by pathwayctl, and answer CORS themselves.
+	protected := http.NewCrossOriginProtection().Handler(pageMux)
 	mux := http.NewServeMux()
-	pages.routes(mux)
+	for _, path := range []string{loginPath, devicePath, loggedOutPath} {
+		mux.Handle(path, protected)
+	}
 	mux.Handle("/", provider)
 	return &Provider{issuer: issuer, store: store, op: provider, keys: keys, people: people.people, audience: o.Audience,
-		handler: http.NewCrossOriginProtection().Handler(mux)}, nil
+		handler: mux}, nil
 }
 
 func newOP(issuer string, store *storage) (*op.Provider, error) {
