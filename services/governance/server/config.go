@@ -8,6 +8,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/nhs-pathways/pathways/services/platform/secure"
 )
 
 // Defaults of Config.
@@ -30,13 +32,16 @@ type Config struct {
 	SeedBuiltin bool
 	// MetricsListen serves the process's metrics (platform/metrics) on /metrics when not empty.
 	MetricsListen string
+	// Security is TLS, OpenID Connect and the access table (platform/secure); secure by
+	// default, secure.Insecure() for a development server on loopback.
+	Security secure.Config
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
-	return Config{Listen: DefaultListen, EventStoreURL: DefaultEventStoreURL, SeedBuiltin: true}
+	return Config{Listen: DefaultListen, EventStoreURL: DefaultEventStoreURL, SeedBuiltin: true, Security: secure.Default()}
 }
 
 // Validate reports every problem with the configuration.
@@ -53,6 +58,7 @@ func (c Config) Validate() error {
 	if !strings.HasPrefix(c.EventStoreURL, "esdb://") && !strings.HasPrefix(c.EventStoreURL, "esdb+discover://") {
 		errs = append(errs, fmt.Errorf("eventstore-url: must be an esdb:// or esdb+discover:// connection string, not %q", c.EventStoreURL))
 	}
+	errs = append(errs, c.Security.Validate(c.Listen, c.MetricsListen))
 	return errors.Join(errs...)
 }
 

@@ -11,11 +11,15 @@ import (
 
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/services/governance/server"
+	"github.com/nhs-pathways/pathways/services/platform/secure"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
 func TestConfigValidateListsEveryProblem(t *testing.T) {
-	require.NoError(t, server.DefaultConfig().Validate())
+	require.ErrorContains(t, server.DefaultConfig().Validate(), "oidc-issuer", "secure by default: no token issuer, no start")
+	insecure := server.DefaultConfig()
+	insecure.Security = secure.Insecure()
+	require.NoError(t, insecure.Validate())
 	cfg := server.Config{Listen: "nowhere", EventStoreURL: "http://x", MetricsListen: "also-bad"}
 	err := cfg.Validate()
 	require.Error(t, err)
@@ -32,13 +36,13 @@ func TestMetricsShowRequestsAndTransitions(t *testing.T) {
 	shutdown, err := telemetry.Setup(t.Context(), telemetry.Config{ServiceName: "governance"})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = shutdown.Within(t.Context(), 5*time.Second) })
-	cfg := server.DefaultConfig()
-	cfg.Listen, cfg.MetricsListen, cfg.EventStoreURL = "127.0.0.1:0", "127.0.0.1:0", startStore(t)
+	cfg := testConfig(startStore(t), &clock{now: time.Now()})
+	cfg.MetricsListen = "127.0.0.1:0"
 	srv, err := server.Start(t.Context(), cfg)
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
 	gov := dial(t, srv.Addr())
-	_, err = gov.GetVersion(as(t, "reader", ""), &governancev1.GetVersionRequest{PathwayId: "msk", Version: 1})
+	_, err = gov.GetVersion(as(t, "reader", "board"), &governancev1.GetVersionRequest{PathwayId: "msk", Version: 1})
 	require.NoError(t, err)
 	_, err = gov.CreateDraft(as(t, "alice", authorRoles), &governancev1.CreateDraftRequest{PathwayId: "msk", FromVersion: 1})
 	require.NoError(t, err)

@@ -18,6 +18,8 @@ import (
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/services/eventstore/embedded"
 	"github.com/nhs-pathways/pathways/services/governance/server"
+	"github.com/nhs-pathways/pathways/services/platform/identity/identitytest"
+	"github.com/nhs-pathways/pathways/services/platform/secure"
 )
 
 const mskEOG = "MSK Clinical Expert Oversight Group"
@@ -56,12 +58,20 @@ type service struct {
 
 func startService(t *testing.T, url string, c *clock) *service {
 	t.Helper()
-	cfg := server.DefaultConfig()
-	cfg.Listen, cfg.EventStoreURL, cfg.Now = "127.0.0.1:0", url, c.Now
-	srv, err := server.Start(t.Context(), cfg)
+	srv, err := server.Start(t.Context(), testConfig(url, c))
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
 	return &service{srv: srv, client: dial(t, srv.Addr())}
+}
+
+// testConfig is the service on loopback, verifying tokens of the shared test issuer and
+// enforcing the access table (over plaintext: TLS is tested on its own).
+func testConfig(url string, c *clock) server.Config {
+	cfg := server.DefaultConfig()
+	cfg.Listen, cfg.EventStoreURL, cfg.Now = "127.0.0.1:0", url, c.Now
+	cfg.Security = secure.Config{OIDC: identitytest.Shared().Config()}
+	cfg.Security.TLS.Insecure = true
+	return cfg
 }
 
 func dial(t *testing.T, addr string) governancev1.GovernanceServiceClient {
@@ -72,12 +82,20 @@ func dial(t *testing.T, addr string) governancev1.GovernanceServiceClient {
 	return governancev1.NewGovernanceServiceClient(conn)
 }
 
-// as returns a context calling as actor with roles (comma-separated) in the MSK EOG.
+// as returns a context calling with an access token for actor (also their subject) with roles
+// (comma-separated) in the given Expert Oversight Groups (default the MSK EOG).
 func as(t *testing.T, actor, roles string, eogs ...string) context.Context {
 	if len(eogs) == 0 {
 		eogs = []string{mskEOG}
 	}
-	return metadata.AppendToOutgoingContext(t.Context(), "x-actor", actor, "x-roles", roles, "x-eog", strings.Join(eogs, ","))
+	var rs []string
+	for r := range strings.SplitSeq(roles, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			rs = append(rs, r)
+		}
+	}
+	tok := identitytest.Shared().Token(t, identitytest.Person{Subject: actor, Name: actor, Roles: rs, EOGs: eogs})
+	return metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer "+tok)
 }
 
 func requireCode(t *testing.T, err error, code codes.Code, contains string) {

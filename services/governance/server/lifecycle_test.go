@@ -181,7 +181,7 @@ func publishErr(ctx context.Context, t *testing.T, gov governancev1.GovernanceSe
 // snapshot reads every version of every pathway.
 func snapshot(t *testing.T, gov governancev1.GovernanceServiceClient) []*governancev1.GetVersionResponse {
 	t.Helper()
-	ctx := as(t, "auditor", "")
+	ctx := as(t, "auditor", "auditor")
 	list, err := gov.ListVersions(ctx, &governancev1.ListVersionsRequest{})
 	require.NoError(t, err)
 	var out []*governancev1.GetVersionResponse

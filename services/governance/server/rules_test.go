@@ -65,9 +65,9 @@ func TestStaleRevisionIsAbortedAndRetrySucceeds(t *testing.T) {
 func TestCallerAndInputChecks(t *testing.T) {
 	gov := startService(t, startStore(t), &clock{now: start}).client
 	_, err := gov.GetVersion(t.Context(), &governancev1.GetVersionRequest{PathwayId: "msk", Version: 1})
-	requireCode(t, err, codes.Unauthenticated, "x-actor")
+	requireCode(t, err, codes.Unauthenticated, "bearer access token")
 
-	reader := as(t, "reader", "")
+	reader := as(t, "reader", "board")
 	_, err = gov.CreateDraft(reader, &governancev1.CreateDraftRequest{PathwayId: "msk", FromVersion: 1})
 	requireCode(t, err, codes.PermissionDenied, `"author" role`)
 	_, err = gov.GetVersion(reader, &governancev1.GetVersionRequest{PathwayId: "msk", Version: 9})
@@ -97,7 +97,7 @@ func TestNewPathwayAndListing(t *testing.T) {
 	_, err = gov.CreateDraft(alice, &governancev1.CreateDraftRequest{PathwayId: "falls"})
 	requireCode(t, err, codes.FailedPrecondition, "already has an open version 1 (draft)")
 
-	reader := as(t, "reader", "")
+	reader := as(t, "reader", "board")
 	var all []string
 	token := ""
 	for range 5 {
@@ -136,9 +136,7 @@ func TestSeedingIsIdempotentAcrossReplicas(t *testing.T) {
 	errs := make(chan error, 2)
 	for range 2 {
 		go func() {
-			cfg := server.DefaultConfig()
-			cfg.Listen, cfg.EventStoreURL, cfg.Now = "127.0.0.1:0", url, c.Now
-			srv, err := server.Start(t.Context(), cfg)
+			srv, err := server.Start(t.Context(), testConfig(url, c))
 			errs <- err
 			started <- srv
 		}()
@@ -150,7 +148,7 @@ func TestSeedingIsIdempotentAcrossReplicas(t *testing.T) {
 	}
 	c.advance(day)
 	later := startService(t, url, c) // a later start does not seed again
-	reader := as(t, "reader", "")
+	reader := as(t, "reader", "board")
 	list, err := later.client.ListVersions(reader, &governancev1.ListVersionsRequest{})
 	require.NoError(t, err)
 	require.Len(t, list.GetVersions(), 2)

@@ -17,7 +17,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/governance/internal/app"
 	"github.com/nhs-pathways/pathways/services/governance/internal/ports"
 	"github.com/nhs-pathways/pathways/services/platform/metrics"
-	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
+	"github.com/nhs-pathways/pathways/services/platform/access"
 	"github.com/nhs-pathways/pathways/services/platform/serve"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
@@ -82,8 +82,15 @@ func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
 	if err != nil {
 		return err
 	}
-	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()),
-		grpc.ChainUnaryInterceptor(rpcerr.RecoverUnary, m.Unary, ports.Identity.Unary), grpc.ChainStreamInterceptor(rpcerr.RecoverStream, ports.Identity.Stream))
+	id, err := cfg.Security.Interceptor(access.GovernancePolicy)
+	if err != nil {
+		return err
+	}
+	opts, err := cfg.Security.ServerOptions(id)
+	if err != nil {
+		return err
+	}
+	s.grpc = grpc.NewServer(append(opts, grpc.StatsHandler(telemetry.GRPCServerHandler()), grpc.ChainUnaryInterceptor(m.Unary))...)
 	governancev1.RegisterGovernanceServiceServer(s.grpc, ports.NewServer(a))
 	s.rpc = serve.Register(s.grpc)
 	var lc net.ListenConfig
@@ -96,6 +103,9 @@ func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
 	}
 	if s.mlis, err = lc.Listen(ctx, "tcp", cfg.MetricsListen); err != nil {
 		return fmt.Errorf("governance metrics listen: %w", err)
+	}
+	if s.mlis, err = cfg.Security.Listener(s.mlis); err != nil {
+		return err
 	}
 	mux := http.NewServeMux()
 	mux.Handle(metrics.Path, metrics.Handler())

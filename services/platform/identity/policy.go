@@ -48,7 +48,7 @@ func (r Rule) Allows(p Principal) bool {
 func (r Rule) who() string {
 	var parts []string
 	if len(r.Roles) > 0 {
-		parts = append(parts, "the "+strings.Join(r.Roles, " or ")+" role")
+		parts = append(parts, `the "`+strings.Join(r.Roles, `" or "`)+`" role`)
 	}
 	if len(r.Services) > 0 {
 		parts = append(parts, "the "+strings.Join(r.Services, " or ")+" service")

@@ -18,6 +18,7 @@ import (
 
 	"github.com/nhs-pathways/pathways/services/platform/config"
 	"github.com/nhs-pathways/pathways/services/platform/identity"
+	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
 	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 )
@@ -26,11 +27,22 @@ import (
 type Config struct {
 	TLS  tlsconf.Settings
 	OIDC identity.OIDC
+	// Limits caps gRPC messages, streams and keepalives and rate limits each caller
+	// (platform/limits); the zero value leaves gRPC's defaults and no rate limit.
+	Limits limits.Config
 }
 
+// Default is a secure configuration waiting for its certificates and issuer, with the default
+// limits.
+func Default() Config { return Config{Limits: limits.DefaultConfig()} }
+
 // Insecure is the configuration of a development server on loopback (and of tests that are
-// not about security): plaintext, no tokens, no access table.
-func Insecure() Config { return Config{TLS: tlsconf.Settings{Insecure: true}} }
+// not about security): plaintext, no tokens, no access table, the default limits.
+func Insecure() Config {
+	c := Default()
+	c.TLS.Insecure = true
+	return c
+}
 
 // RegisterFlags defines the TLS flags (-tls-cert, -tls-key, -tls-client-ca, -tls-ca,
 // -insecure, ...) and the OpenID Connect flags (-oidc-issuer, -oidc-audience, the claim
@@ -38,13 +50,14 @@ func Insecure() Config { return Config{TLS: tlsconf.Settings{Insecure: true}} }
 func (c *Config) RegisterFlags(fs *config.FlagSet, envPrefix string) {
 	c.TLS.RegisterFlags(fs, envPrefix)
 	c.OIDC.Register(fs, envPrefix)
+	c.Limits.Register(fs, envPrefix)
 }
 
 // Validate reports every problem at once, naming the flags: TLS files, the OpenID Connect
 // settings (required unless -insecure) and each listener address (a non-loopback one needs TLS
 // unless -insecure).
 func (c Config) Validate(listens ...string) error {
-	errs := []error{c.TLS.Validate()}
+	errs := []error{c.TLS.Validate(), c.Limits.Validate()}
 	if !c.TLS.Insecure || c.OIDC.Enabled() {
 		if err := c.OIDC.Check(); err != nil {
 			errs = append(errs, errors.New(err.Error()+" (or -insecure for a development server on loopback)"))
@@ -61,11 +74,16 @@ func (c Config) Authenticating() bool { return !c.TLS.Insecure || c.OIDC.Enabled
 
 // Interceptor returns the identity interceptor enforcing policy: tokens verified against the
 // configured provider, services known by their client certificate. With -insecure and no
-// issuer, it reads the interim metadata and enforces no table.
+// issuer, it reads the interim metadata and enforces no table: a caller must still name
+// themselves (x-actor), except on the methods the table opens to anyone or to services (which
+// have no certificate to show over plaintext).
 func (c Config) Interceptor(policy identity.Policy) (identity.Interceptor, error) {
 	i := identity.Interceptor{Services: tlsconf.PeerService}
 	if !c.Authenticating() {
-		i.Anonymous = func(string) bool { return true }
+		i.Anonymous = func(method string) bool {
+			r, ok := policy[method]
+			return ok && (r.Public || len(r.Services) > 0)
+		}
 		return i, nil
 	}
 	v, err := identity.NewVerifier(c.OIDC)
@@ -77,16 +95,25 @@ func (c Config) Interceptor(policy identity.Policy) (identity.Interceptor, error
 }
 
 // ServerOptions returns what every gRPC server of the service needs besides its stats handler:
-// its TLS credentials (client certificates verified when given) and the interceptor chains
-// (panic recovery, then identity and the access table).
+// its TLS credentials (client certificates verified when given), the limits, and the
+// interceptor chains: panic recovery, identity and the access table, then the per-caller rate
+// limit (people only: a service carries many people's work). Options added after these append
+// to the chains.
 func (c Config) ServerOptions(i identity.Interceptor) ([]grpc.ServerOption, error) {
 	creds, err := c.TLS.Server.GRPC()
 	if err != nil {
 		return nil, err
 	}
-	return []grpc.ServerOption{creds,
-		grpc.ChainUnaryInterceptor(rpcerr.RecoverUnary, i.Unary),
-		grpc.ChainStreamInterceptor(rpcerr.RecoverStream, i.Stream)}, nil
+	unary := []grpc.UnaryServerInterceptor{rpcerr.RecoverUnary, i.Unary}
+	stream := []grpc.StreamServerInterceptor{rpcerr.RecoverStream, i.Stream}
+	if c.Limits.Rate.PerSecond > 0 {
+		rate := c.Limits.Rate
+		rate.Unlimited = func(p identity.Principal) bool { return p.Service != "" }
+		lim := limits.NewLimiter(rate)
+		unary, stream = append(unary, lim.Unary), append(stream, lim.Stream)
+	}
+	opts := append(limits.GRPCServerOptions(c.Limits), creds)
+	return append(opts, grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...)), nil
 }
 
 // Listener wraps an HTTP listener in TLS when the service serves TLS.

@@ -43,6 +43,7 @@ func load(args []string, getenv func(string) string, out io.Writer) (server.Conf
 	fs.String(&cfg.EventStoreURL, "eventstore-url", "GOVERNANCE_EVENTSTORE_URL", "event store esdb:// connection string")
 	fs.Bool(&cfg.SeedBuiltin, "seed-builtin", "GOVERNANCE_SEED_BUILTIN", "seed msk v1 and copd v1 into an empty store")
 	fs.String(&cfg.MetricsListen, "metrics-listen", "GOVERNANCE_METRICS_LISTEN", "Prometheus /metrics address (-metrics-listen= turns it off)")
+	cfg.Security.RegisterFlags(fs, "GOVERNANCE")
 	tel.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return cfg, tel, err

@@ -64,8 +64,35 @@ type Issuer struct {
 // New starts an issuer; it stops when the test ends.
 func New(t testing.TB) *Issuer {
 	t.Helper()
-	i := &Issuer{}
-	i.keys = []*rsa.PrivateKey{newKey(t)}
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := start(k)
+	t.Cleanup(i.srv.Close)
+	return i
+}
+
+var (
+	sharedOnce sync.Once
+	shared     *Issuer
+)
+
+// Shared returns one issuer for the whole test binary, started at first use and stopped when
+// the process exits: for test helpers that mint tokens for many tests' servers.
+func Shared() *Issuer {
+	sharedOnce.Do(func() {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		shared = start(k)
+	})
+	return shared
+}
+
+func start(key *rsa.PrivateKey) *Issuer {
+	i := &Issuer{keys: []*rsa.PrivateKey{key}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, map[string]any{
@@ -84,7 +111,6 @@ func New(t testing.TB) *Issuer {
 		writeJSON(w, set)
 	})
 	i.srv = httptest.NewTLSServer(mux)
-	t.Cleanup(i.srv.Close)
 	return i
 }
 
