@@ -16,8 +16,8 @@ import (
 	"github.com/nhs-pathways/pathways/services/governance/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/governance/internal/app"
 	"github.com/nhs-pathways/pathways/services/governance/internal/ports"
-	"github.com/nhs-pathways/pathways/services/platform/metrics"
 	"github.com/nhs-pathways/pathways/services/platform/access"
+	"github.com/nhs-pathways/pathways/services/platform/metrics"
 	"github.com/nhs-pathways/pathways/services/platform/serve"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )

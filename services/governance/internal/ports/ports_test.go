@@ -47,4 +47,3 @@ func TestValidationErrorCarriesEveryFieldViolation(t *testing.T) {
 	require.Len(t, br.GetFieldViolations(), 2)
 	require.Equal(t, "owning_eog", br.GetFieldViolations()[1].GetField())
 }
-
