@@ -56,7 +56,7 @@ func TestKillNineKeepsEveryAcknowledgedEvent(t *testing.T) {
 // startBinary runs the server on a free port and returns once it listens.
 func startBinary(t *testing.T, bin, dir string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), bin, "--data-dir", dir, "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--log-format", "json")
+	cmd := exec.CommandContext(t.Context(), bin, "--insecure", "--data-dir", dir, "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--log-format", "json")
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())

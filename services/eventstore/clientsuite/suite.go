@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nhs-pathways/pathways/services/eventstore/internal/auth"
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/config"
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/server"
 )
@@ -32,7 +33,8 @@ import (
 type Node struct {
 	Listen string // host:port the tests dial
 	// CertDir, when set, is the directory (under the generated
-	// certificates) holding node.crt and node.key: the node speaks TLS.
+	// certificates) holding node.crt and node.key: the node speaks TLS and
+	// authenticates every call. Without it the node runs insecure.
 	CertDir string
 }
 
@@ -321,10 +323,15 @@ func startNodes(ctx context.Context, nodes []Node, certs, logPath string) (func(
 		_ = logFile.Close()
 	}
 	for _, n := range nodes {
-		cfg := config.Config{Listen: n.Listen, InMemory: true}
+		// Plaintext nodes run insecure (no authentication) and TLS nodes secure (users admin
+		// and ops with password changeit, user certificates signed by ca), as in the suites'
+		// docker-compose files.
+		cfg := config.Config{Listen: n.Listen, InMemory: true, Insecure: n.CertDir == ""}
 		if n.CertDir != "" {
 			cfg.TLSCert = filepath.Join(certs, n.CertDir, "node.crt")
 			cfg.TLSKey = filepath.Join(certs, n.CertDir, "node.key")
+			cfg.TLSCAFile = filepath.Join(certs, "ca", "ca.crt")
+			cfg.AdminPassword, cfg.OpsPassword = auth.DefaultPassword, auth.DefaultPassword
 		}
 		srv, err := server.Start(ctx, cfg, log.With("node", n.Listen))
 		if err != nil {

@@ -27,7 +27,7 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 		defer func() { err = errors.Join(err, srv.Close()) }()
-		slog.InfoContext(ctx, "event store listening", "addr", srv.Addr(), "metrics", srv.MetricsAddr(), "tls", srv.TLS(),
+		slog.InfoContext(ctx, "event store listening", "addr", srv.Addr(), "metrics", srv.MetricsAddr(), "tls", srv.TLS(), "authentication", !cfg.Insecure,
 			"data_dir", cfg.DataDir, "in_memory", cfg.InMemory)
 		return serve.Wait(ctx, srv.Done())
 	})

@@ -8,6 +8,7 @@ import (
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/shared"
 	api "github.com/EventStore/EventStore-Client-Go/v4/protos/streams"
 
+	"github.com/nhs-pathways/pathways/services/eventstore/internal/auth"
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/store"
 )
 
@@ -23,6 +24,9 @@ func (s *Streams) Append(srv api.Streams_AppendServer) error {
 	}
 	stream, exp, verr := appendOptions(first)
 	if verr != nil {
+		return streamError(srv, verr)
+	}
+	if verr := s.authorize(srv.Context(), stream, auth.Write); verr != nil {
 		return streamError(srv, verr)
 	}
 	events, verr := receiveEvents(srv)

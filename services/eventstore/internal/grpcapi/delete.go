@@ -6,6 +6,7 @@ import (
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/shared"
 	api "github.com/EventStore/EventStore-Client-Go/v4/protos/streams"
 
+	"github.com/nhs-pathways/pathways/services/eventstore/internal/auth"
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/store"
 )
 
@@ -15,6 +16,9 @@ func (s *Streams) Delete(ctx context.Context, req *api.DeleteReq) (*api.DeleteRe
 	stream, exp, verr := deleteOptions(opts.GetStreamIdentifier(), deleteExpected(opts))
 	if verr != nil {
 		return nil, verr.st.Err()
+	}
+	if verr := s.authorize(ctx, stream, auth.Delete); verr != nil {
+		return nil, unaryError(ctx, verr)
 	}
 	res, err := s.store.Delete(ctx, stream, exp)
 	if err != nil {
@@ -35,6 +39,9 @@ func (s *Streams) Tombstone(ctx context.Context, req *api.TombstoneReq) (*api.To
 	stream, exp, verr := deleteOptions(opts.GetStreamIdentifier(), tombstoneExpected(opts))
 	if verr != nil {
 		return nil, verr.st.Err()
+	}
+	if verr := s.authorize(ctx, stream, auth.Delete); verr != nil {
+		return nil, unaryError(ctx, verr)
 	}
 	res, err := s.store.Tombstone(ctx, stream, exp)
 	if err != nil {

@@ -69,7 +69,7 @@ func fuzzServer(t testing.TB) (*Streams, *store.Store) {
 			_, err := st.Append(context.Background(), name, store.Expected{Kind: store.ExpectAny}, []store.ProposedEvent{ev, {ID: [16]byte{byte(i + 1), 1}, Type: "U"}})
 			require.NoError(t, err)
 		}
-		fuzzStore, fuzzStreams = st, NewStreams(st, nil)
+		fuzzStore, fuzzStreams = st, NewStreams(st, nil, Open)
 	})
 	return fuzzStreams, fuzzStore
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/shared"
 	api "github.com/EventStore/EventStore-Client-Go/v4/protos/streams"
 
+	"github.com/nhs-pathways/pathways/services/eventstore/internal/auth"
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/store"
 )
 
@@ -16,6 +17,13 @@ const readPage = 512
 func (s *Streams) Read(req *api.ReadReq, srv api.Streams_ReadServer) error {
 	p, verr := parseRead(req)
 	if verr != nil {
+		return streamError(srv, verr)
+	}
+	target := p.stream
+	if p.all {
+		target = auth.AllStream
+	}
+	if verr := s.authorize(srv.Context(), target, auth.Read); verr != nil {
 		return streamError(srv, verr)
 	}
 	var err error

@@ -33,14 +33,16 @@ func (noObserver) SubscriptionEnded()          {}
 // concurrent use.
 type Streams struct {
 	api.UnimplementedStreamsServer
-	store *store.Store
-	obs   Observer
+	store  *store.Store
+	obs    Observer
+	access Access
 }
 
-// NewStreams returns the Streams service; obs may be nil.
-func NewStreams(st *store.Store, obs Observer) *Streams {
+// NewStreams returns the Streams service; obs may be nil. With access Checked every call is
+// authorised (the Authenticator interceptors must run first); with Open, none is.
+func NewStreams(st *store.Store, obs Observer, access Access) *Streams {
 	if obs == nil {
 		obs = noObserver{}
 	}
-	return &Streams{store: st, obs: obs}
+	return &Streams{store: st, obs: obs, access: access}
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/keepalive"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/serverfeatures"
@@ -57,7 +56,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, observe: m, served: make(chan error, 1), tls: cfg.TLSCert != ""}
+	s := &Server{store: st, observe: m, served: make(chan error, 1), tls: !cfg.Insecure}
 	if err := m.WatchFsyncs(st.WALFsyncs); err != nil {
 		_ = st.Close()
 		return nil, err
@@ -71,11 +70,23 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 }
 
 func (s *Server) listen(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics.Metrics) error {
+	unary := []grpc.UnaryServerInterceptor{grpcapi.RecoveryUnary(log)}
+	stream := []grpc.StreamServerInterceptor{grpcapi.RecoveryStream(log)}
+	access := grpcapi.Open
+	if !cfg.Insecure {
+		users, err := cfg.Directory()
+		if err != nil {
+			return fmt.Errorf("users: %w", err)
+		}
+		authn := grpcapi.NewAuthenticator(users)
+		unary, stream = append(unary, authn.Unary), append(stream, authn.Stream)
+		access = grpcapi.Checked
+	}
 	opts := []grpc.ServerOption{
 		// rpc.server.* metrics (no spans: the journal's client spans describe each call).
 		grpc.StatsHandler(telemetry.GRPCServerMetricsHandler()),
-		grpc.ChainUnaryInterceptor(grpcapi.RecoveryUnary(log)),
-		grpc.ChainStreamInterceptor(grpcapi.RecoveryStream(log)),
+		grpc.ChainUnaryInterceptor(unary...),
+		grpc.ChainStreamInterceptor(stream...),
 		// Stop must not return while a handler may still touch the store.
 		grpc.WaitForHandlers(true),
 		// Catch-up subscriptions stream one message per event: bigger
@@ -85,14 +96,14 @@ func (s *Server) listen(ctx context.Context, cfg config.Config, log *slog.Logger
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 5 * time.Second, PermitWithoutStream: true}),
 	}
 	if s.tls {
-		creds, err := credentials.NewServerTLSFromFile(cfg.TLSCert, cfg.TLSKey)
+		creds, err := transportCredentials(cfg)
 		if err != nil {
-			return fmt.Errorf("load TLS key pair: %w", err)
+			return err
 		}
 		opts = append(opts, grpc.Creds(creds))
 	}
 	s.grpc = grpc.NewServer(opts...)
-	api.RegisterStreamsServer(s.grpc, grpcapi.NewStreams(s.store, m))
+	api.RegisterStreamsServer(s.grpc, grpcapi.NewStreams(s.store, m, access))
 	serverfeatures.RegisterServerFeaturesServer(s.grpc, grpcapi.Features{})
 	s.rpc = serve.Register(s.grpc)
 	var lc net.ListenConfig
@@ -136,7 +147,8 @@ func (s *Server) MetricsAddr() string {
 	return s.mlis.Addr().String()
 }
 
-// TLS reports whether the server speaks TLS.
+// TLS reports whether the server speaks TLS, and so authenticates and authorises every call
+// (it does unless configured insecure).
 func (s *Server) TLS() bool { return s.tls }
 
 // Done delivers the gRPC server's exit error if it stops on its own.

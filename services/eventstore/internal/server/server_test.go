@@ -57,16 +57,17 @@ func appendOne(t *testing.T, c *esdb.Client) {
 
 func TestTLS(t *testing.T) {
 	cert, key := selfSigned(t)
-	srv := start(t, config.Config{Listen: "127.0.0.1:0", InMemory: true, TLSCert: cert, TLSKey: key})
+	srv := start(t, config.Config{Listen: "127.0.0.1:0", InMemory: true, TLSCert: cert, TLSKey: key,
+		AdminPassword: "s3cret", OpsPassword: "changeit"})
 	require.True(t, srv.TLS())
-	appendOne(t, client(t, fmt.Sprintf("esdb://%s?tls=true&tlsVerifyCert=false", srv.Addr())))
+	appendOne(t, client(t, fmt.Sprintf("esdb://admin:s3cret@%s?tls=true&tlsVerifyCert=false", srv.Addr())))
 }
 
 func TestMetricsEndpoint(t *testing.T) {
 	shutdown, err := telemetry.Setup(t.Context(), telemetry.Config{ServiceName: "eventstore"}) // what /metrics serves
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = shutdown.Within(t.Context(), 5*time.Second) })
-	srv := start(t, config.Config{Listen: "127.0.0.1:0", InMemory: true, MetricsListen: "127.0.0.1:0"})
+	srv := start(t, config.Config{Listen: "127.0.0.1:0", InMemory: true, Insecure: true, MetricsListen: "127.0.0.1:0"})
 	appendOne(t, client(t, fmt.Sprintf("esdb://%s?tls=false", srv.Addr())))
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+srv.MetricsAddr()+"/metrics", http.NoBody)
 	require.NoError(t, err)
@@ -89,10 +90,12 @@ func TestStartFailsClearly(t *testing.T) {
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer taken.Close()
-	_, err = Start(context.Background(), config.Config{Listen: taken.Addr().String(), InMemory: true}, slog.Default())
+	_, err = Start(context.Background(), config.Config{Listen: taken.Addr().String(), InMemory: true, Insecure: true}, slog.Default())
 	require.ErrorContains(t, err, "listen on "+taken.Addr().String())
-	_, err = Start(context.Background(), config.Config{Listen: "127.0.0.1:0"}, slog.Default())
+	_, err = Start(context.Background(), config.Config{Listen: "127.0.0.1:0", Insecure: true}, slog.Default())
 	require.ErrorContains(t, err, "data-dir is required")
+	_, err = Start(context.Background(), config.Config{Listen: "127.0.0.1:0", InMemory: true, AdminPassword: "a", OpsPassword: "o"}, slog.Default())
+	require.ErrorContains(t, err, "tls-cert and tls-key are required", "secure unless told otherwise")
 }
 
 func selfSigned(t *testing.T) (string, string) {
