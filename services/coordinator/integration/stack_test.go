@@ -12,6 +12,7 @@ import (
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 	"github.com/nhs-pathways/pathways/services/coordinator/server"
+	"github.com/nhs-pathways/pathways/services/platform/secure"
 	govserver "github.com/nhs-pathways/pathways/services/governance/server"
 	worker "github.com/nhs-pathways/pathways/services/worker/server"
 	"github.com/nhs-pathways/pathways/workflows/journey/journeytest"
@@ -34,7 +35,7 @@ func newStack(t *testing.T) *stack {
 	js := journeytest.New(t)
 
 	gcfg := govserver.DefaultConfig()
-	gcfg.Listen, gcfg.EventStoreURL = "127.0.0.1:0", js.EventStoreURL
+	gcfg.Listen, gcfg.EventStoreURL, gcfg.Security = "127.0.0.1:0", js.EventStoreURL, secure.Insecure()
 	gov, err := govserver.Start(ctx, gcfg)
 	require.NoError(t, err)
 	t.Cleanup(gov.Close)
@@ -51,7 +52,7 @@ func newStack(t *testing.T) *stack {
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.TemporalAddress, cfg.Namespace = js.FrontendAddr, js.Namespace // its own client, as the binary's
-	cfg.EventStoreURL, cfg.GovernanceAddr = js.EventStoreURL, gov.Addr()
+	cfg.EventStoreURL, cfg.GovernanceAddr, cfg.Security = js.EventStoreURL, gov.Addr(), secure.Insecure()
 	s, err := server.Start(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
@@ -69,7 +70,7 @@ func dial(t *testing.T, addr string) *grpc.ClientConn {
 
 // as returns a context calling as actor with the given roles (comma-separated).
 func as(actor, roles string) context.Context {
-	return metadata.AppendToOutgoingContext(context.Background(), "x-actor", actor, "x-roles", roles)
+	return metadata.AppendToOutgoingContext(context.Background(), "x-actor", actor, "x-roles", roles, "x-orgs", "U12345")
 }
 
 func coordinator() context.Context { return as("coord-017", "coordinator") }

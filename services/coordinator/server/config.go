@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+
+	"github.com/nhs-pathways/pathways/services/platform/limits"
+	"github.com/nhs-pathways/pathways/services/platform/secure"
 )
 
 // Defaults of Config.
@@ -50,6 +53,12 @@ type Config struct {
 	// FingerprintKey keys the referral fingerprints kept in each journey's memo. Set a secret in
 	// production; empty uses a fixed development key.
 	FingerprintKey string
+	// Security is TLS (serving, and calling governance and Temporal), OpenID Connect and the
+	// access table (platform/secure); secure by default, secure.Insecure() for a development
+	// server on loopback.
+	Security secure.Config
+	// HTTP bounds the REST gateway's requests (timeouts, body size).
+	HTTP limits.HTTPConfig
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -58,7 +67,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{Listen: DefaultListen, HTTPListen: DefaultHTTPListen, TemporalAddress: DefaultTemporalAddress,
 		Namespace: DefaultNamespace, EventStoreURL: DefaultEventStoreURL, GovernanceAddr: DefaultGovernanceAddr,
-		Actor: DefaultActor}
+		Actor: DefaultActor, Security: secure.Default(), HTTP: limits.DefaultHTTPConfig()}
 }
 
 // Validate reports every problem with the configuration.
@@ -83,6 +92,7 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.Actor) == "" {
 		errs = append(errs, errors.New("actor: is required"))
 	}
+	errs = append(errs, c.Security.Validate(c.Listen, c.HTTPListen, c.MetricsListen), c.HTTP.Validate())
 	return errors.Join(errs...)
 }
 

@@ -4,10 +4,15 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/nhs-pathways/pathways/services/platform/secure"
 )
 
 func TestConfigValidate(t *testing.T) {
-	require.NoError(t, DefaultConfig().Validate())
+	require.ErrorContains(t, DefaultConfig().Validate(), "oidc-issuer", "secure by default")
+	dev := DefaultConfig()
+	dev.Security = secure.Insecure()
+	require.NoError(t, dev.Validate())
 
 	bad := Config{Listen: "nowhere", HTTPListen: "8081", MetricsListen: "9111", TemporalAddress: "", Namespace: " ", EventStoreURL: "http://x", GovernanceAddr: "gov"}
 	err := bad.Validate()
@@ -16,7 +21,7 @@ func TestConfigValidate(t *testing.T) {
 		require.Contains(t, err.Error(), name+":", "every problem is listed")
 	}
 
-	noHTTP := DefaultConfig()
+	noHTTP := dev
 	noHTTP.HTTPListen = ""
 	require.NoError(t, noHTTP.Validate(), "the gateway may be off")
 }

@@ -2,23 +2,27 @@ package server
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/app"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/ports"
+	"github.com/nhs-pathways/pathways/services/platform/access"
+	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/metrics"
-	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
 	"github.com/nhs-pathways/pathways/services/platform/serve"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
+	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 )
 
 // Server is a running coordinator service.
@@ -65,12 +69,18 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 func (s *Server) serveGRPC(ctx context.Context, cfg Config, a *app.App) error {
-	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()),
-		grpc.ChainUnaryInterceptor(rpcerr.RecoverUnary, ports.Identity.Unary), grpc.ChainStreamInterceptor(rpcerr.RecoverStream, ports.Identity.Stream))
+	id, err := cfg.Security.Interceptor(access.CoordinatorPolicy)
+	if err != nil {
+		return err
+	}
+	opts, err := cfg.Security.ServerOptions(id)
+	if err != nil {
+		return err
+	}
+	s.grpc = grpc.NewServer(append(opts, grpc.StatsHandler(telemetry.GRPCServerHandler()))...)
 	coordinatorv1.RegisterCoordinatorServiceServer(s.grpc, ports.NewServer(a))
 	s.rpc = serve.Register(s.grpc)
 	var lc net.ListenConfig
-	var err error
 	if s.lis, err = lc.Listen(ctx, "tcp", cfg.Listen); err != nil {
 		return fmt.Errorf("coordinator listen: %w", err)
 	}
@@ -80,8 +90,18 @@ func (s *Server) serveGRPC(ctx context.Context, cfg Config, a *app.App) error {
 
 func (s *Server) serveHTTP(ctx context.Context, cfg Config) error {
 	var err error
-	s.gwConn, err = grpc.NewClient(s.lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
+	// The gateway calls the gRPC server as a client, over TLS verified against the service's
+	// own CA and a name from its own certificate, and forwards each request's Authorization
+	// header, so the same table decides.
+	self, err := selfClient(cfg.Security.TLS)
+	if err != nil {
+		return fmt.Errorf("coordinator gateway connection: %w", err)
+	}
+	creds, err := self.DialOption()
+	if err != nil {
+		return fmt.Errorf("coordinator gateway connection: %w", err)
+	}
+	s.gwConn, err = grpc.NewClient(s.lis.Addr().String(), creds, grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
 	if err != nil {
 		return fmt.Errorf("coordinator gateway connection: %w", err)
 	}
@@ -93,7 +113,10 @@ func (s *Server) serveHTTP(ctx context.Context, cfg Config) error {
 	if s.hlis, err = lc.Listen(ctx, "tcp", cfg.HTTPListen); err != nil {
 		return fmt.Errorf("coordinator http listen: %w", err)
 	}
-	s.http = &http.Server{Handler: traced(h), ReadHeaderTimeout: 5 * time.Second}
+	if s.hlis, err = cfg.Security.Listener(s.hlis); err != nil {
+		return err
+	}
+	s.http = limits.NewHTTPServer("", traced(h), cfg.HTTP)
 	go func() {
 		if err := s.http.Serve(s.hlis); !errors.Is(err, http.ErrServerClosed) {
 			s.served <- err
@@ -151,4 +174,33 @@ func (s *Server) Close() {
 	if s.cleanup != nil {
 		s.cleanup()
 	}
+}
+
+// selfClient is how the gateway reaches its own gRPC server: without a client certificate (it
+// acts for the people whose tokens it forwards), verifying the server by the first DNS name or
+// IP address of the server's own certificate, whatever address it listens on.
+func selfClient(t tlsconf.Settings) (tlsconf.Client, error) {
+	c := tlsconf.Client{CAFile: t.CAFile, Insecure: t.Insecure || !t.Server.Enabled()}
+	if c.Insecure {
+		return c, nil
+	}
+	pemBytes, err := os.ReadFile(t.Server.CertFile)
+	if err != nil {
+		return c, err
+	}
+	block, _ := pem.Decode(pemBytes)
+	if block == nil {
+		return c, fmt.Errorf("%s holds no PEM certificate", t.Server.CertFile)
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return c, err
+	}
+	switch {
+	case len(cert.DNSNames) > 0:
+		c.ServerName = cert.DNSNames[0]
+	case len(cert.IPAddresses) > 0:
+		c.ServerName = cert.IPAddresses[0].String()
+	}
+	return c, nil
 }

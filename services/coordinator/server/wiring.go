@@ -7,13 +7,13 @@ import (
 
 	"go.temporal.io/sdk/client"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/app"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
+	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
@@ -41,8 +41,12 @@ func NewApp(ctx context.Context, cfg Config) (*app.App, func(), error) {
 		return nil, nil, fmt.Errorf("coordinator: %w", err)
 	}
 	closers = append(closers, func() { _ = j.Close() })
-	gc, err := grpc.NewClient(cfg.GovernanceAddr, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
+	govCreds, err := cfg.Security.Dial(tlsconf.Client{})
+	if err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("coordinator: governance client: %w", err)
+	}
+	gc, err := grpc.NewClient(cfg.GovernanceAddr, govCreds, grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
 	if err != nil {
 		cleanup()
 		return nil, nil, fmt.Errorf("coordinator: governance client: %w", err)

@@ -49,6 +49,8 @@ func loadConfig(args []string, getenv func(string) string, out io.Writer) (serve
 	fs.String(&cfg.GovernanceAddr, "governance-addr", "COORDINATOR_GOVERNANCE_ADDR", "governance gRPC host:port")
 	fs.String(&cfg.Actor, "actor", "COORDINATOR_ACTOR", "x-actor this service uses towards governance")
 	cfg.FingerprintKey = getenv("COORDINATOR_FINGERPRINT_KEY") // a secret: no flag, so it never shows in ps
+	cfg.Security.RegisterFlags(fs, "COORDINATOR")
+	cfg.HTTP.Register(fs, "COORDINATOR")
 	tel.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return cfg, tel, err

@@ -13,7 +13,9 @@ import (
 
 func TestLoadConfig(t *testing.T) {
 	env := map[string]string{"COORDINATOR_LISTEN": "127.0.0.1:9999", "COORDINATOR_NAMESPACE": "pathways", "COORDINATOR_FINGERPRINT_KEY": "s3cret",
-		"COORDINATOR_ACTOR": "", telemetry.EnvTraceFile: "spans.jsonl"}
+		"COORDINATOR_ACTOR": "", telemetry.EnvTraceFile: "spans.jsonl",
+		"COORDINATOR_OIDC_ISSUER": "https://login.microsoftonline.com/tenant/v2.0", "COORDINATOR_OIDC_AUDIENCE": "api://pathways",
+		"COORDINATOR_OIDC_CLAIM_SUBJECT": "oid"}
 	cfg, tel, err := loadConfig([]string{"-listen", "127.0.0.1:7777", "-http-listen", "", "-otlp-endpoint", "https://collector:4317"},
 		func(k string) string { return env[k] }, &bytes.Buffer{})
 	require.NoError(t, err)
@@ -24,6 +26,11 @@ func TestLoadConfig(t *testing.T) {
 	require.Empty(t, cfg.HTTPListen)
 	require.Equal(t, server.DefaultMetricsListen, cfg.MetricsListen, "metrics on loopback by default")
 	require.Equal(t, "s3cret", cfg.FingerprintKey)
+	require.Equal(t, "https://login.microsoftonline.com/tenant/v2.0", cfg.Security.OIDC.Issuer)
+	require.Equal(t, "oid", cfg.Security.OIDC.Claims.Subject)
+
+	_, _, err = loadConfig(nil, func(string) string { return "" }, &bytes.Buffer{})
+	require.ErrorContains(t, err, "oidc-issuer", "secure by default: an issuer, or -insecure")
 
 	_, _, err = loadConfig([]string{"-eventstore-url", "postgres://x", "-otlp-endpoint", "collector:4317", "-metrics-listen", "9111"},
 		func(string) string { return "" }, &bytes.Buffer{})
