@@ -79,6 +79,7 @@ func serverConfig(o Options, sql *config.SQL, p ports) *config.Config {
 	c := &config.Config{}
 	c.Global.Membership.MaxJoinDuration = 30 * time.Second
 	c.Global.Membership.BroadcastAddress = o.IP
+	c.Global.TLS = rootTLS(o.TLS)
 	c.Persistence = config.Persistence{
 		DefaultStore: "sqlite", VisibilityStore: "sqlite", NumHistoryShards: 1,
 		DataStores: map[string]config.DataStore{"sqlite": {SQL: sql}},

@@ -5,4 +5,20 @@
 //
 // It is the devstack's stand-in for a Temporal cluster: clients reach it by address exactly as
 // they would reach a cluster's frontend.
+//
+// With Options.TLS every gRPC listener of the server serves TLS from the given PEM files, and
+// with TLSOptions.RequireClientCert mutual TLS: a client connects only with a certificate signed
+// by TLSOptions.ClientCAFile. The services behind the frontend present the server certificate
+// to each other; the server's system worker, its readiness check and the Web UI reach the
+// frontend with TLSOptions.ClientCertFile. Certificates are read and checked (they name
+// Options.IP, chain to the CA, allow client authentication where needed) before anything
+// starts. An SDK client connects with client.ConnectionOptions.TLS trusting the CA and
+// presenting its own certificate from the same CA. Without Options.TLS everything is plaintext.
+//
+// The Web UI serves HTTPS with Options.UITLS and signs people in with an OpenID Connect provider
+// with Options.UIAuth (ui-server's own OIDC support: its login route redirects to the provider,
+// its API refuses calls without a valid token). ui-server fetches from the provider with Go's
+// default HTTP client, so UIAuthOptions.CAFile is trusted process-wide. Without UIAuth the UI is
+// open to anyone who can reach it. The frontend itself does not check the UI's bearer tokens (no
+// authorizer is configured): the client certificate is what lets the UI in.
 package temporalserver

@@ -31,6 +31,20 @@ type Options struct {
 	Namespace string
 	// SearchAttributes are the namespace's custom search attributes (name to type).
 	SearchAttributes map[string]enumspb.IndexedValueType
+	// TLS makes every service of the server (the frontend and the services behind it) serve TLS,
+	// mutual TLS when TLSOptions.RequireClientCert is set. Nil serves plaintext.
+	TLS *TLSOptions
+	// UITLS serves the Web UI over HTTPS with this certificate; nil serves plain HTTP.
+	UITLS *KeyPair
+	// UIAuth puts the Web UI behind an OpenID Connect provider; nil leaves it open to anyone
+	// who can reach it. It needs UI.
+	UIAuth *UIAuthOptions
+}
+
+// KeyPair names a certificate (PEM, the leaf first, then any intermediates) and its private key
+// (PEM).
+type KeyPair struct {
+	CertFile, KeyFile string
 }
 
 func (o Options) withDefaults() Options {
@@ -52,6 +66,29 @@ func (o Options) validate() error {
 		if port < 0 || port > 65535 {
 			errs = append(errs, fmt.Errorf("%s: must be 0..65535, not %d", name, port))
 		}
+	}
+	if o.TLS != nil {
+		errs = append(errs, o.TLS.validate())
+	}
+	if o.UITLS != nil {
+		errs = append(errs, o.UITLS.validate("temporal ui tls"))
+	}
+	if o.UIAuth != nil {
+		if !o.UI {
+			errs = append(errs, errors.New("temporal ui auth: needs the UI to be served (UI)"))
+		}
+		errs = append(errs, o.UIAuth.validate())
+	}
+	return errors.Join(errs...)
+}
+
+func (k KeyPair) validate(field string) error {
+	var errs []error
+	if strings.TrimSpace(k.CertFile) == "" {
+		errs = append(errs, fmt.Errorf("%s cert file: is required", field))
+	}
+	if strings.TrimSpace(k.KeyFile) == "" {
+		errs = append(errs, fmt.Errorf("%s key file: is required", field))
 	}
 	return errors.Join(errs...)
 }

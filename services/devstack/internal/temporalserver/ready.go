@@ -3,7 +3,6 @@ package temporalserver
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
 	"go.temporal.io/api/workflowservice/v1"
@@ -12,9 +11,11 @@ import (
 
 const pollEvery = 100 * time.Millisecond
 
-// waitReady polls the frontend until the namespace can be described or ctx ends.
+// waitReady polls the frontend, as the server's own clients reach it (over TLS with the client
+// certificate when TLS is on), until the namespace can be described or ctx ends.
 func (s *Server) waitReady(ctx context.Context, namespace string) error {
-	c, err := client.NewLazyClient(client.Options{HostPort: s.frontend, Namespace: namespace, Logger: quietLogger{}})
+	c, err := client.NewLazyClient(client.Options{HostPort: s.frontend, Namespace: namespace, Logger: quietLogger{},
+		ConnectionOptions: client.ConnectionOptions{TLS: s.clientTLS}})
 	if err != nil {
 		return fmt.Errorf("temporal client for %s: %w", s.frontend, err)
 	}
@@ -22,21 +23,6 @@ func (s *Server) waitReady(ctx context.Context, namespace string) error {
 	return poll(ctx, "temporal frontend "+s.frontend, func(ctx context.Context) error {
 		_, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace})
 		return err
-	})
-}
-
-// waitHTTP polls url until it answers or ctx ends.
-func waitHTTP(ctx context.Context, url string) error {
-	return poll(ctx, url, func(ctx context.Context) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			return err
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return err
-		}
-		return resp.Body.Close()
 	})
 }
 

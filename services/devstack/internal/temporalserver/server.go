@@ -2,6 +2,7 @@ package temporalserver
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -16,20 +17,25 @@ import (
 	"go.temporal.io/server/temporal"
 )
 
-// Server is a running embedded Temporal server (and UI). Stop it once.
+// Server is a running embedded Temporal server (and UI). Its accessors are safe for concurrent
+// use; Stop it once.
 type Server struct {
-	srv      temporal.Server
-	ui       *uiserver.Server
-	frontend string
-	uiAddr   string
-	uiDone   chan struct{}
+	srv       temporal.Server
+	ui        *uiserver.Server
+	frontend  string
+	clientTLS *tls.Config // how the server's own clients reach the frontend; nil: plaintext
+	uiAddr    string
+	uiURL     string
+	uiDone    chan struct{}
 }
 
 // Start prepares the SQLite database and namespace, then starts every Temporal service and,
-// when asked, the Web UI. It returns once the frontend accepts calls.
+// when asked, the Web UI. It returns once the frontend accepts calls (and the UI answers).
+// Certificate files are read and checked before anything starts.
 func Start(ctx context.Context, o Options) (*Server, error) {
 	o = o.withDefaults()
-	if err := o.validate(); err != nil {
+	ownTLS, err := checkOptions(o)
+	if err != nil {
 		return nil, err
 	}
 	sql := sqlConfig(o)
@@ -51,7 +57,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err := srv.Start(); err != nil {
 		return nil, fmt.Errorf("start temporal server: %w", err)
 	}
-	s := &Server{srv: srv, frontend: p.hostPort(o.IP, primitives.FrontendService)}
+	s := &Server{srv: srv, frontend: p.hostPort(o.IP, primitives.FrontendService), clientTLS: ownTLS}
 	if err := s.waitReady(ctx, o.Namespace); err != nil {
 		_ = srv.Stop()
 		return nil, err
@@ -63,6 +69,24 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		}
 	}
 	return s, nil
+}
+
+// checkOptions validates o, reads its certificates and installs the issuer's CA (see
+// UIAuthOptions.CAFile); it returns how the server's own clients reach the frontend.
+func checkOptions(o Options) (*tls.Config, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	ownTLS, err := clientTLS(o.TLS, o.IP)
+	if err != nil {
+		return nil, err
+	}
+	if o.UIAuth != nil {
+		if err := trustProcessWide(o.UIAuth.CAFile); err != nil {
+			return nil, err
+		}
+	}
+	return ownTLS, nil
 }
 
 func newTemporal(o Options, cfg *config.Config, p ports) (temporal.Server, error) {
@@ -99,6 +123,9 @@ func (s *Server) FrontendAddr() string { return s.frontend }
 
 // UIAddr is the Web UI address (host:port), or "" when the UI is off.
 func (s *Server) UIAddr() string { return s.uiAddr }
+
+// UIURL is the Web UI's URL (https:// with Options.UITLS, else http://), or "" when the UI is off.
+func (s *Server) UIURL() string { return s.uiURL }
 
 // Stop stops the UI and then every Temporal service; the SQLite file keeps all state.
 func (s *Server) Stop() error {
