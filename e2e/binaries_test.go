@@ -73,15 +73,15 @@ func TestEveryBinaryAnswersHelpVersionHealthReflectionAndMetrics(t *testing.T) {
 		own      []string // its own figures, one of which /metrics must show
 		exercise func(t *testing.T, addr, http string)
 	}{
-		{name: "eventstore", args: []string{"-in-memory"}, lists: "event_store.client.streams.Streams",
+		{name: "eventstore", args: []string{"-in-memory", "-insecure"}, lists: "event_store.client.streams.Streams",
 			own: []string{"eventstore_fsyncs_total{"}},
-		{name: "governance", args: []string{"-eventstore-url", es}, lists: "pathways.governance.v1.GovernanceService",
+		{name: "governance", args: []string{"-insecure", "-eventstore-url", es}, lists: "pathways.governance.v1.GovernanceService",
 			own: []string{`governance_pathway_transitions_total{action="draft"`}, exercise: draftPathway},
 		{name: "finance", args: []string{"-eventstore-url=", "-ledger", filepath.Join(dir, "finance.db")}, lists: "pathways.finance.v1.FinanceService",
 			own: []string{`finance_ingest_events_total{duplicate="false",kind="activity"`}, exercise: ingestActivity},
 		{name: "dashboard", args: []string{"-data-dir", filepath.Join(dir, "dashboard")}, lists: "pathways.dashboard.v1.DashboardQueryService",
 			own: []string{`dashboard_page_views_total{`}, exercise: viewPage},
-		{name: "coordinator", args: []string{"-http-listen=", "-temporal-address", d.addr.temporal, "-eventstore-url", es,
+		{name: "coordinator", args: []string{"-insecure", "-http-listen=", "-temporal-address", d.addr.temporal, "-eventstore-url", es,
 			"-governance-addr", d.addr.governance}, lists: "pathways.coordinator.v1.CoordinatorService",
 			own: []string{"temporal_request_latency_seconds_count{"}, exercise: askForJourney},
 		{name: "worker", args: []string{"-temporal-address", d.addr.temporal, "-eventstore-url", es, "-governance-addr", d.addr.governance,
