@@ -366,8 +366,16 @@ type ContractTerms struct {
 	WithholdBp     int32              `protobuf:"varint,7,opt,name=withhold_bp,json=withholdBp,proto3" json:"withhold_bp,omitempty"`
 	OutcomeTargets []*OutcomeTarget   `protobuf:"bytes,8,rep,name=outcome_targets,json=outcomeTargets,proto3" json:"outcome_targets,omitempty"`
 	Thresholds     []*BudgetThreshold `protobuf:"bytes,9,rep,name=thresholds,proto3" json:"thresholds,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// unit_prices are the agreed price of each intervention the contract pays for. Ingest books
+	// every costed activity at the price its intervention_code has here, whatever price the
+	// request states; an activity whose code has no price here is refused with
+	// FAILED_PRECONDITION (reason NO_AGREED_UNIT_PRICE) until an amendment adds one. Usually
+	// copied from the intervention catalogues of the pathway's published versions. Codes are
+	// distinct; prices are more than 0 and at most 100000000 pence (1,000,000 pounds).
+	// Amending a price changes what later activities book, never what was booked.
+	UnitPrices    []*InterventionPrice `protobuf:"bytes,10,rep,name=unit_prices,json=unitPrices,proto3" json:"unit_prices,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ContractTerms) Reset() {
@@ -463,6 +471,68 @@ func (x *ContractTerms) GetThresholds() []*BudgetThreshold {
 	return nil
 }
 
+func (x *ContractTerms) GetUnitPrices() []*InterventionPrice {
+	if x != nil {
+		return x.UnitPrices
+	}
+	return nil
+}
+
+// InterventionPrice is the agreed price of one unit of an intervention under a contract.
+type InterventionPrice struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// intervention_code is the intervention's catalogue code in the pathway versions (for
+	// example "physio-f2f").
+	InterventionCode string `protobuf:"bytes,1,opt,name=intervention_code,json=interventionCode,proto3" json:"intervention_code,omitempty"`
+	UnitPricePence   int64  `protobuf:"varint,2,opt,name=unit_price_pence,json=unitPricePence,proto3" json:"unit_price_pence,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *InterventionPrice) Reset() {
+	*x = InterventionPrice{}
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InterventionPrice) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InterventionPrice) ProtoMessage() {}
+
+func (x *InterventionPrice) ProtoReflect() protoreflect.Message {
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InterventionPrice.ProtoReflect.Descriptor instead.
+func (*InterventionPrice) Descriptor() ([]byte, []int) {
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *InterventionPrice) GetInterventionCode() string {
+	if x != nil {
+		return x.InterventionCode
+	}
+	return ""
+}
+
+func (x *InterventionPrice) GetUnitPricePence() int64 {
+	if x != nil {
+		return x.UnitPricePence
+	}
+	return 0
+}
+
 // Contract is a contract as recorded.
 type Contract struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -481,7 +551,7 @@ type Contract struct {
 
 func (x *Contract) Reset() {
 	*x = Contract{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[4]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -493,7 +563,7 @@ func (x *Contract) String() string {
 func (*Contract) ProtoMessage() {}
 
 func (x *Contract) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[4]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -506,7 +576,7 @@ func (x *Contract) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Contract.ProtoReflect.Descriptor instead.
 func (*Contract) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{4}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Contract) GetContractId() string {
@@ -553,7 +623,7 @@ type CreateContractRequest struct {
 
 func (x *CreateContractRequest) Reset() {
 	*x = CreateContractRequest{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[5]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -565,7 +635,7 @@ func (x *CreateContractRequest) String() string {
 func (*CreateContractRequest) ProtoMessage() {}
 
 func (x *CreateContractRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[5]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -578,7 +648,7 @@ func (x *CreateContractRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateContractRequest.ProtoReflect.Descriptor instead.
 func (*CreateContractRequest) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{5}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *CreateContractRequest) GetTerms() *ContractTerms {
@@ -597,7 +667,7 @@ type CreateContractResponse struct {
 
 func (x *CreateContractResponse) Reset() {
 	*x = CreateContractResponse{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[6]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -609,7 +679,7 @@ func (x *CreateContractResponse) String() string {
 func (*CreateContractResponse) ProtoMessage() {}
 
 func (x *CreateContractResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[6]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -622,7 +692,7 @@ func (x *CreateContractResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateContractResponse.ProtoReflect.Descriptor instead.
 func (*CreateContractResponse) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{6}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CreateContractResponse) GetContract() *Contract {
@@ -645,7 +715,7 @@ type AmendContractRequest struct {
 
 func (x *AmendContractRequest) Reset() {
 	*x = AmendContractRequest{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[7]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -657,7 +727,7 @@ func (x *AmendContractRequest) String() string {
 func (*AmendContractRequest) ProtoMessage() {}
 
 func (x *AmendContractRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[7]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -670,7 +740,7 @@ func (x *AmendContractRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AmendContractRequest.ProtoReflect.Descriptor instead.
 func (*AmendContractRequest) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{7}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *AmendContractRequest) GetContractId() string {
@@ -710,7 +780,7 @@ type AmendContractResponse struct {
 
 func (x *AmendContractResponse) Reset() {
 	*x = AmendContractResponse{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[8]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -722,7 +792,7 @@ func (x *AmendContractResponse) String() string {
 func (*AmendContractResponse) ProtoMessage() {}
 
 func (x *AmendContractResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[8]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -735,7 +805,7 @@ func (x *AmendContractResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AmendContractResponse.ProtoReflect.Descriptor instead.
 func (*AmendContractResponse) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{8}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *AmendContractResponse) GetContract() *Contract {
@@ -754,7 +824,7 @@ type GetContractRequest struct {
 
 func (x *GetContractRequest) Reset() {
 	*x = GetContractRequest{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[9]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -766,7 +836,7 @@ func (x *GetContractRequest) String() string {
 func (*GetContractRequest) ProtoMessage() {}
 
 func (x *GetContractRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[9]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -779,7 +849,7 @@ func (x *GetContractRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetContractRequest.ProtoReflect.Descriptor instead.
 func (*GetContractRequest) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{9}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetContractRequest) GetContractId() string {
@@ -798,7 +868,7 @@ type GetContractResponse struct {
 
 func (x *GetContractResponse) Reset() {
 	*x = GetContractResponse{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[10]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -810,7 +880,7 @@ func (x *GetContractResponse) String() string {
 func (*GetContractResponse) ProtoMessage() {}
 
 func (x *GetContractResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[10]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -823,7 +893,7 @@ func (x *GetContractResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetContractResponse.ProtoReflect.Descriptor instead.
 func (*GetContractResponse) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{10}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetContractResponse) GetContract() *Contract {
@@ -844,7 +914,7 @@ type GetBudgetPositionRequest struct {
 
 func (x *GetBudgetPositionRequest) Reset() {
 	*x = GetBudgetPositionRequest{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[11]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -856,7 +926,7 @@ func (x *GetBudgetPositionRequest) String() string {
 func (*GetBudgetPositionRequest) ProtoMessage() {}
 
 func (x *GetBudgetPositionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[11]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -869,7 +939,7 @@ func (x *GetBudgetPositionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBudgetPositionRequest.ProtoReflect.Descriptor instead.
 func (*GetBudgetPositionRequest) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{11}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetBudgetPositionRequest) GetContractId() string {
@@ -900,7 +970,7 @@ type SpendLine struct {
 
 func (x *SpendLine) Reset() {
 	*x = SpendLine{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[12]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -912,7 +982,7 @@ func (x *SpendLine) String() string {
 func (*SpendLine) ProtoMessage() {}
 
 func (x *SpendLine) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[12]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -925,7 +995,7 @@ func (x *SpendLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SpendLine.ProtoReflect.Descriptor instead.
 func (*SpendLine) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{12}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *SpendLine) GetKey() string {
@@ -975,7 +1045,7 @@ type OutcomeStatus struct {
 
 func (x *OutcomeStatus) Reset() {
 	*x = OutcomeStatus{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[13]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -987,7 +1057,7 @@ func (x *OutcomeStatus) String() string {
 func (*OutcomeStatus) ProtoMessage() {}
 
 func (x *OutcomeStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[13]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1000,7 +1070,7 @@ func (x *OutcomeStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OutcomeStatus.ProtoReflect.Descriptor instead.
 func (*OutcomeStatus) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{13}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *OutcomeStatus) GetTargetId() string {
@@ -1086,7 +1156,7 @@ type GetBudgetPositionResponse struct {
 
 func (x *GetBudgetPositionResponse) Reset() {
 	*x = GetBudgetPositionResponse{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[14]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1098,7 +1168,7 @@ func (x *GetBudgetPositionResponse) String() string {
 func (*GetBudgetPositionResponse) ProtoMessage() {}
 
 func (x *GetBudgetPositionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[14]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1111,7 +1181,7 @@ func (x *GetBudgetPositionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBudgetPositionResponse.ProtoReflect.Descriptor instead.
 func (*GetBudgetPositionResponse) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{14}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GetBudgetPositionResponse) GetContractId() string {
@@ -1231,7 +1301,7 @@ type GetProviderStatementRequest struct {
 
 func (x *GetProviderStatementRequest) Reset() {
 	*x = GetProviderStatementRequest{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[15]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1243,7 +1313,7 @@ func (x *GetProviderStatementRequest) String() string {
 func (*GetProviderStatementRequest) ProtoMessage() {}
 
 func (x *GetProviderStatementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[15]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1256,7 +1326,7 @@ func (x *GetProviderStatementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProviderStatementRequest.ProtoReflect.Descriptor instead.
 func (*GetProviderStatementRequest) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{15}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetProviderStatementRequest) GetContractId() string {
@@ -1293,7 +1363,7 @@ type StatementLine struct {
 
 func (x *StatementLine) Reset() {
 	*x = StatementLine{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[16]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1305,7 +1375,7 @@ func (x *StatementLine) String() string {
 func (*StatementLine) ProtoMessage() {}
 
 func (x *StatementLine) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[16]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1318,7 +1388,7 @@ func (x *StatementLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatementLine.ProtoReflect.Descriptor instead.
 func (*StatementLine) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{16}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *StatementLine) GetMonth() string {
@@ -1361,7 +1431,7 @@ type GetProviderStatementResponse struct {
 
 func (x *GetProviderStatementResponse) Reset() {
 	*x = GetProviderStatementResponse{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[17]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1373,7 +1443,7 @@ func (x *GetProviderStatementResponse) String() string {
 func (*GetProviderStatementResponse) ProtoMessage() {}
 
 func (x *GetProviderStatementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[17]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1386,7 +1456,7 @@ func (x *GetProviderStatementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProviderStatementResponse.ProtoReflect.Descriptor instead.
 func (*GetProviderStatementResponse) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{17}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetProviderStatementResponse) GetContractId() string {
@@ -1428,7 +1498,7 @@ type ExportMonthRequest struct {
 
 func (x *ExportMonthRequest) Reset() {
 	*x = ExportMonthRequest{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[18]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1440,7 +1510,7 @@ func (x *ExportMonthRequest) String() string {
 func (*ExportMonthRequest) ProtoMessage() {}
 
 func (x *ExportMonthRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[18]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1453,7 +1523,7 @@ func (x *ExportMonthRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportMonthRequest.ProtoReflect.Descriptor instead.
 func (*ExportMonthRequest) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{18}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ExportMonthRequest) GetContractId() string {
@@ -1479,7 +1549,7 @@ type ExportMonthResponse struct {
 
 func (x *ExportMonthResponse) Reset() {
 	*x = ExportMonthResponse{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[19]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1491,7 +1561,7 @@ func (x *ExportMonthResponse) String() string {
 func (*ExportMonthResponse) ProtoMessage() {}
 
 func (x *ExportMonthResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[19]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1504,7 +1574,7 @@ func (x *ExportMonthResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportMonthResponse.ProtoReflect.Descriptor instead.
 func (*ExportMonthResponse) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{19}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ExportMonthResponse) GetCsv() []byte {
@@ -1523,7 +1593,7 @@ type SettleOutcomeIncentiveRequest struct {
 
 func (x *SettleOutcomeIncentiveRequest) Reset() {
 	*x = SettleOutcomeIncentiveRequest{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[20]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1535,7 +1605,7 @@ func (x *SettleOutcomeIncentiveRequest) String() string {
 func (*SettleOutcomeIncentiveRequest) ProtoMessage() {}
 
 func (x *SettleOutcomeIncentiveRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[20]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1548,7 +1618,7 @@ func (x *SettleOutcomeIncentiveRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettleOutcomeIncentiveRequest.ProtoReflect.Descriptor instead.
 func (*SettleOutcomeIncentiveRequest) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{20}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *SettleOutcomeIncentiveRequest) GetContractId() string {
@@ -1568,7 +1638,7 @@ type SettleOutcomeIncentiveResponse struct {
 
 func (x *SettleOutcomeIncentiveResponse) Reset() {
 	*x = SettleOutcomeIncentiveResponse{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[21]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1580,7 +1650,7 @@ func (x *SettleOutcomeIncentiveResponse) String() string {
 func (*SettleOutcomeIncentiveResponse) ProtoMessage() {}
 
 func (x *SettleOutcomeIncentiveResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[21]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1593,7 +1663,7 @@ func (x *SettleOutcomeIncentiveResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettleOutcomeIncentiveResponse.ProtoReflect.Descriptor instead.
 func (*SettleOutcomeIncentiveResponse) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{21}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *SettleOutcomeIncentiveResponse) GetOutcomes() []*OutcomeStatus {
@@ -1620,7 +1690,7 @@ type FollowRequest struct {
 
 func (x *FollowRequest) Reset() {
 	*x = FollowRequest{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[22]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1632,7 +1702,7 @@ func (x *FollowRequest) String() string {
 func (*FollowRequest) ProtoMessage() {}
 
 func (x *FollowRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[22]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1645,7 +1715,7 @@ func (x *FollowRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FollowRequest.ProtoReflect.Descriptor instead.
 func (*FollowRequest) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{22}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *FollowRequest) GetAfterCursor() uint64 {
@@ -1672,7 +1742,7 @@ type FollowResponse struct {
 
 func (x *FollowResponse) Reset() {
 	*x = FollowResponse{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[23]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1684,7 +1754,7 @@ func (x *FollowResponse) String() string {
 func (*FollowResponse) ProtoMessage() {}
 
 func (x *FollowResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[23]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1697,7 +1767,7 @@ func (x *FollowResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FollowResponse.ProtoReflect.Descriptor instead.
 func (*FollowResponse) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{23}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *FollowResponse) GetCursor() uint64 {
@@ -1754,7 +1824,7 @@ type CapitationEvent struct {
 
 func (x *CapitationEvent) Reset() {
 	*x = CapitationEvent{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[24]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1766,7 +1836,7 @@ func (x *CapitationEvent) String() string {
 func (*CapitationEvent) ProtoMessage() {}
 
 func (x *CapitationEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[24]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1779,7 +1849,7 @@ func (x *CapitationEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CapitationEvent.ProtoReflect.Descriptor instead.
 func (*CapitationEvent) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{24}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *CapitationEvent) GetKind() isCapitationEvent_Kind {
@@ -1908,7 +1978,7 @@ type ContractCreated struct {
 
 func (x *ContractCreated) Reset() {
 	*x = ContractCreated{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[25]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1920,7 +1990,7 @@ func (x *ContractCreated) String() string {
 func (*ContractCreated) ProtoMessage() {}
 
 func (x *ContractCreated) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[25]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1933,7 +2003,7 @@ func (x *ContractCreated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContractCreated.ProtoReflect.Descriptor instead.
 func (*ContractCreated) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{25}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ContractCreated) GetContract() *Contract {
@@ -1961,7 +2031,7 @@ type ContractAmended struct {
 
 func (x *ContractAmended) Reset() {
 	*x = ContractAmended{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[26]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1973,7 +2043,7 @@ func (x *ContractAmended) String() string {
 func (*ContractAmended) ProtoMessage() {}
 
 func (x *ContractAmended) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[26]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1986,7 +2056,7 @@ func (x *ContractAmended) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContractAmended.ProtoReflect.Descriptor instead.
 func (*ContractAmended) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{26}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ContractAmended) GetContract() *Contract {
@@ -2024,7 +2094,7 @@ type AllocationReleased struct {
 
 func (x *AllocationReleased) Reset() {
 	*x = AllocationReleased{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[27]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2036,7 +2106,7 @@ func (x *AllocationReleased) String() string {
 func (*AllocationReleased) ProtoMessage() {}
 
 func (x *AllocationReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[27]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2049,7 +2119,7 @@ func (x *AllocationReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AllocationReleased.ProtoReflect.Descriptor instead.
 func (*AllocationReleased) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{27}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *AllocationReleased) GetContractId() string {
@@ -2091,11 +2161,12 @@ type ActivityCosted struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
 	ContractId string                 `protobuf:"bytes,1,opt,name=contract_id,json=contractId,proto3" json:"contract_id,omitempty"`
 	// source_event_id is the ingest event ID.
-	SourceEventId    string                 `protobuf:"bytes,2,opt,name=source_event_id,json=sourceEventId,proto3" json:"source_event_id,omitempty"`
-	JourneyId        string                 `protobuf:"bytes,3,opt,name=journey_id,json=journeyId,proto3" json:"journey_id,omitempty"`
-	InterventionId   string                 `protobuf:"bytes,4,opt,name=intervention_id,json=interventionId,proto3" json:"intervention_id,omitempty"`
-	InterventionCode string                 `protobuf:"bytes,5,opt,name=intervention_code,json=interventionCode,proto3" json:"intervention_code,omitempty"`
-	Provider         string                 `protobuf:"bytes,6,opt,name=provider,proto3" json:"provider,omitempty"`
+	SourceEventId    string `protobuf:"bytes,2,opt,name=source_event_id,json=sourceEventId,proto3" json:"source_event_id,omitempty"`
+	JourneyId        string `protobuf:"bytes,3,opt,name=journey_id,json=journeyId,proto3" json:"journey_id,omitempty"`
+	InterventionId   string `protobuf:"bytes,4,opt,name=intervention_id,json=interventionId,proto3" json:"intervention_id,omitempty"`
+	InterventionCode string `protobuf:"bytes,5,opt,name=intervention_code,json=interventionCode,proto3" json:"intervention_code,omitempty"`
+	Provider         string `protobuf:"bytes,6,opt,name=provider,proto3" json:"provider,omitempty"`
+	// unit_price_pence is the price booked: the contract's agreed price of intervention_code.
 	UnitPricePence   int64                  `protobuf:"varint,7,opt,name=unit_price_pence,json=unitPricePence,proto3" json:"unit_price_pence,omitempty"`
 	OccurredAt       *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
 	Month            string                 `protobuf:"bytes,9,opt,name=month,proto3" json:"month,omitempty"`
@@ -2108,7 +2179,7 @@ type ActivityCosted struct {
 
 func (x *ActivityCosted) Reset() {
 	*x = ActivityCosted{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[28]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2120,7 +2191,7 @@ func (x *ActivityCosted) String() string {
 func (*ActivityCosted) ProtoMessage() {}
 
 func (x *ActivityCosted) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[28]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2133,7 +2204,7 @@ func (x *ActivityCosted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActivityCosted.ProtoReflect.Descriptor instead.
 func (*ActivityCosted) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{28}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ActivityCosted) GetContractId() string {
@@ -2235,7 +2306,7 @@ type ProviderPayable struct {
 
 func (x *ProviderPayable) Reset() {
 	*x = ProviderPayable{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[29]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2247,7 +2318,7 @@ func (x *ProviderPayable) String() string {
 func (*ProviderPayable) ProtoMessage() {}
 
 func (x *ProviderPayable) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[29]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2260,7 +2331,7 @@ func (x *ProviderPayable) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProviderPayable.ProtoReflect.Descriptor instead.
 func (*ProviderPayable) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{29}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ProviderPayable) GetContractId() string {
@@ -2320,7 +2391,7 @@ type ThresholdCrossed struct {
 
 func (x *ThresholdCrossed) Reset() {
 	*x = ThresholdCrossed{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[30]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2332,7 +2403,7 @@ func (x *ThresholdCrossed) String() string {
 func (*ThresholdCrossed) ProtoMessage() {}
 
 func (x *ThresholdCrossed) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[30]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2345,7 +2416,7 @@ func (x *ThresholdCrossed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ThresholdCrossed.ProtoReflect.Descriptor instead.
 func (*ThresholdCrossed) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{30}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ThresholdCrossed) GetContractId() string {
@@ -2400,7 +2471,7 @@ type OutcomeIncentiveEarned struct {
 
 func (x *OutcomeIncentiveEarned) Reset() {
 	*x = OutcomeIncentiveEarned{}
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[31]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2412,7 +2483,7 @@ func (x *OutcomeIncentiveEarned) String() string {
 func (*OutcomeIncentiveEarned) ProtoMessage() {}
 
 func (x *OutcomeIncentiveEarned) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_finance_v1_finance_proto_msgTypes[31]
+	mi := &file_pathways_finance_v1_finance_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2425,7 +2496,7 @@ func (x *OutcomeIncentiveEarned) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OutcomeIncentiveEarned.ProtoReflect.Descriptor instead.
 func (*OutcomeIncentiveEarned) Descriptor() ([]byte, []int) {
-	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{31}
+	return file_pathways_finance_v1_finance_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *OutcomeIncentiveEarned) GetContractId() string {
@@ -2463,7 +2534,7 @@ const file_pathways_finance_v1_finance_proto_rawDesc = "" +
 	"\tthreshold\x18\x06 \x01(\x01R\tthreshold\x12&\n" +
 	"\x0flower_is_better\x18\a \x01(\bR\rlowerIsBetter\x12&\n" +
 	"\x0ftarget_share_bp\x18\b \x01(\x05R\rtargetShareBp\x12\x1b\n" +
-	"\tweight_bp\x18\t \x01(\x05R\bweightBp\"\xb6\x03\n" +
+	"\tweight_bp\x18\t \x01(\x05R\bweightBp\"\xff\x03\n" +
 	"\rContractTerms\x12\x1d\n" +
 	"\n" +
 	"pathway_id\x18\x01 \x01(\tR\tpathwayId\x12#\n" +
@@ -2479,7 +2550,13 @@ const file_pathways_finance_v1_finance_proto_rawDesc = "" +
 	"\x0foutcome_targets\x18\b \x03(\v2\".pathways.finance.v1.OutcomeTargetR\x0eoutcomeTargets\x12D\n" +
 	"\n" +
 	"thresholds\x18\t \x03(\v2$.pathways.finance.v1.BudgetThresholdR\n" +
-	"thresholds\"\xfe\x01\n" +
+	"thresholds\x12G\n" +
+	"\vunit_prices\x18\n" +
+	" \x03(\v2&.pathways.finance.v1.InterventionPriceR\n" +
+	"unitPrices\"j\n" +
+	"\x11InterventionPrice\x12+\n" +
+	"\x11intervention_code\x18\x01 \x01(\tR\x10interventionCode\x12(\n" +
+	"\x10unit_price_pence\x18\x02 \x01(\x03R\x0eunitPricePence\"\xfe\x01\n" +
 	"\bContract\x12\x1f\n" +
 	"\vcontract_id\x18\x01 \x01(\tR\n" +
 	"contractId\x128\n" +
@@ -2684,7 +2761,7 @@ func file_pathways_finance_v1_finance_proto_rawDescGZIP() []byte {
 }
 
 var file_pathways_finance_v1_finance_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_pathways_finance_v1_finance_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
+var file_pathways_finance_v1_finance_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
 var file_pathways_finance_v1_finance_proto_goTypes = []any{
 	(ThresholdBasis)(0),                    // 0: pathways.finance.v1.ThresholdBasis
 	(OutcomeRule)(0),                       // 1: pathways.finance.v1.OutcomeRule
@@ -2692,36 +2769,37 @@ var file_pathways_finance_v1_finance_proto_goTypes = []any{
 	(*BudgetThreshold)(nil),                // 3: pathways.finance.v1.BudgetThreshold
 	(*OutcomeTarget)(nil),                  // 4: pathways.finance.v1.OutcomeTarget
 	(*ContractTerms)(nil),                  // 5: pathways.finance.v1.ContractTerms
-	(*Contract)(nil),                       // 6: pathways.finance.v1.Contract
-	(*CreateContractRequest)(nil),          // 7: pathways.finance.v1.CreateContractRequest
-	(*CreateContractResponse)(nil),         // 8: pathways.finance.v1.CreateContractResponse
-	(*AmendContractRequest)(nil),           // 9: pathways.finance.v1.AmendContractRequest
-	(*AmendContractResponse)(nil),          // 10: pathways.finance.v1.AmendContractResponse
-	(*GetContractRequest)(nil),             // 11: pathways.finance.v1.GetContractRequest
-	(*GetContractResponse)(nil),            // 12: pathways.finance.v1.GetContractResponse
-	(*GetBudgetPositionRequest)(nil),       // 13: pathways.finance.v1.GetBudgetPositionRequest
-	(*SpendLine)(nil),                      // 14: pathways.finance.v1.SpendLine
-	(*OutcomeStatus)(nil),                  // 15: pathways.finance.v1.OutcomeStatus
-	(*GetBudgetPositionResponse)(nil),      // 16: pathways.finance.v1.GetBudgetPositionResponse
-	(*GetProviderStatementRequest)(nil),    // 17: pathways.finance.v1.GetProviderStatementRequest
-	(*StatementLine)(nil),                  // 18: pathways.finance.v1.StatementLine
-	(*GetProviderStatementResponse)(nil),   // 19: pathways.finance.v1.GetProviderStatementResponse
-	(*ExportMonthRequest)(nil),             // 20: pathways.finance.v1.ExportMonthRequest
-	(*ExportMonthResponse)(nil),            // 21: pathways.finance.v1.ExportMonthResponse
-	(*SettleOutcomeIncentiveRequest)(nil),  // 22: pathways.finance.v1.SettleOutcomeIncentiveRequest
-	(*SettleOutcomeIncentiveResponse)(nil), // 23: pathways.finance.v1.SettleOutcomeIncentiveResponse
-	(*FollowRequest)(nil),                  // 24: pathways.finance.v1.FollowRequest
-	(*FollowResponse)(nil),                 // 25: pathways.finance.v1.FollowResponse
-	(*CapitationEvent)(nil),                // 26: pathways.finance.v1.CapitationEvent
-	(*ContractCreated)(nil),                // 27: pathways.finance.v1.ContractCreated
-	(*ContractAmended)(nil),                // 28: pathways.finance.v1.ContractAmended
-	(*AllocationReleased)(nil),             // 29: pathways.finance.v1.AllocationReleased
-	(*ActivityCosted)(nil),                 // 30: pathways.finance.v1.ActivityCosted
-	(*ProviderPayable)(nil),                // 31: pathways.finance.v1.ProviderPayable
-	(*ThresholdCrossed)(nil),               // 32: pathways.finance.v1.ThresholdCrossed
-	(*OutcomeIncentiveEarned)(nil),         // 33: pathways.finance.v1.OutcomeIncentiveEarned
-	(*timestamppb.Timestamp)(nil),          // 34: google.protobuf.Timestamp
-	(v1.Segment)(0),                        // 35: pathways.journey.v1.Segment
+	(*InterventionPrice)(nil),              // 6: pathways.finance.v1.InterventionPrice
+	(*Contract)(nil),                       // 7: pathways.finance.v1.Contract
+	(*CreateContractRequest)(nil),          // 8: pathways.finance.v1.CreateContractRequest
+	(*CreateContractResponse)(nil),         // 9: pathways.finance.v1.CreateContractResponse
+	(*AmendContractRequest)(nil),           // 10: pathways.finance.v1.AmendContractRequest
+	(*AmendContractResponse)(nil),          // 11: pathways.finance.v1.AmendContractResponse
+	(*GetContractRequest)(nil),             // 12: pathways.finance.v1.GetContractRequest
+	(*GetContractResponse)(nil),            // 13: pathways.finance.v1.GetContractResponse
+	(*GetBudgetPositionRequest)(nil),       // 14: pathways.finance.v1.GetBudgetPositionRequest
+	(*SpendLine)(nil),                      // 15: pathways.finance.v1.SpendLine
+	(*OutcomeStatus)(nil),                  // 16: pathways.finance.v1.OutcomeStatus
+	(*GetBudgetPositionResponse)(nil),      // 17: pathways.finance.v1.GetBudgetPositionResponse
+	(*GetProviderStatementRequest)(nil),    // 18: pathways.finance.v1.GetProviderStatementRequest
+	(*StatementLine)(nil),                  // 19: pathways.finance.v1.StatementLine
+	(*GetProviderStatementResponse)(nil),   // 20: pathways.finance.v1.GetProviderStatementResponse
+	(*ExportMonthRequest)(nil),             // 21: pathways.finance.v1.ExportMonthRequest
+	(*ExportMonthResponse)(nil),            // 22: pathways.finance.v1.ExportMonthResponse
+	(*SettleOutcomeIncentiveRequest)(nil),  // 23: pathways.finance.v1.SettleOutcomeIncentiveRequest
+	(*SettleOutcomeIncentiveResponse)(nil), // 24: pathways.finance.v1.SettleOutcomeIncentiveResponse
+	(*FollowRequest)(nil),                  // 25: pathways.finance.v1.FollowRequest
+	(*FollowResponse)(nil),                 // 26: pathways.finance.v1.FollowResponse
+	(*CapitationEvent)(nil),                // 27: pathways.finance.v1.CapitationEvent
+	(*ContractCreated)(nil),                // 28: pathways.finance.v1.ContractCreated
+	(*ContractAmended)(nil),                // 29: pathways.finance.v1.ContractAmended
+	(*AllocationReleased)(nil),             // 30: pathways.finance.v1.AllocationReleased
+	(*ActivityCosted)(nil),                 // 31: pathways.finance.v1.ActivityCosted
+	(*ProviderPayable)(nil),                // 32: pathways.finance.v1.ProviderPayable
+	(*ThresholdCrossed)(nil),               // 33: pathways.finance.v1.ThresholdCrossed
+	(*OutcomeIncentiveEarned)(nil),         // 34: pathways.finance.v1.OutcomeIncentiveEarned
+	(*timestamppb.Timestamp)(nil),          // 35: google.protobuf.Timestamp
+	(v1.Segment)(0),                        // 36: pathways.journey.v1.Segment
 }
 var file_pathways_finance_v1_finance_proto_depIdxs = []int32{
 	0,  // 0: pathways.finance.v1.BudgetThreshold.basis:type_name -> pathways.finance.v1.ThresholdBasis
@@ -2729,55 +2807,56 @@ var file_pathways_finance_v1_finance_proto_depIdxs = []int32{
 	2,  // 2: pathways.finance.v1.ContractTerms.schedule:type_name -> pathways.finance.v1.AllocationPeriod
 	4,  // 3: pathways.finance.v1.ContractTerms.outcome_targets:type_name -> pathways.finance.v1.OutcomeTarget
 	3,  // 4: pathways.finance.v1.ContractTerms.thresholds:type_name -> pathways.finance.v1.BudgetThreshold
-	5,  // 5: pathways.finance.v1.Contract.terms:type_name -> pathways.finance.v1.ContractTerms
-	2,  // 6: pathways.finance.v1.Contract.resolved_schedule:type_name -> pathways.finance.v1.AllocationPeriod
-	5,  // 7: pathways.finance.v1.CreateContractRequest.terms:type_name -> pathways.finance.v1.ContractTerms
-	6,  // 8: pathways.finance.v1.CreateContractResponse.contract:type_name -> pathways.finance.v1.Contract
-	5,  // 9: pathways.finance.v1.AmendContractRequest.terms:type_name -> pathways.finance.v1.ContractTerms
-	6,  // 10: pathways.finance.v1.AmendContractResponse.contract:type_name -> pathways.finance.v1.Contract
-	6,  // 11: pathways.finance.v1.GetContractResponse.contract:type_name -> pathways.finance.v1.Contract
-	34, // 12: pathways.finance.v1.GetBudgetPositionRequest.as_of:type_name -> google.protobuf.Timestamp
-	14, // 13: pathways.finance.v1.GetBudgetPositionResponse.by_provider:type_name -> pathways.finance.v1.SpendLine
-	14, // 14: pathways.finance.v1.GetBudgetPositionResponse.by_intervention:type_name -> pathways.finance.v1.SpendLine
-	14, // 15: pathways.finance.v1.GetBudgetPositionResponse.by_month:type_name -> pathways.finance.v1.SpendLine
-	15, // 16: pathways.finance.v1.GetBudgetPositionResponse.outcomes:type_name -> pathways.finance.v1.OutcomeStatus
-	18, // 17: pathways.finance.v1.GetProviderStatementResponse.lines:type_name -> pathways.finance.v1.StatementLine
-	15, // 18: pathways.finance.v1.SettleOutcomeIncentiveResponse.outcomes:type_name -> pathways.finance.v1.OutcomeStatus
-	26, // 19: pathways.finance.v1.FollowResponse.event:type_name -> pathways.finance.v1.CapitationEvent
-	27, // 20: pathways.finance.v1.CapitationEvent.contract_created:type_name -> pathways.finance.v1.ContractCreated
-	28, // 21: pathways.finance.v1.CapitationEvent.contract_amended:type_name -> pathways.finance.v1.ContractAmended
-	29, // 22: pathways.finance.v1.CapitationEvent.allocation_released:type_name -> pathways.finance.v1.AllocationReleased
-	30, // 23: pathways.finance.v1.CapitationEvent.activity_costed:type_name -> pathways.finance.v1.ActivityCosted
-	31, // 24: pathways.finance.v1.CapitationEvent.provider_payable:type_name -> pathways.finance.v1.ProviderPayable
-	32, // 25: pathways.finance.v1.CapitationEvent.threshold_crossed:type_name -> pathways.finance.v1.ThresholdCrossed
-	33, // 26: pathways.finance.v1.CapitationEvent.outcome_incentive_earned:type_name -> pathways.finance.v1.OutcomeIncentiveEarned
-	6,  // 27: pathways.finance.v1.ContractCreated.contract:type_name -> pathways.finance.v1.Contract
-	6,  // 28: pathways.finance.v1.ContractAmended.contract:type_name -> pathways.finance.v1.Contract
-	34, // 29: pathways.finance.v1.ActivityCosted.occurred_at:type_name -> google.protobuf.Timestamp
-	35, // 30: pathways.finance.v1.ActivityCosted.segment:type_name -> pathways.journey.v1.Segment
-	0,  // 31: pathways.finance.v1.ThresholdCrossed.basis:type_name -> pathways.finance.v1.ThresholdBasis
-	15, // 32: pathways.finance.v1.OutcomeIncentiveEarned.outcome:type_name -> pathways.finance.v1.OutcomeStatus
-	7,  // 33: pathways.finance.v1.FinanceService.CreateContract:input_type -> pathways.finance.v1.CreateContractRequest
-	9,  // 34: pathways.finance.v1.FinanceService.AmendContract:input_type -> pathways.finance.v1.AmendContractRequest
-	11, // 35: pathways.finance.v1.FinanceService.GetContract:input_type -> pathways.finance.v1.GetContractRequest
-	13, // 36: pathways.finance.v1.FinanceService.GetBudgetPosition:input_type -> pathways.finance.v1.GetBudgetPositionRequest
-	17, // 37: pathways.finance.v1.FinanceService.GetProviderStatement:input_type -> pathways.finance.v1.GetProviderStatementRequest
-	20, // 38: pathways.finance.v1.FinanceService.ExportMonth:input_type -> pathways.finance.v1.ExportMonthRequest
-	22, // 39: pathways.finance.v1.FinanceService.SettleOutcomeIncentive:input_type -> pathways.finance.v1.SettleOutcomeIncentiveRequest
-	24, // 40: pathways.finance.v1.FinanceFeedService.Follow:input_type -> pathways.finance.v1.FollowRequest
-	8,  // 41: pathways.finance.v1.FinanceService.CreateContract:output_type -> pathways.finance.v1.CreateContractResponse
-	10, // 42: pathways.finance.v1.FinanceService.AmendContract:output_type -> pathways.finance.v1.AmendContractResponse
-	12, // 43: pathways.finance.v1.FinanceService.GetContract:output_type -> pathways.finance.v1.GetContractResponse
-	16, // 44: pathways.finance.v1.FinanceService.GetBudgetPosition:output_type -> pathways.finance.v1.GetBudgetPositionResponse
-	19, // 45: pathways.finance.v1.FinanceService.GetProviderStatement:output_type -> pathways.finance.v1.GetProviderStatementResponse
-	21, // 46: pathways.finance.v1.FinanceService.ExportMonth:output_type -> pathways.finance.v1.ExportMonthResponse
-	23, // 47: pathways.finance.v1.FinanceService.SettleOutcomeIncentive:output_type -> pathways.finance.v1.SettleOutcomeIncentiveResponse
-	25, // 48: pathways.finance.v1.FinanceFeedService.Follow:output_type -> pathways.finance.v1.FollowResponse
-	41, // [41:49] is the sub-list for method output_type
-	33, // [33:41] is the sub-list for method input_type
-	33, // [33:33] is the sub-list for extension type_name
-	33, // [33:33] is the sub-list for extension extendee
-	0,  // [0:33] is the sub-list for field type_name
+	6,  // 5: pathways.finance.v1.ContractTerms.unit_prices:type_name -> pathways.finance.v1.InterventionPrice
+	5,  // 6: pathways.finance.v1.Contract.terms:type_name -> pathways.finance.v1.ContractTerms
+	2,  // 7: pathways.finance.v1.Contract.resolved_schedule:type_name -> pathways.finance.v1.AllocationPeriod
+	5,  // 8: pathways.finance.v1.CreateContractRequest.terms:type_name -> pathways.finance.v1.ContractTerms
+	7,  // 9: pathways.finance.v1.CreateContractResponse.contract:type_name -> pathways.finance.v1.Contract
+	5,  // 10: pathways.finance.v1.AmendContractRequest.terms:type_name -> pathways.finance.v1.ContractTerms
+	7,  // 11: pathways.finance.v1.AmendContractResponse.contract:type_name -> pathways.finance.v1.Contract
+	7,  // 12: pathways.finance.v1.GetContractResponse.contract:type_name -> pathways.finance.v1.Contract
+	35, // 13: pathways.finance.v1.GetBudgetPositionRequest.as_of:type_name -> google.protobuf.Timestamp
+	15, // 14: pathways.finance.v1.GetBudgetPositionResponse.by_provider:type_name -> pathways.finance.v1.SpendLine
+	15, // 15: pathways.finance.v1.GetBudgetPositionResponse.by_intervention:type_name -> pathways.finance.v1.SpendLine
+	15, // 16: pathways.finance.v1.GetBudgetPositionResponse.by_month:type_name -> pathways.finance.v1.SpendLine
+	16, // 17: pathways.finance.v1.GetBudgetPositionResponse.outcomes:type_name -> pathways.finance.v1.OutcomeStatus
+	19, // 18: pathways.finance.v1.GetProviderStatementResponse.lines:type_name -> pathways.finance.v1.StatementLine
+	16, // 19: pathways.finance.v1.SettleOutcomeIncentiveResponse.outcomes:type_name -> pathways.finance.v1.OutcomeStatus
+	27, // 20: pathways.finance.v1.FollowResponse.event:type_name -> pathways.finance.v1.CapitationEvent
+	28, // 21: pathways.finance.v1.CapitationEvent.contract_created:type_name -> pathways.finance.v1.ContractCreated
+	29, // 22: pathways.finance.v1.CapitationEvent.contract_amended:type_name -> pathways.finance.v1.ContractAmended
+	30, // 23: pathways.finance.v1.CapitationEvent.allocation_released:type_name -> pathways.finance.v1.AllocationReleased
+	31, // 24: pathways.finance.v1.CapitationEvent.activity_costed:type_name -> pathways.finance.v1.ActivityCosted
+	32, // 25: pathways.finance.v1.CapitationEvent.provider_payable:type_name -> pathways.finance.v1.ProviderPayable
+	33, // 26: pathways.finance.v1.CapitationEvent.threshold_crossed:type_name -> pathways.finance.v1.ThresholdCrossed
+	34, // 27: pathways.finance.v1.CapitationEvent.outcome_incentive_earned:type_name -> pathways.finance.v1.OutcomeIncentiveEarned
+	7,  // 28: pathways.finance.v1.ContractCreated.contract:type_name -> pathways.finance.v1.Contract
+	7,  // 29: pathways.finance.v1.ContractAmended.contract:type_name -> pathways.finance.v1.Contract
+	35, // 30: pathways.finance.v1.ActivityCosted.occurred_at:type_name -> google.protobuf.Timestamp
+	36, // 31: pathways.finance.v1.ActivityCosted.segment:type_name -> pathways.journey.v1.Segment
+	0,  // 32: pathways.finance.v1.ThresholdCrossed.basis:type_name -> pathways.finance.v1.ThresholdBasis
+	16, // 33: pathways.finance.v1.OutcomeIncentiveEarned.outcome:type_name -> pathways.finance.v1.OutcomeStatus
+	8,  // 34: pathways.finance.v1.FinanceService.CreateContract:input_type -> pathways.finance.v1.CreateContractRequest
+	10, // 35: pathways.finance.v1.FinanceService.AmendContract:input_type -> pathways.finance.v1.AmendContractRequest
+	12, // 36: pathways.finance.v1.FinanceService.GetContract:input_type -> pathways.finance.v1.GetContractRequest
+	14, // 37: pathways.finance.v1.FinanceService.GetBudgetPosition:input_type -> pathways.finance.v1.GetBudgetPositionRequest
+	18, // 38: pathways.finance.v1.FinanceService.GetProviderStatement:input_type -> pathways.finance.v1.GetProviderStatementRequest
+	21, // 39: pathways.finance.v1.FinanceService.ExportMonth:input_type -> pathways.finance.v1.ExportMonthRequest
+	23, // 40: pathways.finance.v1.FinanceService.SettleOutcomeIncentive:input_type -> pathways.finance.v1.SettleOutcomeIncentiveRequest
+	25, // 41: pathways.finance.v1.FinanceFeedService.Follow:input_type -> pathways.finance.v1.FollowRequest
+	9,  // 42: pathways.finance.v1.FinanceService.CreateContract:output_type -> pathways.finance.v1.CreateContractResponse
+	11, // 43: pathways.finance.v1.FinanceService.AmendContract:output_type -> pathways.finance.v1.AmendContractResponse
+	13, // 44: pathways.finance.v1.FinanceService.GetContract:output_type -> pathways.finance.v1.GetContractResponse
+	17, // 45: pathways.finance.v1.FinanceService.GetBudgetPosition:output_type -> pathways.finance.v1.GetBudgetPositionResponse
+	20, // 46: pathways.finance.v1.FinanceService.GetProviderStatement:output_type -> pathways.finance.v1.GetProviderStatementResponse
+	22, // 47: pathways.finance.v1.FinanceService.ExportMonth:output_type -> pathways.finance.v1.ExportMonthResponse
+	24, // 48: pathways.finance.v1.FinanceService.SettleOutcomeIncentive:output_type -> pathways.finance.v1.SettleOutcomeIncentiveResponse
+	26, // 49: pathways.finance.v1.FinanceFeedService.Follow:output_type -> pathways.finance.v1.FollowResponse
+	42, // [42:50] is the sub-list for method output_type
+	34, // [34:42] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_pathways_finance_v1_finance_proto_init() }
@@ -2785,7 +2864,7 @@ func file_pathways_finance_v1_finance_proto_init() {
 	if File_pathways_finance_v1_finance_proto != nil {
 		return
 	}
-	file_pathways_finance_v1_finance_proto_msgTypes[24].OneofWrappers = []any{
+	file_pathways_finance_v1_finance_proto_msgTypes[25].OneofWrappers = []any{
 		(*CapitationEvent_ContractCreated)(nil),
 		(*CapitationEvent_ContractAmended)(nil),
 		(*CapitationEvent_AllocationReleased)(nil),
@@ -2800,7 +2879,7 @@ func file_pathways_finance_v1_finance_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pathways_finance_v1_finance_proto_rawDesc), len(file_pathways_finance_v1_finance_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   32,
+			NumMessages:   33,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

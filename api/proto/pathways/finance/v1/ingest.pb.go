@@ -35,7 +35,12 @@ type RecordActivityRequest struct {
 	InterventionCode string `protobuf:"bytes,5,opt,name=intervention_code,json=interventionCode,proto3" json:"intervention_code,omitempty"`
 	// provider is the delivering provider (ODS code or catalogue provider id).
 	Provider string `protobuf:"bytes,6,opt,name=provider,proto3" json:"provider,omitempty"`
-	// unit_price_pence is the agreed unit price in pence, from the pinned version.
+	// unit_price_pence is the unit price the caller expects, in pence (the journey worker sends
+	// the pinned version's catalogue price); 0 states none. Finance never books it: it books the
+	// price its contract agrees for intervention_code (ContractTerms.unit_prices). A different
+	// price here changes nothing and is logged; a negative one, or more than 100000000, is
+	// refused as malformed (INVALID_ARGUMENT). It is part of the content an event ID is
+	// deduplicated by.
 	UnitPricePence int64                  `protobuf:"varint,7,opt,name=unit_price_pence,json=unitPricePence,proto3" json:"unit_price_pence,omitempty"`
 	OccurredAt     *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
 	PcnOdsCode     string                 `protobuf:"bytes,9,opt,name=pcn_ods_code,json=pcnOdsCode,proto3" json:"pcn_ods_code,omitempty"`

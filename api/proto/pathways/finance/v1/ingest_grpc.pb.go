@@ -32,7 +32,8 @@ const (
 // ID once. A repeated request with the same ID and the same content answers OK with duplicate=true
 // and changes nothing; the same ID with different content answers ALREADY_EXISTS.
 type FinanceIngestServiceClient interface {
-	// RecordActivity charges one delivered intervention against the pathway's capitated budget.
+	// RecordActivity charges one delivered intervention against the pathway's capitated budget, at
+	// the unit price the contract agrees for its intervention code.
 	RecordActivity(ctx context.Context, in *RecordActivityRequest, opts ...grpc.CallOption) (*RecordActivityResponse, error)
 	// RecordOutcome records an outcome measure set, for outcome incentives.
 	RecordOutcome(ctx context.Context, in *RecordOutcomeRequest, opts ...grpc.CallOption) (*RecordOutcomeResponse, error)
@@ -75,7 +76,8 @@ func (c *financeIngestServiceClient) RecordOutcome(ctx context.Context, in *Reco
 // ID once. A repeated request with the same ID and the same content answers OK with duplicate=true
 // and changes nothing; the same ID with different content answers ALREADY_EXISTS.
 type FinanceIngestServiceServer interface {
-	// RecordActivity charges one delivered intervention against the pathway's capitated budget.
+	// RecordActivity charges one delivered intervention against the pathway's capitated budget, at
+	// the unit price the contract agrees for its intervention code.
 	RecordActivity(context.Context, *RecordActivityRequest) (*RecordActivityResponse, error)
 	// RecordOutcome records an outcome measure set, for outcome incentives.
 	RecordOutcome(context.Context, *RecordOutcomeRequest) (*RecordOutcomeResponse, error)
