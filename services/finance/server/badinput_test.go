@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -91,10 +92,6 @@ func TestBadInputChangesNothing(t *testing.T) {
 		field    string
 		contains string
 	}{
-		{"zero price", func() error {
-			_, err := c.ingest.RecordActivity(t.Context(), with(func(r *financev1.RecordActivityRequest) { r.UnitPricePence = 0 }))
-			return err
-		}, codes.InvalidArgument, "unit_price_pence", "must be more than 0"},
 		{"negative price", func() error {
 			_, err := c.ingest.RecordActivity(t.Context(), with(func(r *financev1.RecordActivityRequest) { r.UnitPricePence = -2800 }))
 			return err
@@ -103,6 +100,14 @@ func TestBadInputChangesNothing(t *testing.T) {
 			_, err := c.ingest.RecordActivity(t.Context(), with(func(r *financev1.RecordActivityRequest) { r.EventId = "" }))
 			return err
 		}, codes.InvalidArgument, "event_id", "is required"},
+		{"price too high to be one", func() error {
+			_, err := c.ingest.RecordActivity(t.Context(), with(func(r *financev1.RecordActivityRequest) { r.UnitPricePence = 100_000_001 }))
+			return err
+		}, codes.InvalidArgument, "unit_price_pence", "not 100000001"},
+		{"an intervention the contract agrees no price for", func() error {
+			_, err := c.ingest.RecordActivity(t.Context(), with(func(r *financev1.RecordActivityRequest) { r.InterventionCode = "hydrotherapy" }))
+			return err
+		}, codes.FailedPrecondition, "", `contract msk-2026 agrees no unit price for intervention code "hydrotherapy"`},
 		{"unknown contract: other pathway", func() error {
 			_, err := c.ingest.RecordActivity(t.Context(), with(func(r *financev1.RecordActivityRequest) { r.Pathway.PathwayId = "copd" }))
 			return err
@@ -142,6 +147,18 @@ func TestBadInputChangesNothing(t *testing.T) {
 			_, err := c.finance.AmendContract(admin(t.Context()), &financev1.AmendContractRequest{ContractId: "msk-2026", Terms: terms})
 			return err
 		}, codes.InvalidArgument, "terms.annual_budget_pence", "would exceed the allocatable budget"},
+		{"unit price of zero", func() error {
+			terms := mskTerms()
+			terms.UnitPrices[0].UnitPricePence = 0
+			_, err := c.finance.AmendContract(admin(t.Context()), &financev1.AmendContractRequest{ContractId: "msk-2026", Terms: terms})
+			return err
+		}, codes.InvalidArgument, "terms.unit_prices[0].unit_price_pence", "must be more than 0"},
+		{"two unit prices for one intervention", func() error {
+			terms := mskTerms()
+			terms.UnitPrices = append(terms.UnitPrices, &financev1.InterventionPrice{InterventionCode: "cats", UnitPricePence: 1})
+			_, err := c.finance.AmendContract(admin(t.Context()), &financev1.AmendContractRequest{ContractId: "msk-2026", Terms: terms})
+			return err
+		}, codes.InvalidArgument, fmt.Sprintf("terms.unit_prices[%d].intervention_code", len(mskPrices)), `"cats" already has a price`},
 		{"amendment without the admin role", func() error {
 			_, err := c.finance.AmendContract(reader(t.Context()), &financev1.AmendContractRequest{ContractId: "msk-2026", Terms: mskTerms()})
 			return err

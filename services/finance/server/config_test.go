@@ -28,17 +28,19 @@ func TestLedgerSurvivesRestart(t *testing.T) {
 	cfg := testConfig(t, "")
 	srv, c := start(t, cfg)
 	createContract(t, c, mskTerms())
-	_, err := c.ingest.RecordActivity(t.Context(), activity("ref-1", 0, "RTG", "cats", 4_200, now))
+	_, err := c.ingest.RecordActivity(t.Context(), activity("ref-1", 0, "RTG", "cats", 12_345, now))
 	require.NoError(t, err)
 	srv.Close()
 
 	_, c = start(t, cfg)
-	again, err := c.ingest.RecordActivity(t.Context(), activity("ref-1", 0, "RTG", "cats", 4_200, now))
+	again, err := c.ingest.RecordActivity(t.Context(), activity("ref-1", 0, "RTG", "cats", 12_345, now))
 	require.NoError(t, err)
 	require.True(t, again.GetDuplicate())
+	_, err = c.ingest.RecordActivity(t.Context(), activity("ref-2", 0, "RTG", "cats", 0, now)) // the agreed price survived too
+	require.NoError(t, err)
 	pos, err := c.finance.GetBudgetPosition(reader(t.Context()), &financev1.GetBudgetPositionRequest{ContractId: "msk-2026"})
 	require.NoError(t, err)
-	require.Equal(t, int64(4_200), pos.GetSpentPence())
+	require.Equal(t, int64(2*12_345), pos.GetSpentPence())
 	_, err = c.finance.GetBudgetPosition(reader(t.Context()), &financev1.GetBudgetPositionRequest{ContractId: "msk-2025"})
 	requireCode(t, err, codes.NotFound, `contract "msk-2025" not found`)
 }

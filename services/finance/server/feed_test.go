@@ -76,7 +76,7 @@ func TestFeedCatchUpThenLive(t *testing.T) {
 		require.NotNil(t, e.GetEvent().GetAllocationReleased())
 		log.add(t, e)
 	}
-	_, err = c.ingest.RecordActivity(t.Context(), activity("ref-live", 0, "RTG", "cats", 9_900, now))
+	_, err = c.ingest.RecordActivity(t.Context(), activity("ref-live", 0, "RTG", "cats", 12_345, now))
 	require.NoError(t, err)
 	e, err := stream.Recv()
 	require.NoError(t, err)

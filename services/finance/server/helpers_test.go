@@ -3,7 +3,9 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -76,7 +78,22 @@ func reader(ctx context.Context) context.Context {
 	return metadata.AppendToOutgoingContext(ctx, "x-actor", "rita", "x-roles", "finance-reader")
 }
 
-// mskTerms is a £12m MSK contract for 2026 with a 1.25% withhold and 75/90/100% alerts.
+// mskPrices are the MSK contract's agreed unit prices ("marker" is the 1p activity the bad-input
+// test charges to find the feed's end).
+var mskPrices = map[string]int64{"physio-f2f": 2_800, "physio-tel": 1_900, "cats": 12_345, "msk-mri": 20_000,
+	"pain-clinic": 31_000, "marker": 1}
+
+// unitPrices is prices as contract terms list them, in code order.
+func unitPrices(prices map[string]int64) []*financev1.InterventionPrice {
+	out := make([]*financev1.InterventionPrice, 0, len(prices))
+	for _, code := range slices.Sorted(maps.Keys(prices)) {
+		out = append(out, &financev1.InterventionPrice{InterventionCode: code, UnitPricePence: prices[code]})
+	}
+	return out
+}
+
+// mskTerms is a £12m MSK contract for 2026 with a 1.25% withhold, 75/90/100% alerts and the unit
+// prices of mskPrices.
 func mskTerms() *financev1.ContractTerms {
 	return &financev1.ContractTerms{
 		PathwayId: "msk", ContractYear: 2026, AnnualBudgetPence: 1_200_000_000, Population: 300_000, Currency: "GBP",
@@ -90,6 +107,7 @@ func mskTerms() *financev1.ContractTerms {
 			TargetId: "msk-hq-mic", MeasureCode: "msk-hq", Rule: financev1.OutcomeRule_OUTCOME_RULE_IMPROVEMENT,
 			MinChange: 6, TargetShareBp: 6000, WeightBp: 10000,
 		}},
+		UnitPrices: unitPrices(mskPrices),
 	}
 }
 
@@ -100,7 +118,7 @@ func createContract(t *testing.T, c client, terms *financev1.ContractTerms) *fin
 	return resp.GetContract()
 }
 
-// activity is a costed activity of a journey, as the journey worker pushes it.
+// activity is a costed activity of a journey, as the journey worker pushes it, stating price.
 func activity(journey string, seq int, provider, code string, price int64, at time.Time) *financev1.RecordActivityRequest {
 	return &financev1.RecordActivityRequest{
 		EventId: events.EventID("journey", journey, fmt.Sprint(seq)).String(), JourneyId: journey,

@@ -19,6 +19,7 @@ func TestAHyphenatedPathwayGetsItsOwnContract(t *testing.T) {
 	createContract(t, c, mskTerms())
 	spinal := mskTerms()
 	spinal.PathwayId = "msk-spinal"
+	spinal.UnitPrices = unitPrices(map[string]int64{"physio-f2f": 3_100})
 	got := createContract(t, c, spinal)
 	require.Equal(t, "msk-spinal-2026", got.GetContractId())
 
@@ -30,7 +31,7 @@ func TestAHyphenatedPathwayGetsItsOwnContract(t *testing.T) {
 	_, err = c.ingest.RecordActivity(t.Context(), activity("ref-msk", 0, "RTG", "physio-f2f", 3100, at))
 	require.NoError(t, err)
 
-	for id, spent := range map[string]int64{"msk-spinal-2026": 2800, "msk-2026": 3100} {
+	for id, spent := range map[string]int64{"msk-spinal-2026": 3100, "msk-2026": 2800} { // each contract's own price
 		pos, err := c.finance.GetBudgetPosition(reader(t.Context()), &financev1.GetBudgetPositionRequest{ContractId: id})
 		require.NoError(t, err)
 		require.Equal(t, spent, pos.GetSpentPence(), id)
@@ -45,7 +46,7 @@ func TestAHyphenatedPathwayGetsItsOwnContract(t *testing.T) {
 			return false
 		}
 		for _, r := range stored {
-			if a, ok := r.Payload.(*financev1.ActivityCosted); ok && a.GetContractId() == "msk-spinal-2026" && a.GetUnitPricePence() == 2800 {
+			if a, ok := r.Payload.(*financev1.ActivityCosted); ok && a.GetContractId() == "msk-spinal-2026" && a.GetUnitPricePence() == 3100 {
 				return true
 			}
 		}

@@ -136,7 +136,7 @@ func TestConflictingDuplicateIsCountedAndRequiresNoIdentityForIngest(t *testing.
 	t.Cleanup(func() { _ = shutdown.Within(t.Context(), 5*time.Second) })
 	srv, c := start(t, testConfig(t, ""))
 	createContract(t, c, mskTerms())
-	a := activity("ref-1", 0, "RTG", "cats", 5_000, now)
+	a := activity("ref-1", 0, "RTG", "cats", 12_345, now)
 	first, err := c.ingest.RecordActivity(t.Context(), a)
 	require.NoError(t, err)
 	require.False(t, first.GetDuplicate())

@@ -23,8 +23,9 @@ var (
 	interventions = []string{"physio-f2f", "physio-tel", "cats", "msk-mri", "pain-clinic"}
 )
 
-// journeys makes n journeys' costed activities with random interventions, prices and dates
-// within contract year 2026.
+// journeys makes n journeys' costed activities with random interventions and dates within
+// contract year 2026, stating random prices: the contract's (as the journey worker does), none,
+// or any other; the contract's is booked whatever they state.
 func journeys(rng *rand.Rand, n int) []*financev1.RecordActivityRequest {
 	yearStart := time.Date(2026, 4, 1, 0, 0, 0, 0, domain.London)
 	var out []*financev1.RecordActivityRequest
@@ -32,20 +33,32 @@ func journeys(rng *rand.Rand, n int) []*financev1.RecordActivityRequest {
 		journey := fmt.Sprintf("ref-%04d", j)
 		for seq := range 1 + rng.IntN(6) {
 			at := yearStart.Add(time.Duration(rng.Int64N(int64(365 * 24 * time.Hour))))
-			out = append(out, activity(journey, seq, providers[rng.IntN(len(providers))],
-				interventions[rng.IntN(len(interventions))], 1+rng.Int64N(60_000), at))
+			provider, code := providers[rng.IntN(len(providers))], interventions[rng.IntN(len(interventions))]
+			out = append(out, activity(journey, seq, provider, code, statedPrice(rng, code), at))
 		}
 	}
 	return out
 }
 
-// expected sums the activities' prices by provider and by month.
+// statedPrice is the unit price an activity of code states: the contract's, none, or another.
+func statedPrice(rng *rand.Rand, code string) int64 {
+	switch rng.IntN(3) {
+	case 0:
+		return mskPrices[code]
+	case 1:
+		return 0
+	}
+	return 1 + rng.Int64N(60_000)
+}
+
+// expected sums the activities' agreed prices (mskPrices) by provider and by month.
 func expected(acts []*financev1.RecordActivityRequest) (byProvider, byMonth totals, sum int64) {
 	byProvider, byMonth = totals{}, totals{}
 	for _, a := range acts {
-		byProvider[a.GetProvider()] += a.GetUnitPricePence()
-		byMonth[domain.MonthOf(a.GetOccurredAt().AsTime())] += a.GetUnitPricePence()
-		sum += a.GetUnitPricePence()
+		price := mskPrices[a.GetInterventionCode()]
+		byProvider[a.GetProvider()] += price
+		byMonth[domain.MonthOf(a.GetOccurredAt().AsTime())] += price
+		sum += price
 	}
 	return byProvider, byMonth, sum
 }

@@ -138,6 +138,7 @@ func service(ctx context.Context, o options) error {
 	if _, err := financev1.NewFinanceServiceClient(conn).CreateContract(ctx, &financev1.CreateContractRequest{Terms: &financev1.ContractTerms{
 		PathwayId: "msk", ContractYear: 2026, AnnualBudgetPence: 12_000_000_000, Population: int64(o.people), WithholdBp: 125,
 		Thresholds: []*financev1.BudgetThreshold{{RateBp: 7500, Basis: financev1.ThresholdBasis_THRESHOLD_BASIS_ANNUAL_BUDGET}},
+		UnitPrices: prices,
 	}}); err != nil {
 		return err
 	}
@@ -155,20 +156,29 @@ func service(ctx context.Context, o options) error {
 	return nil
 }
 
-// year makes the costed activities of one contract year for the population.
+// prices are the benchmark contract's agreed unit prices, by intervention code.
+var prices = []*financev1.InterventionPrice{
+	{InterventionCode: "spa-triage", UnitPricePence: 2_400}, {InterventionCode: "physio-f2f", UnitPricePence: 4_500},
+	{InterventionCode: "physio-tel", UnitPricePence: 2_800}, {InterventionCode: "cats", UnitPricePence: 18_000},
+	{InterventionCode: "msk-mri", UnitPricePence: 21_000}, {InterventionCode: "pain-clinic", UnitPricePence: 31_000},
+	{InterventionCode: "ortho-opinion", UnitPricePence: 16_500},
+}
+
+// year makes the costed activities of one contract year for the population, each stating the
+// agreed price of its intervention (as the journey worker states its pathway version's price).
 func year(o options) []*financev1.RecordActivityRequest {
 	rng := rand.New(rand.NewPCG(2026, 4)) //nolint:gosec // synthetic benchmark data, seeded for a repeatable year; not security-sensitive
 	providers := []string{"RTG", "RX1", "Y02945", "VSCO1", "RTGFCP"}
-	codes := []string{"spa-triage", "physio-f2f", "physio-tel", "cats", "msk-mri", "pain-clinic", "ortho-opinion"}
 	start := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 	out := make([]*financev1.RecordActivityRequest, o.activities)
 	for i := range out {
 		journey := fmt.Sprintf("ref-%07d", rng.IntN(o.people/10))
+		price := prices[rng.IntN(len(prices))]
 		out[i] = &financev1.RecordActivityRequest{
 			EventId: events.EventID("bench", fmt.Sprint(i)).String(), JourneyId: journey,
 			Pathway: &journeyv1.PathwayRef{PathwayId: "msk", Version: 1}, InterventionId: fmt.Sprint(i),
-			InterventionCode: codes[rng.IntN(len(codes))], Provider: providers[rng.IntN(len(providers))],
-			UnitPricePence: 1_000 + rng.Int64N(30_000), OccurredAt: timestamppb.New(start.Add(time.Duration(rng.Int64N(int64(364 * 24 * time.Hour))))),
+			InterventionCode: price.GetInterventionCode(), Provider: providers[rng.IntN(len(providers))],
+			UnitPricePence: price.GetUnitPricePence(), OccurredAt: timestamppb.New(start.Add(time.Duration(rng.Int64N(int64(364 * 24 * time.Hour))))),
 			PcnOdsCode: "U12345", Segment: journeyv1.Segment_SEGMENT_GENERALLY_HEALTHY,
 		}
 	}

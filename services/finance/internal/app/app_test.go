@@ -23,13 +23,20 @@ func newApp(t *testing.T) (*App, *fakeLedger) {
 }
 
 // mskTerms is a £12m MSK contract for 2026 with a 1.25% withhold (£150,000), so 12 releases of
-// £987,500, and an MSK-HQ improvement target (+6 in 60% of journeys).
+// £987,500, an MSK-HQ improvement target (+6 in 60% of journeys) and the unit prices of mskPrices.
 func mskTerms() domain.Terms {
 	return domain.Terms{
 		PathwayID: "msk", Year: 2026, BudgetPence: 1_200_000_000, Population: 300_000, Currency: "GBP", WithholdBP: 125,
 		Targets: []domain.Target{{ID: "msk-hq-mic", Measure: "msk-hq", Rule: domain.RuleImprovement, MinChange: 6,
 			TargetShareBP: 6000, WeightBP: 10000}},
+		Prices: mskPrices(),
 	}
+}
+
+// mskPrices are the MSK contract's agreed unit prices.
+func mskPrices() []domain.InterventionPrice {
+	return []domain.InterventionPrice{{Code: "physio-f2f", Pence: 4_500}, {Code: "physio-group", Pence: 36_000},
+		{Code: "physio-course", Pence: 100_000}, {Code: "msk-mri", Pence: 100_000}, {Code: "cats", Pence: 100}}
 }
 
 func create(t *testing.T, a *App, terms domain.Terms) domain.Contract {
@@ -39,13 +46,13 @@ func create(t *testing.T, a *App, terms domain.Terms) domain.Contract {
 	return c
 }
 
-// activity is a costed activity of journey on date (London) at price.
+// activity is a costed activity of journey on date (London) stating price.
 func activity(t *testing.T, eventID, journey, provider, code string, price int64, date string) domain.Activity {
 	t.Helper()
 	at, err := time.ParseInLocation("2006-01-02 15:04", date, domain.London)
 	require.NoError(t, err)
 	return domain.Activity{EventID: eventID, JourneyID: journey, PathwayID: "msk", InterventionID: journey + "/iv-1",
-		InterventionCode: code, Provider: provider, PricePence: price, OccurredAt: at.UTC(), PCN: "U12345", Segment: 2}
+		InterventionCode: code, Provider: provider, StatedPricePence: price, OccurredAt: at.UTC(), PCN: "U12345", Segment: 2}
 }
 
 func record(t *testing.T, a *App, act domain.Activity) {
@@ -213,7 +220,7 @@ func TestIngestAppliesEachEventOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, dup)
 	other := act
-	other.PricePence = 9_000
+	other.StatedPricePence = 9_000
 	_, err = a.RecordActivity(t.Context(), other, []byte("h2")) // same ID, other content: refused
 	requireKind(t, err, domain.KindAlreadyExists, "ev-1 was already applied with a different payload")
 	require.Equal(t, []string{"activity"}, conflicts)
@@ -249,7 +256,7 @@ func TestIngestRefusalsLeaveTheEventIDFree(t *testing.T) {
 	_, err := a.RecordActivity(t.Context(), noContract, []byte("h1"))
 	requireKind(t, err, domain.KindFailedPrecondition, `no contract for pathway "msk" in contract year 2026`)
 	free := noContract
-	free.PricePence = 0
+	free.StatedPricePence = -1
 	_, err = a.RecordActivity(t.Context(), free, []byte("h0"))
 	requireViolation(t, err, "unit_price_pence")
 	require.Empty(t, l.events(t))
@@ -265,10 +272,11 @@ func TestIngestRefusalsLeaveTheEventIDFree(t *testing.T) {
 func TestThresholdCrossedOnce(t *testing.T) {
 	a, l := newApp(t)
 	create(t, a, domain.Terms{PathwayID: "msk", Year: 2026, BudgetPence: 120_000, Currency: "GBP",
-		Thresholds: []domain.Threshold{{RateBP: 7500, Basis: domain.BasisAnnualBudget}}})
+		Thresholds: []domain.Threshold{{RateBP: 7500, Basis: domain.BasisAnnualBudget}},
+		Prices:     []domain.InterventionPrice{{Code: "cats", Pence: 50_000}, {Code: "cats-review", Pence: 10_000}}})
 	record(t, a, activity(t, "ev-1", "ref-1", "RTG", "cats", 50_000, "2026-05-01 09:00"))
 	record(t, a, activity(t, "ev-2", "ref-2", "RTG", "cats", 50_000, "2026-06-01 09:00")) // 100,000 >= 90,000
-	record(t, a, activity(t, "ev-3", "ref-3", "RTG", "cats", 10_000, "2026-07-01 09:00"))
+	record(t, a, activity(t, "ev-3", "ref-3", "RTG", "cats-review", 10_000, "2026-07-01 09:00"))
 	var crossed []ThresholdCrossed
 	for _, e := range l.events(t) {
 		if c, ok := e.(ThresholdCrossed); ok {
@@ -283,8 +291,8 @@ func TestPositionStatementAndExport(t *testing.T) {
 	a, _ := newApp(t)
 	create(t, a, mskTerms())
 	record(t, a, activity(t, "ev-1", "ref-1", "RX1", "msk-mri", 100_000, "2026-04-20 09:00"))
-	record(t, a, activity(t, "ev-2", "ref-2", "RTG", "physio-f2f", 36_000, "2026-11-02 14:30"))
-	record(t, a, activity(t, "ev-3", "ref-3", "RTG", "physio-f2f", 100_000, "2026-10-05 08:15"))
+	record(t, a, activity(t, "ev-2", "ref-2", "RTG", "physio-group", 36_000, "2026-11-02 14:30"))
+	record(t, a, activity(t, "ev-3", "ref-3", "RTG", "physio-course", 100_000, "2026-10-05 08:15"))
 
 	p, err := a.Position(t.Context(), "msk-2026", time.Time{})
 	require.NoError(t, err)
@@ -296,7 +304,8 @@ func TestPositionStatementAndExport(t *testing.T) {
 	require.EqualValues(t, 365_000, p.ForecastOutturnPence) // 236,000 × 365 / 236
 	require.EqualValues(t, 1_185_000_000-365_000, p.VariancePence)
 	require.Equal(t, []SpendLine{{Key: "RTG", SpentPence: 136_000, Activities: 2}, {Key: "RX1", SpentPence: 100_000, Activities: 1}}, p.ByProvider)
-	require.Equal(t, []SpendLine{{Key: "msk-mri", SpentPence: 100_000, Activities: 1}, {Key: "physio-f2f", SpentPence: 136_000, Activities: 2}}, p.ByIntervention)
+	require.Equal(t, []SpendLine{{Key: "msk-mri", SpentPence: 100_000, Activities: 1}, {Key: "physio-course", SpentPence: 100_000, Activities: 1},
+		{Key: "physio-group", SpentPence: 36_000, Activities: 1}}, p.ByIntervention)
 	require.Len(t, p.ByMonth, 12)
 	require.Equal(t, SpendLine{Key: "2026-04", SpentPence: 100_000, Activities: 1, AllocatedPence: 98_750_000}, p.ByMonth[0])
 	require.Equal(t, SpendLine{Key: "2027-03", AllocatedPence: 98_750_000}, p.ByMonth[11])
@@ -309,8 +318,8 @@ func TestPositionStatementAndExport(t *testing.T) {
 	st, err := a.Statement(t.Context(), "msk-2026", "RTG", "")
 	require.NoError(t, err)
 	require.Equal(t, Statement{ContractID: "msk-2026", Provider: "RTG", TotalPence: 136_000, Lines: []StatementLine{
-		{Month: "2026-10", InterventionCode: "physio-f2f", Activities: 1, AmountPence: 100_000},
-		{Month: "2026-11", InterventionCode: "physio-f2f", Activities: 1, AmountPence: 36_000},
+		{Month: "2026-10", InterventionCode: "physio-course", Activities: 1, AmountPence: 100_000},
+		{Month: "2026-11", InterventionCode: "physio-group", Activities: 1, AmountPence: 36_000},
 	}}, st)
 	_, err = a.Statement(t.Context(), "msk-2026", "", "2027-04")
 	requireViolation(t, err, "provider")
@@ -321,7 +330,7 @@ func TestPositionStatementAndExport(t *testing.T) {
 	csv, err := a.ExportMonth(t.Context(), "msk-2026", "2026-11")
 	require.NoError(t, err)
 	require.Equal(t, strings.Join(CSVHeader, ",")+"\n"+
-		"ev-2,2026-11-02T14:30:00.000000000Z,2026-11,RTG,physio-f2f,ref-2/iv-1,ref-2,U12345,2,36000,360.00\n", string(csv))
+		"ev-2,2026-11-02T14:30:00.000000000Z,2026-11,RTG,physio-group,ref-2/iv-1,ref-2,U12345,2,36000,360.00\n", string(csv))
 	_, err = a.ExportMonth(t.Context(), "msk-2026", "2026-13")
 	requireViolation(t, err, "month")
 }

@@ -10,15 +10,20 @@ import (
 	"github.com/nhs-pathways/pathways/services/finance/internal/domain"
 )
 
-// RecordActivity charges a costed activity against its contract, exactly once per event ID.
-// It reports duplicate=true when the ID was already applied with the same payload hash h.
+// RecordActivity charges a costed activity against its contract, exactly once per event ID, at
+// the unit price the contract agrees for its intervention code: the price the activity states is
+// never booked (a difference is logged). An intervention code without an agreed price is a
+// FailedPrecondition (NO_AGREED_UNIT_PRICE) that changes nothing and leaves the ID free. It
+// reports duplicate=true when the ID was already applied with the same payload hash h.
 func (a *App) RecordActivity(ctx context.Context, act domain.Activity, h []byte) (bool, error) {
 	if err := act.Validate(); err != nil {
 		return false, err
 	}
 	var dup bool
+	var booked booking
 	err := a.ledger.Update(ctx, func(tx LedgerTx) error {
 		var err error
+		booked = booking{} // fn may run again: keep nothing of an earlier run
 		if dup, err = a.seen(tx, "activity", act.EventID, h); dup || err != nil {
 			return err
 		}
@@ -26,10 +31,13 @@ func (a *App) RecordActivity(ctx context.Context, act domain.Activity, h []byte)
 		if err != nil {
 			return err
 		}
+		if booked, err = agreedPrice(row.Contract, act); err != nil {
+			return err
+		}
 		if err := a.release(tx, &row); err != nil {
 			return err
 		}
-		if err := a.charge(tx, &row, act); err != nil {
+		if err := a.charge(tx, &row, act, booked.price); err != nil {
 			return err
 		}
 		if err := a.crossings(tx, &row); err != nil {
@@ -40,6 +48,9 @@ func (a *App) RecordActivity(ctx context.Context, act domain.Activity, h []byte)
 		}
 		return tx.MarkApplied(act.EventID, h)
 	})
+	if err == nil && !dup {
+		a.reportStatedPrice(act, booked)
+	}
 	return dup, a.conflicted(err)
 }
 
@@ -86,33 +97,34 @@ func (a *App) contractFor(tx LedgerTx, pathway string, at time.Time) (ContractRo
 	return row, nil
 }
 
-func (a *App) charge(tx LedgerTx, row *ContractRow, act domain.Activity) error {
+// charge books act at price, the contract's agreed unit price.
+func (a *App) charge(tx LedgerTx, row *ContractRow, act domain.Activity, price int64) error {
 	id := row.Contract.ID
 	month := domain.MonthOf(act.OccurredAt)
 	err := tx.InsertCharge(Charge{
 		EventID: act.EventID, ContractID: id, Month: month, Provider: act.Provider,
 		InterventionCode: act.InterventionCode, InterventionID: act.InterventionID, JourneyID: act.JourneyID,
-		OccurredAt: act.OccurredAt, PricePence: act.PricePence, PCN: act.PCN, Segment: act.Segment,
+		OccurredAt: act.OccurredAt, PricePence: price, PCN: act.PCN, Segment: act.Segment,
 	})
 	if err != nil {
 		return err
 	}
-	row.Spent += act.PricePence
+	row.Spent += price
 	row.Activities++
-	payable, err := tx.AddPayable(id, act.Provider, act.PricePence)
+	payable, err := tx.AddPayable(id, act.Provider, price)
 	if err != nil {
 		return err
 	}
 	costed := ActivityCosted{
 		ContractID: id, SourceEventID: act.EventID, JourneyID: act.JourneyID, InterventionID: act.InterventionID,
-		InterventionCode: act.InterventionCode, Provider: act.Provider, UnitPricePence: act.PricePence,
+		InterventionCode: act.InterventionCode, Provider: act.Provider, UnitPricePence: price,
 		OccurredAt: act.OccurredAt, Month: month, PCN: act.PCN, Segment: act.Segment, SpentToDatePence: row.Spent,
 	}
 	if err := a.emit(tx, id, costed, "costed", act.EventID); err != nil {
 		return err
 	}
 	pay := ProviderPayable{ContractID: id, SourceEventID: act.EventID, Provider: act.Provider, Month: month,
-		AmountPence: act.PricePence, PayableToDatePence: payable}
+		AmountPence: price, PayableToDatePence: payable}
 	return a.emit(tx, id, pay, "payable", act.EventID)
 }
 

@@ -9,7 +9,8 @@ import (
 	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
 
-// Activity is one delivered intervention to charge against a budget.
+// Activity is one delivered intervention to charge against a budget. It carries no price to book:
+// the contract's agreed price of InterventionCode is booked (Terms.UnitPrice).
 type Activity struct {
 	EventID          string
 	JourneyID        string
@@ -17,13 +18,16 @@ type Activity struct {
 	InterventionID   string
 	InterventionCode string
 	Provider         string
-	PricePence       int64
+	// StatedPricePence is the unit price the caller expects (0: none stated). Never booked: a
+	// difference from the contract's price is only reported.
+	StatedPricePence int64
 	OccurredAt       time.Time
 	PCN              string
 	Segment          int32
 }
 
 // MaxPricePence bounds one unit price (£1m) so that no sum of a year's activity can overflow.
+// It bounds agreed prices and stated ones alike.
 const MaxPricePence int64 = 100_000_000
 
 // Validate lists every rule the activity breaks.
@@ -34,8 +38,8 @@ func (a Activity) Validate() error {
 	vs.AddErr("pathway.pathway_id", pathway.CheckID(a.PathwayID))
 	requireID(&vs, "intervention_code", a.InterventionCode)
 	requireID(&vs, "provider", a.Provider)
-	if a.PricePence <= 0 || a.PricePence > MaxPricePence {
-		vs.Add("unit_price_pence", "must be more than 0 and at most %d pence, not %d", MaxPricePence, a.PricePence)
+	if a.StatedPricePence < 0 || a.StatedPricePence > MaxPricePence {
+		vs.Add("unit_price_pence", "must be 0 (none stated) to %d pence, not %d", MaxPricePence, a.StatedPricePence)
 	}
 	if a.OccurredAt.IsZero() {
 		vs.Add("occurred_at", "is required")

@@ -23,7 +23,8 @@ type Threshold struct {
 }
 
 // Terms are what a contract agrees. Invariants (Validate): a GBP budget > 0, a withhold of 0-10000
-// basis points, an explicit schedule (if any) of distinct periods 1-12 with amounts >= 0.
+// basis points, an explicit schedule (if any) of distinct periods 1-12 with amounts >= 0, and
+// agreed unit prices of distinct intervention codes, each 1 to MaxPricePence.
 type Terms struct {
 	PathwayID   string
 	Year        int
@@ -34,6 +35,9 @@ type Terms struct {
 	WithholdBP  int32
 	Targets     []Target
 	Thresholds  []Threshold
+	// Prices are the agreed unit prices by intervention code: what ingest books. Contracts
+	// recorded before prices existed have none (and book nothing until amended).
+	Prices []InterventionPrice
 }
 
 // PeriodAmount is one release of an explicit schedule.
@@ -95,6 +99,7 @@ func (t Terms) Validate() error {
 	validateSchedule(&vs, t.Schedule)
 	validateThresholds(&vs, t.Thresholds)
 	validateTargets(&vs, t.Targets)
+	validatePrices(&vs, t.Prices)
 	return vs.Err()
 }
 

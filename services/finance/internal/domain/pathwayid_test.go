@@ -23,7 +23,7 @@ func TestPathwayIDIsThePathwayModelsRule(t *testing.T) {
 		t.Run(id[:min(len(id), 20)], func(t *testing.T) {
 			terms := domain.Terms{PathwayID: id, Year: 2026, BudgetPence: 1_000_000, Currency: "GBP"}
 			act := domain.Activity{EventID: "e1", JourneyID: "j1", PathwayID: id, InterventionCode: "physio", Provider: "RTG",
-				PricePence: 2800, OccurredAt: at}
+				StatedPricePence: 2800, OccurredAt: at}
 			out := domain.Outcome{EventID: "e2", JourneyID: "j1", PathwayID: id, CollectionPoint: "discharge",
 				Measures: map[string]float64{"msk-hq": 30}, OccurredAt: at}
 			want := pathway.CheckID(id)

@@ -28,6 +28,9 @@ func termsFromProto(p *financev1.ContractTerms) domain.Terms {
 	for _, th := range p.GetThresholds() {
 		t.Thresholds = append(t.Thresholds, domain.Threshold{RateBP: th.GetRateBp(), Basis: domain.Basis(th.GetBasis())})
 	}
+	for _, up := range p.GetUnitPrices() {
+		t.Prices = append(t.Prices, domain.InterventionPrice{Code: up.GetInterventionCode(), Pence: up.GetUnitPricePence()})
+	}
 	for _, o := range p.GetOutcomeTargets() {
 		t.Targets = append(t.Targets, domain.Target{
 			ID: o.GetTargetId(), Measure: o.GetMeasureCode(), Rule: domain.Rule(o.GetRule()), CollectionPoint: o.GetCollectionPoint(),
@@ -49,6 +52,9 @@ func termsProto(t domain.Terms) *financev1.ContractTerms {
 	}
 	for _, th := range t.Thresholds {
 		p.Thresholds = append(p.Thresholds, &financev1.BudgetThreshold{RateBp: th.RateBP, Basis: financev1.ThresholdBasis(th.Basis)})
+	}
+	for _, up := range t.Prices {
+		p.UnitPrices = append(p.UnitPrices, &financev1.InterventionPrice{InterventionCode: up.Code, UnitPricePence: up.Pence})
 	}
 	for _, o := range t.Targets {
 		p.OutcomeTargets = append(p.OutcomeTargets, &financev1.OutcomeTarget{

@@ -17,7 +17,8 @@ type Ingest struct {
 // NewIngest serves a over FinanceIngestService.
 func NewIngest(a *app.App) *Ingest { return &Ingest{app: a} }
 
-// RecordActivity charges one delivered intervention, once per event ID.
+// RecordActivity charges one delivered intervention, once per event ID, at its contract's agreed
+// unit price (the request's unit_price_pence is only compared with it).
 func (s *Ingest) RecordActivity(ctx context.Context, req *financev1.RecordActivityRequest) (*financev1.RecordActivityResponse, error) {
 	h, err := hash("activity", req)
 	if err != nil {
@@ -26,7 +27,7 @@ func (s *Ingest) RecordActivity(ctx context.Context, req *financev1.RecordActivi
 	act := domain.Activity{
 		EventID: req.GetEventId(), JourneyID: req.GetJourneyId(), PathwayID: req.GetPathway().GetPathwayId(),
 		InterventionID: req.GetInterventionId(), InterventionCode: req.GetInterventionCode(), Provider: req.GetProvider(),
-		PricePence: req.GetUnitPricePence(), PCN: req.GetPcnOdsCode(), Segment: int32(req.GetSegment()),
+		StatedPricePence: req.GetUnitPricePence(), PCN: req.GetPcnOdsCode(), Segment: int32(req.GetSegment()),
 	}
 	if req.GetOccurredAt() != nil {
 		act.OccurredAt = req.GetOccurredAt().AsTime()
