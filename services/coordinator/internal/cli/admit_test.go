@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
@@ -20,26 +18,45 @@ import (
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 )
 
-// fakeCoordinator answers RecordAdmission with err, or with a result, and keeps what it got.
+// fakeCoordinator answers RecordAdmission and GetJourney with err, or with a result, and keeps
+// what it got and the authorization and interim identity metadata of each call.
 type fakeCoordinator struct {
 	coordinatorv1.UnimplementedCoordinatorServiceServer
-	mu     sync.Mutex
-	got    []*coordinatorv1.RecordAdmissionRequest
-	actors []string
-	err    error
+	mu      sync.Mutex
+	got     []*coordinatorv1.RecordAdmissionRequest
+	auths   []string
+	interim []string
+	err     error
+}
+
+func (f *fakeCoordinator) record(ctx context.Context) {
+	md, _ := metadata.FromIncomingContext(ctx)
+	f.auths = append(f.auths, md.Get("authorization")...)
+	for _, k := range []string{"x-actor", "x-roles", "x-eog"} {
+		f.interim = append(f.interim, md.Get(k)...)
+	}
 }
 
 func (f *fakeCoordinator) RecordAdmission(ctx context.Context, req *coordinatorv1.RecordAdmissionRequest) (*coordinatorv1.RecordAdmissionResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.got = append(f.got, req)
-	md, _ := metadata.FromIncomingContext(ctx)
-	f.actors = append(f.actors, md.Get("x-actor")...)
+	f.record(ctx)
 	if f.err != nil {
 		return nil, f.err
 	}
 	return &coordinatorv1.RecordAdmissionResponse{Result: &coordinatorv1.TransitionResult{RequestId: req.GetRequestId(),
 		Stage: "respiratory-triage", Revision: 7, Version: 1, Events: []string{"HospitalAdmissionRecorded"}, AdmissionId: "adm-2"}}, nil
+}
+
+func (f *fakeCoordinator) GetJourney(ctx context.Context, req *coordinatorv1.GetJourneyRequest) (*coordinatorv1.GetJourneyResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record(ctx)
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &coordinatorv1.GetJourneyResponse{Journey: &coordinatorv1.Journey{JourneyId: req.GetJourneyId(), PathwayId: "copd", Version: 1}}, nil
 }
 
 func (f *fakeCoordinator) requests() []*coordinatorv1.RecordAdmissionRequest {
@@ -48,21 +65,22 @@ func (f *fakeCoordinator) requests() []*coordinatorv1.RecordAdmissionRequest {
 	return append([]*coordinatorv1.RecordAdmissionRequest(nil), f.got...)
 }
 
-// serveFake serves f on a local port and returns a runner of pathwayctl against it.
+// authorizations returns the authorization metadata of every call so far.
+func (f *fakeCoordinator) authorizations() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.auths...)
+}
+
+// serveFake serves f over TLS on a local port, signs pathwayctl in with testToken and returns a
+// runner of pathwayctl against it.
 func serveFake(t *testing.T, f *fakeCoordinator) func(args ...string) (int, string, string) {
 	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	srv := grpc.NewServer()
-	coordinatorv1.RegisterCoordinatorServiceServer(srv, f)
-	go func() { _ = srv.Serve(lis) }()
-	t.Cleanup(srv.Stop)
-	env := map[string]string{"PATHWAYCTL_COORDINATOR": lis.Addr().String(), "PATHWAYCTL_ACTOR": "coord-9"}
-	return func(args ...string) (int, string, string) {
-		var out, errs bytes.Buffer
-		code := Run(context.Background(), args, &out, &errs, func(k string) string { return env[k] })
-		return code, out.String(), errs.String()
-	}
+	h := newHarness(t)
+	h.signIn(t, Credentials{Issuer: "https://issuer.test", ClientID: "pathwayctl", AccessToken: testToken,
+		Expiry: time.Now().Add(time.Hour), TokenType: "Bearer"})
+	h.env["PATHWAYCTL_COORDINATOR"] = h.serveCoordinator(t, f, true)
+	return h.run
 }
 
 func TestAdmitSendsTheAdmission(t *testing.T) {
@@ -83,7 +101,8 @@ func TestAdmitSendsTheAdmission(t *testing.T) {
 	require.Equal(t, "copd-exacerbation", got[0].GetReason())
 	require.Equal(t, time.Date(2026, 1, 5, 22, 10, 0, 0, time.UTC), got[0].GetAdmittedAt().AsTime())
 	require.Equal(t, time.Date(2026, 1, 9, 11, 0, 0, 0, time.UTC), got[0].GetDischargedAt().AsTime())
-	require.Equal(t, []string{"coord-9"}, f.actors)
+	require.Equal(t, []string{"Bearer " + testToken}, f.authorizations(), "the stored token, over TLS")
+	require.Empty(t, f.interim, "no interim identity metadata")
 
 	code, out, errs = ctl("-o", "json", "admit", "ref-C-1", "-admitted", "2026-02-01T08:00:00Z", "-discharged", "2026-02-03T08:00:00Z",
 		"-reason", "copd-exacerbation")

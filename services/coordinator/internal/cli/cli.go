@@ -6,15 +6,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/metadata"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
+	"github.com/nhs-pathways/pathways/services/platform/identity"
 )
 
 // Exit codes.
@@ -25,12 +27,21 @@ const (
 	ExitInvalid      = 3 // the service refused the input (field violations printed one per line)
 	ExitNotFound     = 4 // no such journey, pathway or version
 	ExitNotAllowed   = 5 // not allowed now (wrong stage), already exists, lost a race, or permission denied
-	ExitUnauthorised = 6 // no identity (-actor)
+	ExitUnauthorised = 6 // not signed in, the sign-in expired, or the token or password was refused
 )
 
 const usage = `pathwayctl: command-line client of the pathways coordinator and governance APIs
 
 Usage: pathwayctl [global flags] <command> [flags] [args]
+
+Signing in (OpenID Connect; the token is kept in your configuration directory, mode 0600):
+  login      [-issuer URL] [-client-id ID] [-scopes S]      device flow: open the link shown,
+             enter the code and sign in; pathwayctl waits
+  login      -username U -password-stdin (or -password P)    the devstack's provider only
+  whoami     who the stored token says you are (decoded locally, not verified)
+  token      print a valid access token (refreshed when expired), for
+             curl -H "Authorization: Bearer $(pathwayctl token)" ...
+  logout     forget the stored token
 
 Referrals and journeys (coordinator API):
   submit     -referral-id ID -pathway msk -nhs-number N -practice A81001 -pcn U12345
@@ -62,11 +73,20 @@ Pathway versions (governance API):
   pathways   review PATHWAY VERSION -decision approve|request-changes [-comment TEXT] [-reason TEXT]
   pathways   publish PATHWAY VERSION [-effective-from RFC3339] [-reason TEXT]
 
+Every call sends your stored access token; who you are, your roles, Expert Oversight Groups and
+organisations come from it. PATHWAYS_CONFIG_DIR overrides where it is kept.
+
 Global flags (environment variable in brackets):
 `
 
-// Run runs pathwayctl with args (without the program name) and returns the exit code.
+// Run runs pathwayctl with args (without the program name) and returns the exit code. Its
+// standard input is empty (login -password-stdin reads none); cmd/pathwayctl uses RunWithStdin.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	return RunWithStdin(ctx, args, strings.NewReader(""), stdout, stderr, getenv)
+}
+
+// RunWithStdin is Run reading standard input from stdin (login -password-stdin).
+func RunWithStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	g, rest, err := parseGlobals(args, stderr, getenv)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -84,16 +104,20 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "pathwayctl: unknown command %q (pathwayctl -h lists them)\n", rest[0])
 		return ExitUsage
 	}
-	ctx, cancel := context.WithTimeout(ctx, g.timeout)
-	defer cancel()
-	c := &call{globals: g, stdout: stdout, stderr: stderr}
+	if rest[0] != "login" { // login waits for a person; the device code's expiry bounds it
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, g.timeout)
+		defer cancel()
+	}
+	c := &call{globals: g, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	defer c.close()
 	return c.exit(cmd(ctx, c, rest[1:]))
 }
 
 type globals struct {
 	coordinatorAddr, governanceAddr string
-	actor, roles, eog, output       string
+	caFile, output                  string
+	insecure                        bool
 	timeout                         time.Duration
 }
 
@@ -110,11 +134,10 @@ func parseGlobals(args []string, stderr io.Writer, getenv func(string) string) (
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	fs.StringVar(&g.coordinatorAddr, "coordinator", env("PATHWAYCTL_COORDINATOR", "127.0.0.1:9101"), "coordinator gRPC address [PATHWAYCTL_COORDINATOR]")
 	fs.StringVar(&g.governanceAddr, "governance", env("PATHWAYCTL_GOVERNANCE", "127.0.0.1:9102"), "governance gRPC address [PATHWAYCTL_GOVERNANCE]")
-	fs.StringVar(&g.actor, "actor", env("PATHWAYCTL_ACTOR", getenv("USER")), "who you are: x-actor [PATHWAYCTL_ACTOR, else USER]")
-	fs.StringVar(&g.roles, "roles", env("PATHWAYCTL_ROLES", "coordinator"), "your roles, comma-separated: x-roles [PATHWAYCTL_ROLES]")
-	fs.StringVar(&g.eog, "eog", env("PATHWAYCTL_EOG", ""), "your Expert Oversight Groups, comma-separated: x-eog [PATHWAYCTL_EOG]")
+	fs.StringVar(&g.caFile, "ca-file", env("PATHWAYS_CA_FILE", ""), "PEM certificates trusted, besides the system's, for the services' and the identity provider's TLS (the devstack's local CA) [PATHWAYS_CA_FILE]")
+	fs.BoolVar(&g.insecure, "insecure", env("PATHWAYCTL_INSECURE", "") == "true", "call the services in plaintext, without TLS: only a development server on loopback started with -insecure; your token crosses the connection unencrypted [PATHWAYCTL_INSECURE=true]")
 	fs.StringVar(&g.output, "o", env("PATHWAYCTL_OUTPUT", "table"), "output: table or json [PATHWAYCTL_OUTPUT]")
-	fs.DurationVar(&g.timeout, "timeout", time.Minute, "how long to wait for an answer")
+	fs.DurationVar(&g.timeout, "timeout", time.Minute, "how long to wait for an answer (login waits until its code expires)")
 	if err := fs.Parse(args); err != nil {
 		return g, nil, err
 	}
@@ -128,21 +151,45 @@ func parseGlobals(args []string, stderr io.Writer, getenv func(string) string) (
 // call holds the connections and output of one command.
 type call struct {
 	globals
+	stdin          io.Reader
 	stdout, stderr io.Writer
+	getenv         func(string) string
+	sess           *session
 	conns          []*grpc.ClientConn
 	dialed         []string
 	// flagOf names the flag of the command that sets an API field, for error messages.
 	flagOf map[string]string
 }
 
-// errNoActor: the caller did not say who they are; every call needs it.
-var errNoActor = errors.New("who you are is required: -actor NAME or PATHWAYCTL_ACTOR (it is recorded on the journey's events)")
-
-func (c *call) dial(addr string) (*grpc.ClientConn, error) {
-	if trim(c.actor) == "" {
-		return nil, errNoActor
+// dial connects to a service: TLS verified against the system roots and -ca-file (plaintext
+// only with -insecure, and only to a loopback address), every call carrying the stored access
+// token. Not signed in, or a sign-in that expired and cannot be renewed, fails here, before any
+// call is made.
+func (c *call) dial(ctx context.Context, addr string) (*grpc.ClientConn, error) {
+	if c.sess == nil {
+		s, err := c.openSession()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := s.Token(ctx); err != nil {
+			return nil, err
+		}
+		c.sess = s
 	}
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	transport := grpc.WithTransportCredentials(insecure.NewCredentials())
+	if c.insecure {
+		if host, _, err := net.SplitHostPort(addr); err != nil || !isLoopback(host) {
+			return nil, usagef("-insecure: only for a service on a loopback address (your token would cross the network unencrypted), not %q", addr)
+		}
+	} else {
+		cfg, err := c.tlsConfig()
+		if err != nil {
+			return nil, err
+		}
+		transport = grpc.WithTransportCredentials(credentials.NewTLS(cfg))
+	}
+	bearer := identity.Bearer{Token: c.sess.Token, AllowInsecure: c.insecure}
+	conn, err := grpc.NewClient(addr, transport, grpc.WithPerRPCCredentials(bearer))
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", addr, err)
 	}
@@ -150,8 +197,8 @@ func (c *call) dial(addr string) (*grpc.ClientConn, error) {
 	return conn, nil
 }
 
-func (c *call) coordinator() (coordinatorv1.CoordinatorServiceClient, error) {
-	conn, err := c.dial(c.coordinatorAddr)
+func (c *call) coordinator(ctx context.Context) (coordinatorv1.CoordinatorServiceClient, error) {
+	conn, err := c.dial(ctx, c.coordinatorAddr)
 	if err != nil {
 		return nil, err
 	}
@@ -159,21 +206,12 @@ func (c *call) coordinator() (coordinatorv1.CoordinatorServiceClient, error) {
 	return coordinatorv1.NewCoordinatorServiceClient(conn), nil
 }
 
-func (c *call) governance() (governancev1.GovernanceServiceClient, error) {
-	conn, err := c.dial(c.governanceAddr)
+func (c *call) governance(ctx context.Context) (governancev1.GovernanceServiceClient, error) {
+	conn, err := c.dial(ctx, c.governanceAddr)
 	if err != nil {
 		return nil, err
 	}
 	return governancev1.NewGovernanceServiceClient(conn), nil
-}
-
-// identify adds the caller's identity to an outgoing call.
-func (c *call) identify(ctx context.Context) context.Context {
-	kv := []string{"x-actor", c.actor, "x-roles", c.roles}
-	if c.eog != "" {
-		kv = append(kv, "x-eog", c.eog)
-	}
-	return metadata.AppendToOutgoingContext(ctx, kv...)
 }
 
 func (c *call) close() {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -12,9 +13,17 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-func run(args ...string) (int, string, string) {
+// run runs pathwayctl with nothing in its environment but an empty configuration directory.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	dir := t.TempDir()
 	var out, errs bytes.Buffer
-	code := Run(context.Background(), args, &out, &errs, func(string) string { return "" })
+	code := Run(context.Background(), args, &out, &errs, func(k string) string {
+		if k == "PATHWAYS_CONFIG_DIR" {
+			return dir
+		}
+		return ""
+	})
 	return code, out.String(), errs.String()
 }
 
@@ -40,7 +49,7 @@ func TestUsageErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, errs := run(tt.args...)
+			code, _, errs := run(t, tt.args...)
 			require.Equal(t, ExitUsage, code, errs)
 			require.Contains(t, errs, tt.says)
 		})
@@ -84,22 +93,21 @@ func TestExitPrintsViolationsOnePerLineAndTheStage(t *testing.T) {
 }
 
 func TestFirstRunMistakes(t *testing.T) {
-	var out, errs bytes.Buffer
-	code := Run(context.Background(), []string{"show", "ref-R-1"}, &out, &errs, func(string) string { return "" })
+	code, _, errs := run(t, "show", "ref-R-1")
 	require.Equal(t, ExitUnauthorised, code)
-	require.Equal(t, "pathwayctl: who you are is required: -actor NAME or PATHWAYCTL_ACTOR (it is recorded on the journey's events)\n", errs.String())
+	require.Equal(t, "pathwayctl: not signed in: run pathwayctl login\n", errs)
 
-	errs.Reset()
-	env := map[string]string{"PATHWAYCTL_COORDINATOR": "127.0.0.1:1", "USER": "coord-9"}
-	code = Run(context.Background(), []string{"-timeout", "5s", "show", "ref-R-1", "-o", "json"}, &out, &errs, func(k string) string { return env[k] })
+	h := newHarness(t)
+	h.signIn(t, Credentials{Issuer: "https://issuer.test", ClientID: "pathwayctl", AccessToken: testToken, Expiry: time.Now().Add(time.Hour)})
+	h.env["PATHWAYCTL_COORDINATOR"] = "127.0.0.1:1"
+	code, _, errs = h.run("-timeout", "5s", "show", "ref-R-1", "-o", "json")
 	require.Equal(t, ExitFailed, code)
-	require.Contains(t, errs.String(), "pathwayctl: Unavailable: ")
-	require.Contains(t, errs.String(), "is the service running at 127.0.0.1:1?")
+	require.Contains(t, errs, "pathwayctl: Unavailable: ")
+	require.Contains(t, errs, "is the service running at 127.0.0.1:1?")
 
-	errs.Reset()
-	code = Run(context.Background(), []string{"show", "ref-R-1", "-o", "yaml"}, &out, &errs, func(k string) string { return env[k] })
+	code, _, errs = h.run("show", "ref-R-1", "-o", "yaml")
 	require.Equal(t, ExitUsage, code)
-	require.Contains(t, errs.String(), "must be table or json")
+	require.Contains(t, errs, "must be table or json")
 }
 
 func TestViolationsNameTheFlag(t *testing.T) {
@@ -115,7 +123,7 @@ func TestViolationsNameTheFlag(t *testing.T) {
 }
 
 func TestCommandHelp(t *testing.T) {
-	code, _, errs := run("admit", "-h")
+	code, _, errs := run(t, "admit", "-h")
 	require.Equal(t, ExitOK, code)
 	require.Contains(t, errs, "Usage: pathwayctl admit JOURNEY_ID [flags]")
 	require.Contains(t, errs, "-discharged")

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -28,7 +27,8 @@ func (c *call) exit(err error) int {
 		}
 		return ExitUsage
 	}
-	if errors.Is(err, errNoActor) {
+	var se *signInError
+	if errors.Is(err, errNotSignedIn) || errors.As(err, &se) {
 		fmt.Fprintf(c.stderr, "pathwayctl: %v\n", err)
 		return ExitUnauthorised
 	}
@@ -74,8 +74,8 @@ func (c *call) fieldName(field string) string {
 	return field
 }
 
-// hint says what to try next for failures a first-time user meets: nothing listening, or no
-// identity or role.
+// hint says what to try next for failures a first-time user meets: nothing listening, a token
+// refused, or a role missing.
 func (c *call) hint(code codes.Code) string {
 	switch code {
 	case codes.Unavailable:
@@ -83,9 +83,9 @@ func (c *call) hint(code codes.Code) string {
 			return "is the service running at " + c.dialed[len(c.dialed)-1] + "? Set -coordinator/-governance (PATHWAYCTL_COORDINATOR/PATHWAYCTL_GOVERNANCE)."
 		}
 	case codes.Unauthenticated:
-		return "say who you are with -actor NAME (PATHWAYCTL_ACTOR)"
+		return "your token was refused: sign in again with pathwayctl login (to the provider this service trusts)"
 	case codes.PermissionDenied:
-		return "your roles are " + strconv.Quote(c.roles) + "; set -roles (PATHWAYCTL_ROLES)"
+		return "pathwayctl whoami shows the roles, groups and organisations your token gives you"
 	}
 	return ""
 }

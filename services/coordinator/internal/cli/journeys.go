@@ -21,7 +21,7 @@ var commands = map[string]command{
 	"submit": submit, "worklist": worklist, "show": show,
 	"triage": triage, "schedule": schedule, "start": startIntervention, "complete": completeIntervention,
 	"dna": didNotAttend, "outcome": outcome, "discharge": discharge, "cancel": cancel, "migrate": migrate, "admit": admit,
-	"pathways": pathways,
+	"pathways": pathways, "login": login, "logout": logout, "token": token, "whoami": whoami,
 }
 
 func submit(ctx context.Context, c *call, args []string) error {
@@ -50,11 +50,11 @@ func submit(ctx context.Context, c *call, args []string) error {
 	if req.ReferredAt, err = parseTime("referred-at", referredAt, time.Now().Truncate(time.Second)); err != nil {
 		return err
 	}
-	client, err := c.coordinator()
+	client, err := c.coordinator(ctx)
 	if err != nil {
 		return err
 	}
-	resp, err := client.SubmitReferral(c.identify(ctx), req)
+	resp, err := client.SubmitReferral(ctx, req)
 	if status.Code(err) == codes.AlreadyExists && referredAt == "" {
 		fmt.Fprintf(c.stderr, "pathwayctl: -referred-at was left out, so it was now (%s); to repeat a submission, give the first one's -referred-at\n",
 			when(req.GetReferredAt()))
@@ -96,11 +96,11 @@ func worklist(ctx context.Context, c *call, args []string) error {
 			return err
 		}
 	}
-	client, err := c.coordinator()
+	client, err := c.coordinator(ctx)
 	if err != nil {
 		return err
 	}
-	resp, err := client.ListWorklist(c.identify(ctx), req)
+	resp, err := client.ListWorklist(ctx, req)
 	if err != nil {
 		return err
 	}

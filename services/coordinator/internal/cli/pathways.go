@@ -54,11 +54,11 @@ func listVersions(ctx context.Context, c *call, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	gov, err := c.governance()
+	gov, err := c.governance(ctx)
 	if err != nil {
 		return err
 	}
-	resp, err := gov.ListVersions(c.identify(ctx), &governancev1.ListVersionsRequest{PathwayId: *pathway, PageSize: 500})
+	resp, err := gov.ListVersions(ctx, &governancev1.ListVersionsRequest{PathwayId: *pathway, PageSize: 500})
 	if err != nil {
 		return err
 	}
@@ -70,11 +70,11 @@ func showVersion(ctx context.Context, c *call, args []string) error {
 	if err != nil {
 		return err
 	}
-	gov, err := c.governance()
+	gov, err := c.governance(ctx)
 	if err != nil {
 		return err
 	}
-	resp, err := gov.GetVersion(c.identify(ctx), &governancev1.GetVersionRequest{PathwayId: id, Version: v})
+	resp, err := gov.GetVersion(ctx, &governancev1.GetVersionRequest{PathwayId: id, Version: v})
 	if err != nil {
 		return err
 	}
@@ -97,11 +97,11 @@ func diffVersions(ctx context.Context, c *call, args []string) error {
 	if err != nil {
 		return err
 	}
-	gov, err := c.governance()
+	gov, err := c.governance(ctx)
 	if err != nil {
 		return err
 	}
-	resp, err := gov.DiffVersions(c.identify(ctx), &governancev1.DiffVersionsRequest{PathwayId: args[0], FromVersion: from, ToVersion: to})
+	resp, err := gov.DiffVersions(ctx, &governancev1.DiffVersionsRequest{PathwayId: args[0], FromVersion: from, ToVersion: to})
 	if err != nil {
 		return err
 	}
@@ -137,17 +137,17 @@ func draftVersion(ctx context.Context, c *call, args []string) error {
 			return usagef("-file: %v", err)
 		}
 	}
-	gov, err := c.governance()
+	gov, err := c.governance(ctx)
 	if err != nil {
 		return err
 	}
-	created, err := gov.CreateDraft(c.identify(ctx), req)
+	created, err := gov.CreateDraft(ctx, req)
 	if err != nil {
 		return err
 	}
 	v := created.GetVersion()
 	if doc != nil {
-		upd, err := gov.UpdateDraft(c.identify(ctx), &governancev1.UpdateDraftRequest{PathwayId: v.GetPathwayId(), Version: v.GetVersion(),
+		upd, err := gov.UpdateDraft(ctx, &governancev1.UpdateDraftRequest{PathwayId: v.GetPathwayId(), Version: v.GetVersion(),
 			ExpectedRevision: v.GetRevision(), DocumentYaml: string(doc), Reason: req.GetReason()})
 		if err != nil {
 			return err
@@ -168,11 +168,11 @@ func submitVersion(ctx context.Context, c *call, args []string) error {
 	if err != nil {
 		return err
 	}
-	gov, err := c.governance()
+	gov, err := c.governance(ctx)
 	if err != nil {
 		return err
 	}
-	resp, err := gov.SubmitForReview(c.identify(ctx), &governancev1.SubmitForReviewRequest{PathwayId: id, Version: v, Reason: *reason})
+	resp, err := gov.SubmitForReview(ctx, &governancev1.SubmitForReviewRequest{PathwayId: id, Version: v, Reason: *reason})
 	if err != nil {
 		return err
 	}
@@ -200,11 +200,11 @@ func reviewVersion(ctx context.Context, c *call, args []string) error {
 	if *comment != "" {
 		req.Comments = []*governancev1.ReviewComment{{Text: *comment}}
 	}
-	gov, err := c.governance()
+	gov, err := c.governance(ctx)
 	if err != nil {
 		return err
 	}
-	resp, err := gov.Review(c.identify(ctx), req)
+	resp, err := gov.Review(ctx, req)
 	if err != nil {
 		return err
 	}
@@ -227,11 +227,11 @@ func publishVersion(ctx context.Context, c *call, args []string) error {
 	if err != nil {
 		return err
 	}
-	gov, err := c.governance()
+	gov, err := c.governance(ctx)
 	if err != nil {
 		return err
 	}
-	resp, err := gov.Publish(c.identify(ctx), &governancev1.PublishRequest{PathwayId: id, Version: v, EffectiveFrom: eff, Reason: *reason})
+	resp, err := gov.Publish(ctx, &governancev1.PublishRequest{PathwayId: id, Version: v, EffectiveFrom: eff, Reason: *reason})
 	if err != nil {
 		return err
 	}

@@ -17,11 +17,11 @@ func show(ctx context.Context, c *call, args []string) error {
 	if len(pos) != 1 {
 		return oneJourneyID("show", pos)
 	}
-	client, err := c.coordinator()
+	client, err := c.coordinator(ctx)
 	if err != nil {
 		return err
 	}
-	resp, err := client.GetJourney(c.identify(ctx), &coordinatorv1.GetJourneyRequest{JourneyId: pos[0]})
+	resp, err := client.GetJourney(ctx, &coordinatorv1.GetJourneyRequest{JourneyId: pos[0]})
 	if err != nil {
 		return err
 	}

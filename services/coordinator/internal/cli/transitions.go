@@ -39,11 +39,11 @@ func (c *call) transition(ctx context.Context, name string, args []string, bind 
 	if *requestID == "" {
 		*requestID = newRequestID()
 	}
-	client, err := c.coordinator()
+	client, err := c.coordinator(ctx)
 	if err != nil {
 		return err
 	}
-	res, err := send(c.identify(ctx), client, pos[0], *requestID)
+	res, err := send(ctx, client, pos[0], *requestID)
 	if err != nil {
 		if outcomeUnknown(err) {
 			fmt.Fprintf(c.stderr, "pathwayctl: the outcome is unknown; retry safely with -request-id %s\n", *requestID)
