@@ -6,10 +6,10 @@ import (
 	"time"
 
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
+	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
 
 // Contracts are the synthetic capitated contracts of the contract year starting April before t:
@@ -29,16 +29,34 @@ func Contracts(t time.Time) []*financev1.ContractTerms {
 	}
 	return []*financev1.ContractTerms{
 		{PathwayId: "msk", ContractYear: int32(year), AnnualBudgetPence: 1_200_000_000, Population: 300_000, Currency: "GBP",
-			WithholdBp: 125, Thresholds: alerts, OutcomeTargets: []*financev1.OutcomeTarget{{TargetId: "msk-hq-mic",
+			WithholdBp: 125, Thresholds: alerts, UnitPrices: prices("msk"), OutcomeTargets: []*financev1.OutcomeTarget{{TargetId: "msk-hq-mic",
 				MeasureCode: "msk-hq", Rule: financev1.OutcomeRule_OUTCOME_RULE_IMPROVEMENT, MinChange: 6, TargetShareBp: 6000, WeightBp: 10000}}},
 		{PathwayId: "copd", ContractYear: int32(year), AnnualBudgetPence: 800_000_000, Population: 300_000, Currency: "GBP",
-			Thresholds: alerts},
+			Thresholds: alerts, UnitPrices: prices("copd")},
 	}
+}
+
+// prices are the agreed unit prices of a built-in pathway's interventions, as its published
+// version states them (finance books these, never a price an ingest request states).
+func prices(pathwayID string) []*financev1.InterventionPrice {
+	var out []*financev1.InterventionPrice
+	for _, d := range pathway.Builtin() {
+		if d.ID != pathwayID {
+			continue
+		}
+		for _, iv := range d.Interventions {
+			out = append(out, &financev1.InterventionPrice{InterventionCode: iv.ID, UnitPricePence: iv.UnitPricePence})
+		}
+	}
+	return out
 }
 
 // createContracts records the contracts, keeping any already there.
 func (l Loader) createContracts(ctx context.Context) error {
-	ctx = metadata.AppendToOutgoingContext(ctx, "x-actor", Actor, "x-roles", "finance-admin")
+	ctx, err := l.as(ctx, "finance-admin", "")
+	if err != nil {
+		return err
+	}
 	for _, terms := range Contracts(l.now()) {
 		_, err := l.Finance.CreateContract(ctx, &financev1.CreateContractRequest{Terms: terms})
 		if err != nil && status.Code(err) != codes.AlreadyExists {

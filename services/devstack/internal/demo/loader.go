@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -33,6 +34,27 @@ type Loader struct {
 	Finance     financev1.FinanceServiceClient
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// As returns ctx calling as a demo person of the role ("coordinator" of the PCN pcn,
+	// "finance-admin"): with the devstack's provider, their access token. Nil calls with the
+	// interim identity metadata of a -insecure stack.
+	As func(ctx context.Context, role, pcn string) (context.Context, error)
+}
+
+// Person is the devstack provider's demo person (devoidc) who plays role for the loader: the
+// coordinator of the PCN, or the finance administrator.
+func Person(role, pcn string) string {
+	if role == "coordinator" {
+		return "coord-" + strings.ToLower(pcn)
+	}
+	return role
+}
+
+// as is ctx calling as role (of pcn).
+func (l Loader) as(ctx context.Context, role, pcn string) (context.Context, error) {
+	if l.As != nil {
+		return l.As(ctx, role, pcn)
+	}
+	return metadata.AppendToOutgoingContext(ctx, "x-actor", Actor, "x-roles", role, "x-orgs", pcn), nil
 }
 
 // Loaded is what happened to one patient's journey.
@@ -51,11 +73,14 @@ func (l Loader) Load(ctx context.Context) ([]Loaded, error) {
 	if err := l.createContracts(ctx); err != nil {
 		return nil, err
 	}
-	ctx = metadata.AppendToOutgoingContext(ctx, "x-actor", Actor, "x-roles", "coordinator")
 	nhs := NHSNumbers(len(Population()))
 	var out []Loaded
 	for i, p := range Population() {
-		res, err := l.loadOne(ctx, p, nhs[i])
+		pctx, err := l.as(ctx, "coordinator", p.PCN)
+		if err != nil {
+			return out, err
+		}
+		res, err := l.loadOne(pctx, p, nhs[i])
 		if err != nil {
 			return out, fmt.Errorf("demo referral %s: %w", p.ReferralID, err)
 		}

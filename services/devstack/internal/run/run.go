@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
@@ -19,6 +19,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/devstack/internal/demo"
 	"github.com/nhs-pathways/pathways/services/devstack/internal/stack"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
+	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 )
 
 // demoTimeout bounds loading the demo population.
@@ -64,23 +65,39 @@ func traced() grpc.DialOption { return grpc.WithStatsHandler(telemetry.GRPCClien
 func LoadDemo(ctx context.Context, s *stack.Stack, out io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, demoTimeout)
 	defer cancel()
-	coord, err := grpc.NewClient(s.CoordinatorAddr, grpc.WithTransportCredentials(insecure.NewCredentials()), traced())
+	// The loader is a person's client: it trusts the local CA and calls with demo people's
+	// tokens, presenting no certificate.
+	creds, err := tlsconf.Client{CAFile: s.CAFile(), Insecure: s.CAFile() == ""}.DialOption()
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	coord, err := grpc.NewClient(s.CoordinatorAddr, creds, traced())
 	if err != nil {
 		return fmt.Errorf("demo: coordinator client: %w", err)
 	}
 	defer func() { _ = coord.Close() }()
-	gov, err := grpc.NewClient(s.GovernanceAddr, grpc.WithTransportCredentials(insecure.NewCredentials()), traced())
+	gov, err := grpc.NewClient(s.GovernanceAddr, creds, traced())
 	if err != nil {
 		return fmt.Errorf("demo: governance client: %w", err)
 	}
 	defer func() { _ = gov.Close() }()
-	fin, err := grpc.NewClient(s.FinanceAddr, grpc.WithTransportCredentials(insecure.NewCredentials()), traced())
+	fin, err := grpc.NewClient(s.FinanceAddr, creds, traced())
 	if err != nil {
 		return fmt.Errorf("demo: finance client: %w", err)
 	}
 	defer func() { _ = fin.Close() }()
-	loaded, err := demo.Loader{Coordinator: coordinatorv1.NewCoordinatorServiceClient(coord),
-		Governance: governancev1.NewGovernanceServiceClient(gov), Finance: financev1.NewFinanceServiceClient(fin)}.Load(ctx)
+	l := demo.Loader{Coordinator: coordinatorv1.NewCoordinatorServiceClient(coord),
+		Governance: governancev1.NewGovernanceServiceClient(gov), Finance: financev1.NewFinanceServiceClient(fin)}
+	if s.Provider() != nil {
+		l.As = func(ctx context.Context, role, pcn string) (context.Context, error) {
+			tok, err := s.TokenFor(ctx, demo.Person(role, pcn))
+			if err != nil {
+				return nil, fmt.Errorf("demo: token for %s: %w", role, err)
+			}
+			return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+tok), nil
+		}
+	}
+	loaded, err := l.Load(ctx)
 	if err != nil {
 		return err
 	}

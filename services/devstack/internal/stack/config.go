@@ -26,6 +26,7 @@ const (
 	DefaultFinanceHTTPPort   = 8083
 	DefaultDashboardPort     = 9104
 	DefaultDashboardHTTPPort = 8084
+	DefaultOIDCPort          = 9096
 	DefaultNamespace         = "default"
 	DefaultDataDir           = ".data"
 	DefaultHost              = "127.0.0.1"
@@ -43,6 +44,7 @@ type Ports struct {
 	FinanceHTTP     int
 	Dashboard       int
 	DashboardHTTP   int
+	OIDC            int
 }
 
 // Config is everything the devstack needs. Load it with the cmd's flags; Validate lists every
@@ -67,6 +69,9 @@ type Config struct {
 	TraceFile string
 	// OTLPEndpoint, when set, is the OpenTelemetry collector (OTLP/gRPC URL) for traces and metrics.
 	OTLPEndpoint string
+	// Insecure runs every service without TLS, tokens or access tables (the services' own
+	// -insecure); by default the devstack makes a local CA and runs an OpenID provider.
+	Insecure bool
 }
 
 // Telemetry is the OpenTelemetry configuration of the devstack process: one tracer and meter
@@ -81,7 +86,7 @@ func DefaultConfig() Config {
 		Ports: Ports{Temporal: DefaultTemporalPort, UI: DefaultUIPort, EventStore: DefaultEventStorePort,
 			Coordinator: DefaultCoordinatorPort, CoordinatorHTTP: DefaultCoordinatorHTTP, Governance: DefaultGovernancePort,
 			Finance: DefaultFinancePort, FinanceHTTP: DefaultFinanceHTTPPort, Dashboard: DefaultDashboardPort,
-			DashboardHTTP: DefaultDashboardHTTPPort}}
+			DashboardHTTP: DefaultDashboardHTTPPort, OIDC: DefaultOIDCPort}}
 }
 
 // Validate reports every problem with the configuration.

@@ -26,6 +26,7 @@ func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Con
 	fs.String(&cfg.TraceFile, "trace-file", envName("trace-file"), "append every span of every service to this file as JSON lines (empty: off)")
 	fs.String(&cfg.OTLPEndpoint, "otlp-endpoint", envName("otlp-endpoint"),
 		"OpenTelemetry collector OTLP/gRPC URL, e.g. http://127.0.0.1:4317, for traces and metrics (default $"+telemetry.EnvOTLPEndpoint+"; empty: off)")
+	fs.Bool(&cfg.Insecure, "insecure", envName("insecure"), "run without TLS, tokens or access control (loopback development only)")
 	for _, p := range cfg.Ports.pointers() {
 		fs.Int(p.ptr, p.flag, envName(p.flag), p.usage+" (0 picks a free port)")
 	}
@@ -51,6 +52,7 @@ func (p *Ports) pointers() []portFlag {
 		{"governance-port", "governance gRPC port", &p.Governance}, {"finance-port", "finance gRPC port", &p.Finance},
 		{"finance-http-port", "finance metrics and export port", &p.FinanceHTTP},
 		{"dashboard-port", "dashboard gRPC port", &p.Dashboard}, {"dashboard-http-port", "System Dashboard web page port", &p.DashboardHTTP},
+		{"oidc-port", "OpenID Connect provider (HTTPS) port", &p.OIDC},
 	}
 }
 

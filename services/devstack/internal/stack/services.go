@@ -20,9 +20,22 @@ func (s *Stack) startTemporal(ctx context.Context) error {
 	for _, k := range journey.SearchAttributes() {
 		attrs[k.GetName()] = k.GetValueType()
 	}
-	t, err := temporalserver.Start(ctx, temporalserver.Options{DataDir: s.cfg.temporalDir(), IP: s.cfg.Host,
+	opts := temporalserver.Options{DataDir: s.cfg.temporalDir(), IP: s.cfg.Host,
 		FrontendPort: s.cfg.Ports.Temporal, UIPort: s.cfg.Ports.UI, UI: s.cfg.UI, Namespace: s.cfg.Namespace,
-		SearchAttributes: attrs})
+		SearchAttributes: attrs}
+	if s.sec != nil {
+		ca := s.sec.ca
+		// Mutual TLS on every listener: only holders of a certificate of the local CA (the
+		// worker, the coordinator, the Web UI) reach the frontend.
+		opts.TLS = &temporalserver.TLSOptions{CertFile: ca.Cert("temporal"), KeyFile: ca.Key("temporal"), CAFile: ca.CAFile,
+			ClientCAFile: ca.CAFile, RequireClientCert: true, ClientCertFile: ca.Cert("temporal"), ClientKeyFile: ca.Key("temporal")}
+		if s.cfg.UI {
+			opts.UITLS = &temporalserver.KeyPair{CertFile: ca.Cert("temporal"), KeyFile: ca.Key("temporal")}
+			opts.UIAuth = &temporalserver.UIAuthOptions{IssuerURL: s.sec.issuer, ClientID: temporalUIClientID,
+				ClientSecret: s.sec.temporalUISecret, CallbackURL: s.temporalUIURL() + "/auth/sso/callback", CAFile: ca.CAFile}
+		}
+	}
+	t, err := temporalserver.Start(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -30,18 +43,31 @@ func (s *Stack) startTemporal(ctx context.Context) error {
 	s.TemporalAddr, s.UIAddr = t.FrontendAddr(), t.UIAddr()
 	s.listens("temporal", "gRPC frontend, namespace "+s.cfg.Namespace, s.TemporalAddr)
 	if s.UIAddr != "" {
-		s.listens("temporal-ui", "Web UI", "http://"+s.UIAddr)
+		s.listens("temporal-ui", "Web UI", t.UIURL())
 	}
 	return nil
 }
 
 func (s *Stack) startEventStore(ctx context.Context) error {
-	es, err := embedded.Start(ctx, embedded.Options{DataDir: s.cfg.eventStoreDir(), Listen: s.cfg.addr(s.cfg.Ports.EventStore)})
+	opts := embedded.Options{DataDir: s.cfg.eventStoreDir(), Listen: s.cfg.addr(s.cfg.Ports.EventStore)}
+	if s.sec != nil {
+		admin, err := secret(filepath.Join(s.cfg.tlsDir(), "eventstore-admin-password"))
+		if err != nil {
+			return err
+		}
+		opts.Security = &embedded.Security{CertFile: s.sec.ca.Cert("eventstore"), KeyFile: s.sec.ca.Key("eventstore"),
+			CAFile: s.sec.ca.CAFile, AdminPassword: admin, OpsPassword: admin,
+			Users: []embedded.User{{Name: eventStoreUser, Password: s.sec.eventStorePassword, Groups: []string{"$ops"}}}}
+	}
+	es, err := embedded.Start(ctx, opts)
 	if err != nil {
 		return err
 	}
 	s.onStop("eventstore", es.Close)
 	s.EventStoreURL = es.URL()
+	if s.sec != nil {
+		s.EventStoreURL = es.URLFor(eventStoreUser, s.sec.eventStorePassword)
+	}
 	s.listens("eventstore", "EventStoreDB gRPC", s.EventStoreURL)
 	return nil
 }

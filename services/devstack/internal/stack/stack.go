@@ -17,6 +17,7 @@ type Endpoint struct {
 // Stack is the running system. Close stops it; it is not safe to Close concurrently.
 type Stack struct {
 	cfg       Config
+	sec       *security
 	endpoints []Endpoint
 	stops     []stop
 	// Addresses of the running services, for the demo loader and tests.
@@ -39,7 +40,7 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 		name string
 		fn   func(context.Context) error
 	}{
-		{"temporal", s.startTemporal}, {"eventstore", s.startEventStore}, {"governance", s.startGovernance},
+		{"security", s.startSecurity}, {"temporal", s.startTemporal}, {"eventstore", s.startEventStore}, {"governance", s.startGovernance},
 		{"finance", s.startFinance}, {"dashboard", s.startDashboard}, {"worker", s.startWorker},
 		{"coordinator", s.startCoordinator},
 	}
