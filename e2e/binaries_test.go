@@ -258,6 +258,7 @@ func ingestActivity(t *testing.T, addr, _ string) {
 	admin := metadata.AppendToOutgoingContext(t.Context(), "x-actor", "fiona", "x-roles", "finance-admin")
 	_, err := financev1.NewFinanceServiceClient(conn).CreateContract(admin, &financev1.CreateContractRequest{Terms: &financev1.ContractTerms{
 		PathwayId: "msk", ContractYear: int32(year), AnnualBudgetPence: 1_200_000_000, Population: 300_000, Currency: "GBP",
+		UnitPrices: []*financev1.InterventionPrice{{InterventionCode: "cats", UnitPricePence: 4_200}},
 	}})
 	require.NoError(t, err)
 	_, err = financev1.NewFinanceIngestServiceClient(conn).RecordActivity(t.Context(), &financev1.RecordActivityRequest{

@@ -17,7 +17,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
+	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
+	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
 
 // pathwayDoc is the part of a pathway version document (governance's canonical YAML) the
@@ -59,6 +61,28 @@ type docMeasure struct {
 		AtDischarge    bool   `yaml:"at_discharge"`
 		FollowUpMonths []int  `yaml:"follow_up_months"`
 	} `yaml:"collect"`
+}
+
+// docPrices are a version's intervention prices as contract terms agree them.
+func docPrices(doc *pathwayDoc) []*financev1.InterventionPrice {
+	var out []*financev1.InterventionPrice
+	for _, iv := range doc.Interventions {
+		out = append(out, &financev1.InterventionPrice{InterventionCode: iv.ID, UnitPricePence: iv.UnitPricePence})
+	}
+	return out
+}
+
+// builtinPrices are the unit prices of a built-in pathway's first published version.
+func builtinPrices(pathwayID string) []*financev1.InterventionPrice {
+	var out []*financev1.InterventionPrice
+	for _, d := range pathway.Builtin() {
+		if d.ID == pathwayID {
+			for _, iv := range d.Interventions {
+				out = append(out, &financev1.InterventionPrice{InterventionCode: iv.ID, UnitPricePence: iv.UnitPricePence})
+			}
+		}
+	}
+	return out
 }
 
 type docIntervention struct {

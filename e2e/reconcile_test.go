@@ -58,8 +58,8 @@ func TestReconcileLedgerAndFeedWithDeliveredInterventions(t *testing.T) {
 	dir := t.TempDir()
 	started := time.Now()
 	first := startForTest(t, dir, false)
-	contracts := createContracts(t, first, time.Now())
 	docs := versionsInEffect(t, first)
+	contracts := createContracts(t, first, time.Now(), docs)
 	runs := make([]*journeyRun, reconcileJourneys)
 	steps := 0
 	for i := range runs {
@@ -137,7 +137,9 @@ func financeAdmin(t *testing.T) context.Context {
 
 // createContracts creates the MSK and COPD contracts of the contract year holding now (and of
 // the next one, should a contract year start within the hour the test runs) and returns their IDs.
-func createContracts(t *testing.T, d *devstack, now time.Time) []string {
+// createContracts agrees each pathway's contracts at the unit prices of the versions in effect
+// (finance books the contract's price, never the one an ingest request states).
+func createContracts(t *testing.T, d *devstack, now time.Time, docs map[string]*pathwayDoc) []string {
 	t.Helper()
 	fin := d.finance(t)
 	var ids []string
@@ -151,7 +153,8 @@ func createContracts(t *testing.T, d *devstack, now time.Time) []string {
 			_, err := fmt.Sscanf(id, pathway+"-%d", &year)
 			require.NoError(t, err, id)
 			_, err = fin.CreateContract(financeAdmin(t), &financev1.CreateContractRequest{Terms: &financev1.ContractTerms{
-				PathwayId: pathway, ContractYear: year, AnnualBudgetPence: 900_000_000, Population: 250_000, Currency: "GBP"}})
+				PathwayId: pathway, ContractYear: year, AnnualBudgetPence: 900_000_000, Population: 250_000, Currency: "GBP",
+				UnitPrices: docPrices(docs[pathway])}})
 			require.NoError(t, err, id)
 			ids = append(ids, id)
 		}

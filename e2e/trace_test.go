@@ -126,7 +126,8 @@ func traceContract(t *testing.T, d *devstack) {
 		year--
 	}
 	_, err := d.finance(t).CreateContract(admin, &financev1.CreateContractRequest{Terms: &financev1.ContractTerms{
-		PathwayId: "msk", ContractYear: int32(year), AnnualBudgetPence: 100_000_000, Population: 1000, Currency: "GBP"}})
+		PathwayId: "msk", ContractYear: int32(year), AnnualBudgetPence: 100_000_000, Population: 1000, Currency: "GBP",
+		UnitPrices: builtinPrices("msk")}})
 	require.NoError(t, err)
 }
 
