@@ -64,6 +64,24 @@ func (j Journeys) fingerprint(ctx context.Context, journeyID string) (string, er
 	return fp, nil
 }
 
+// PCN reads the journey's PCN from the search attributes it was started with (describing the
+// workflow: Temporal's frontend answers, the worker is not involved).
+func (j Journeys) PCN(ctx context.Context, journeyID string) (string, error) {
+	d, err := j.Client.DescribeWorkflowExecution(ctx, journeyID, "")
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		e := domain.JourneyNotFound(journeyID)
+		e.Err = err
+		return "", e
+	}
+	if err != nil {
+		return "", temporalError(journeyID, err)
+	}
+	var pcn string
+	decode(d.GetWorkflowExecutionInfo().GetSearchAttributes().GetIndexedFields()[journey.AttrPCN.GetName()], &pcn)
+	return pcn, nil
+}
+
 // notReadyRetry is how long State waits between tries while a just-started journey has not
 // completed its first workflow task (Temporal answers queries only after it).
 const notReadyRetry = 50 * time.Millisecond

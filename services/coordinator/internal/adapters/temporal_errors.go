@@ -26,7 +26,9 @@ func temporalError(journeyID string, err error) error {
 			return &domain.Error{Kind: domain.KindFailedPrecondition, Err: err,
 				Message: fmt.Sprintf("journey %s has ended (closed or cancelled)", journeyID)}
 		}
-		return &domain.Error{Kind: domain.KindNotFound, Err: err, Message: fmt.Sprintf("journey %s not found", journeyID)}
+		nf := domain.JourneyNotFound(journeyID)
+		nf.Err = err
+		return nf
 	}
 	var unavailable *serviceerror.Unavailable
 	if errors.As(err, &unavailable) {

@@ -58,3 +58,13 @@ func TestTemporalErrorKeepsOtherFailures(t *testing.T) {
 	var de *domain.Error
 	require.NotErrorAs(t, err, &de, "an unexpected failure is not a refusal")
 }
+
+// TestAnUnknownJourneyIsJourneyNotFound: the answer a journey of another PCN gets
+// (domain.HiddenJourney) is word for word the one Temporal's NotFound becomes.
+func TestAnUnknownJourneyIsJourneyNotFound(t *testing.T) {
+	var de *domain.Error
+	require.ErrorAs(t, temporalError("ref-x", serviceerror.NewNotFound("workflow not found for ID: ref-x")), &de)
+	require.Equal(t, domain.JourneyNotFound("ref-x").Error(), de.Error())
+	require.Equal(t, domain.KindNotFound, de.Kind)
+	require.Nil(t, de.Info)
+}

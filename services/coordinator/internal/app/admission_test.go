@@ -22,7 +22,7 @@ func TestRecordAdmissionSendsTheAdmissionAsTheCoordinator(t *testing.T) {
 	admitted := time.Date(2026, 2, 20, 23, 30, 0, 0, london)
 	discharged := time.Date(2026, 2, 24, 10, 0, 0, 0, london)
 	j := &fakeJourneys{states: []journey.View{{Stage: "respiratory-triage"}}}
-	_, err = newApp(j).Apply(context.Background(), admissionCmd(admitted, discharged))
+	_, err = newApp(j).Apply(context.Background(), own, admissionCmd(admitted, discharged))
 	require.NoError(t, err)
 	require.Equal(t, []string{"RecordAdmission/adm-req-1"}, j.updates)
 	require.Equal(t, []any{journey.AdmissionRequest{AdmittedAt: admitted.UTC(), DischargedAt: discharged.UTC(),
@@ -31,7 +31,7 @@ func TestRecordAdmissionSendsTheAdmissionAsTheCoordinator(t *testing.T) {
 
 func TestRecordAdmissionRefusesAFutureDischargeBeforeTouchingTheJourney(t *testing.T) {
 	j := &fakeJourneys{states: []journey.View{{Stage: "respiratory-triage"}}}
-	_, err := newApp(j).Apply(context.Background(), admissionCmd(now.Add(-time.Hour), now.Add(time.Hour)))
+	_, err := newApp(j).Apply(context.Background(), own, admissionCmd(now.Add(-time.Hour), now.Add(time.Hour)))
 	var ve *domain.ValidationError
 	require.ErrorAs(t, err, &ve)
 	require.Equal(t, []domain.FieldViolation{{Field: "discharged_at",

@@ -17,6 +17,7 @@ type App struct {
 	pathways Pathways
 	key      []byte
 	now      func() time.Time
+	pcns     pcnMemory
 }
 
 // New returns an App. key keys the referral fingerprints; now is the clock.
@@ -31,13 +32,21 @@ type Submitted struct {
 }
 
 // SubmitReferral validates a referral and starts its journey, idempotently on the referral id.
-func (a *App) SubmitReferral(ctx context.Context, r domain.Referral) (Submitted, error) {
+// A referral into a PCN outside the caller's scope is refused (domain.PCNNotInScope naming
+// pcn_ods_code) and starts nothing.
+func (a *App) SubmitReferral(ctx context.Context, scope domain.Scope, r domain.Referral) (Submitted, error) {
 	if err := r.Validate(a.now()); err != nil {
 		return Submitted{}, err
+	}
+	if !scope.Covers(r.PCNCode) {
+		return Submitted{}, domain.PCNNotInScope("pcn_ods_code", r.PCNCode, scope)
 	}
 	id, created, err := a.journeys.Start(ctx, r, r.Fingerprint(a.key))
 	if err != nil {
 		return Submitted{}, fmt.Errorf("submit referral: %w", err)
+	}
+	if created {
+		a.pcns.put(id, r.PCNCode, a.now())
 	}
 	return Submitted{JourneyID: id, Created: created}, nil
 }
@@ -48,14 +57,22 @@ type JourneyDetail struct {
 	Timeline []TimelineEntry
 }
 
-// GetJourney returns a journey's state and timeline.
-func (a *App) GetJourney(ctx context.Context, journeyID string) (JourneyDetail, error) {
+// GetJourney returns a journey's state and timeline. A journey of a PCN outside the caller's
+// scope answers exactly as one that does not exist (domain.HiddenJourney).
+func (a *App) GetJourney(ctx context.Context, scope domain.Scope, journeyID string) (JourneyDetail, error) {
 	if !domain.ValidJourneyID(journeyID) {
 		return JourneyDetail{}, domain.Violations{{Field: "journey_id", Description: "is required: the journey id from SubmitReferral"}}.Err()
+	}
+	if scope.Empty() {
+		return JourneyDetail{}, domain.HiddenJourney(journeyID)
 	}
 	v, err := a.journeys.State(ctx, journeyID)
 	if err != nil {
 		return JourneyDetail{}, fmt.Errorf("journey %s: %w", journeyID, err)
+	}
+	a.pcns.put(journeyID, v.PCN, a.now())
+	if !scope.Covers(v.PCN) {
+		return JourneyDetail{}, domain.HiddenJourney(journeyID)
 	}
 	tl, err := a.timeline.Read(ctx, journeyID)
 	if err != nil {
@@ -71,8 +88,16 @@ func (a *App) GetJourney(ctx context.Context, journeyID string) (JourneyDetail, 
 // What the journey looked like when the request arrived is the revision of its stream's last
 // event, read from the event store (one small read); the journey's state is queried only to explain
 // a refusal, and for a migration (which needs the journey's pathway).
-func (a *App) Apply(ctx context.Context, cmd domain.Command) (journey.UpdateResult, error) {
+//
+// A journey of a PCN outside the caller's scope answers exactly as one that does not exist
+// (domain.HiddenJourney) and nothing is sent to it. Its PCN comes from the journey's start (its
+// search attributes, no worker involved), remembered for journeys the app has read, listed or
+// started, so the check usually costs no round trip.
+func (a *App) Apply(ctx context.Context, scope domain.Scope, cmd domain.Command) (journey.UpdateResult, error) {
 	if err := cmd.Validate(a.now()); err != nil {
+		return journey.UpdateResult{}, err
+	}
+	if err := a.inScope(ctx, scope, cmd.JourneyID); err != nil {
 		return journey.UpdateResult{}, err
 	}
 	before, err := a.timeline.Revision(ctx, cmd.JourneyID)

@@ -45,7 +45,7 @@ func TestApplyExplainsRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			j := &fakeJourneys{states: tt.states, updErr: refused}
-			_, err := newAppAt(j, tt.before).Apply(context.Background(), triageCmd())
+			_, err := newAppAt(j, tt.before).Apply(context.Background(), own, triageCmd())
 			var de *domain.Error
 			require.ErrorAs(t, err, &de)
 			require.Equal(t, tt.kind, de.Kind)
@@ -60,7 +60,7 @@ func TestApplyRefusesBadInputBeforeTouchingTheJourney(t *testing.T) {
 	j := &fakeJourneys{states: []journey.View{{Stage: "spa-triage"}}}
 	cmd := triageCmd()
 	cmd.Disposition, cmd.RequestID = "", "bad id!"
-	_, err := newApp(j).Apply(context.Background(), cmd)
+	_, err := newApp(j).Apply(context.Background(), own, cmd)
 	var ve *domain.ValidationError
 	require.ErrorAs(t, err, &ve)
 	require.Len(t, ve.Violations, 2)
@@ -87,7 +87,7 @@ func TestApplyRefusesNonFiniteMeasuresBeforeTouchingTheJourney(t *testing.T) {
 		}{{triage, "baseline[1].value"}, {outcome, "measures[0].value"}} {
 			t.Run(string(c.cmd.Transition)+" "+tc.name, func(t *testing.T) {
 				j := &fakeJourneys{states: []journey.View{{Stage: "spa-triage"}}}
-				_, err := newApp(j).Apply(context.Background(), c.cmd)
+				_, err := newApp(j).Apply(context.Background(), own, c.cmd)
 				var ve *domain.ValidationError
 				require.ErrorAs(t, err, &ve)
 				require.Equal(t, []domain.FieldViolation{{Field: c.field, Description: tc.rule}}, ve.Violations)
@@ -99,7 +99,7 @@ func TestApplyRefusesNonFiniteMeasuresBeforeTouchingTheJourney(t *testing.T) {
 
 func TestApplySendsTheRequestIDAsUpdateID(t *testing.T) {
 	j := &fakeJourneys{states: []journey.View{{Stage: "spa-triage"}}}
-	res, err := newApp(j).Apply(context.Background(), triageCmd())
+	res, err := newApp(j).Apply(context.Background(), own, triageCmd())
 	require.NoError(t, err)
 	require.Equal(t, "req-1", res.RequestID)
 	require.Equal(t, []string{"Triage/req-1"}, j.updates)
@@ -107,7 +107,7 @@ func TestApplySendsTheRequestIDAsUpdateID(t *testing.T) {
 
 func TestSubmitInvalidReferralStartsNothing(t *testing.T) {
 	j := &fakeJourneys{}
-	_, err := newApp(j).SubmitReferral(context.Background(), domain.Referral{ReferralID: "R-1", PathwayID: "msk",
+	_, err := newApp(j).SubmitReferral(context.Background(), own, domain.Referral{ReferralID: "R-1", PathwayID: "msk",
 		NHSNumber: "9434765918", PracticeCode: "A81001", PCNCode: "U12345", Segment: journeyv1.Segment_SEGMENT_COMPLEX,
 		Source: journeyv1.ReferralSource_REFERRAL_SOURCE_GP, Reason: "x", ReferredAt: now})
 	var ve *domain.ValidationError

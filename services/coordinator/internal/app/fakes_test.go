@@ -21,6 +21,28 @@ type fakeJourneys struct {
 	queries  []string
 	byID     map[string]journey.View
 	startErr error
+	// pcns, when set, are the PCNs of the journeys that exist (others are unknown); when nil
+	// every journey is of ownPCN.
+	pcns       map[string]string
+	pcnLookups int
+}
+
+// ownPCN is the PCN of the caller of most tests (own is their scope).
+const ownPCN = "U90001"
+
+var own = domain.NewScope([]string{ownPCN})
+
+func (f *fakeJourneys) PCN(_ context.Context, id string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pcnLookups++
+	if f.pcns == nil {
+		return ownPCN, nil
+	}
+	if pcn, ok := f.pcns[id]; ok {
+		return pcn, nil
+	}
+	return "", domain.JourneyNotFound(id)
 }
 
 func (f *fakeJourneys) Start(_ context.Context, r domain.Referral, _ string) (string, bool, error) {
@@ -37,7 +59,7 @@ func (f *fakeJourneys) State(_ context.Context, id string) (journey.View, error)
 		return v, nil
 	}
 	if len(f.states) == 0 {
-		return journey.View{}, domain.Refuse(domain.KindNotFound, "journey %s not found", id)
+		return journey.View{}, domain.JourneyNotFound(id)
 	}
 	v := f.states[0]
 	if len(f.states) > 1 {

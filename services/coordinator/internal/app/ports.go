@@ -21,6 +21,10 @@ type Journeys interface {
 	Update(ctx context.Context, journeyID, name, requestID string, arg any) (journey.UpdateResult, error)
 	// List returns up to limit journeys matching a visibility query.
 	List(ctx context.Context, query string, limit int) ([]Listed, error)
+	// PCN returns the ODS code of the PCN the journey was referred in, without involving the
+	// journey's worker; domain.JourneyNotFound for an unknown journey. A journey's PCN never
+	// changes.
+	PCN(ctx context.Context, journeyID string) (string, error)
 }
 
 // Listed is a journey as a visibility list shows it (its search attributes).
@@ -64,4 +68,20 @@ type Pathways interface {
 	// StagesOfKind returns the stage ids of the given kinds across the published and retired
 	// versions of a pathway ("" for every pathway).
 	StagesOfKind(ctx context.Context, pathwayID string, kinds ...string) ([]string, error)
+}
+
+// AccessTrail keeps the access audit trail, one stream a day (UTC).
+type AccessTrail interface {
+	// Append records one entry in the stream of its day. Appending the same entry again (a
+	// retry) stores it once.
+	Append(ctx context.Context, a domain.Access) error
+	// ReadDay returns up to limit entries recorded on the UTC day of day, from position from of
+	// that day's stream, oldest first (none for a day without entries).
+	ReadDay(ctx context.Context, day time.Time, from uint64, limit int) ([]RecordedAccess, error)
+}
+
+// RecordedAccess is an entry read back with its position in its day's stream.
+type RecordedAccess struct {
+	Access   domain.Access
+	Position uint64
 }

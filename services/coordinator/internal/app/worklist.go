@@ -22,12 +22,20 @@ type WorklistPage struct {
 	NextPageToken string
 }
 
-// ListWorklist returns one page of a worklist, most urgent first.
-func (a *App) ListWorklist(ctx context.Context, q domain.WorklistQuery) (WorklistPage, error) {
+// ListWorklist returns one page of a worklist, most urgent first, of the journeys of the PCNs in
+// the caller's scope only (a caller with none gets an empty worklist). A pcn_ods_code filter
+// outside the scope is refused (domain.PCNNotInScope), not answered empty.
+func (a *App) ListWorklist(ctx context.Context, scope domain.Scope, q domain.WorklistQuery) (WorklistPage, error) {
 	if err := q.Validate(); err != nil {
 		return WorklistPage{}, err
 	}
-	query, ok, err := a.visibilityQuery(ctx, q)
+	if q.PCNCode != "" && !scope.Covers(q.PCNCode) {
+		return WorklistPage{}, domain.PCNNotInScope("pcn_ods_code", q.PCNCode, scope)
+	}
+	if scope.Empty() {
+		return WorklistPage{}, nil
+	}
+	query, ok, err := a.visibilityQuery(ctx, scope, q)
 	if err != nil || !ok {
 		return WorklistPage{}, err
 	}
@@ -39,6 +47,7 @@ func (a *App) ListWorklist(ctx context.Context, q domain.WorklistQuery) (Worklis
 	if err != nil {
 		return WorklistPage{}, fmt.Errorf("list worklist: %w", err)
 	}
+	all = a.withinScope(scope, all)
 	if q.Worklist == domain.WorklistDueFollowUp {
 		all = a.followUpDue(ctx, all)
 	}
@@ -46,8 +55,9 @@ func (a *App) ListWorklist(ctx context.Context, q domain.WorklistQuery) (Worklis
 	return page(all, offset, q.PageSize, query), nil
 }
 
-func (a *App) visibilityQuery(ctx context.Context, q domain.WorklistQuery) (string, bool, error) {
-	clauses := []string{fmt.Sprintf("WorkflowType = '%s'", journey.WorkflowName), "ExecutionStatus = 'Running'"}
+func (a *App) visibilityQuery(ctx context.Context, scope domain.Scope, q domain.WorklistQuery) (string, bool, error) {
+	clauses := []string{fmt.Sprintf("WorkflowType = '%s'", journey.WorkflowName), "ExecutionStatus = 'Running'",
+		"PcnOdsCode IN (" + quoteAll(scope.PCNs()) + ")"}
 	var kinds []string
 	switch q.Worklist {
 	case domain.WorklistAwaitingTriage:
@@ -92,6 +102,19 @@ func quoteAll(ids []string) string {
 		}
 	}
 	return strings.Join(out, ", ")
+}
+
+// withinScope keeps the journeys of PCNs in scope (the query asks only for those: this holds
+// even if visibility answered more), remembering each journey's PCN.
+func (a *App) withinScope(scope domain.Scope, ls []Listed) []Listed {
+	out := ls[:0]
+	for _, l := range ls {
+		a.pcns.put(l.JourneyID, l.PCN, a.now())
+		if scope.Covers(l.PCN) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // followUpDue keeps the discharged journeys whose query reports a follow-up due now.
