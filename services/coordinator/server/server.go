@@ -44,12 +44,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("coordinator config: %w", err)
 	}
-	a, cleanup, err := NewApp(ctx, cfg)
+	a, audit, cleanup, err := NewApp(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{cleanup: cleanup, served: make(chan error, 2)}
-	if err := s.serveGRPC(ctx, cfg, a); err != nil {
+	if err := s.serveGRPC(ctx, cfg, a, audit); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) serveGRPC(ctx context.Context, cfg Config, a *app.App) error {
+func (s *Server) serveGRPC(ctx context.Context, cfg Config, a *app.App, audit *app.Audit) error {
 	id, err := cfg.Security.Interceptor(access.CoordinatorPolicy)
 	if err != nil {
 		return err
@@ -78,7 +78,10 @@ func (s *Server) serveGRPC(ctx context.Context, cfg Config, a *app.App) error {
 		return err
 	}
 	s.grpc = grpc.NewServer(append(opts, grpc.StatsHandler(telemetry.GRPCServerHandler()))...)
-	coordinatorv1.RegisterCoordinatorServiceServer(s.grpc, ports.NewServer(a))
+	// Every read of a journey and every change is recorded in the access audit trail first;
+	// auditors read it through AccessAuditService.
+	coordinatorv1.RegisterCoordinatorServiceServer(s.grpc, ports.NewServer(a, ports.WithAudit(audit)))
+	coordinatorv1.RegisterAccessAuditServiceServer(s.grpc, ports.NewAuditServer(audit))
 	s.rpc = serve.Register(s.grpc)
 	var lc net.ListenConfig
 	if s.lis, err = lc.Listen(ctx, "tcp", cfg.Listen); err != nil {

@@ -20,8 +20,9 @@ import (
 // devFingerprintKey keys referral fingerprints when Config.FingerprintKey is empty.
 const devFingerprintKey = "pathways-development-only-key"
 
-// NewApp wires the application: it returns the app and a cleanup closing what it opened.
-func NewApp(ctx context.Context, cfg Config) (*app.App, func(), error) {
+// NewApp wires the application: it returns the app, the access audit trail (in the event
+// store) and a cleanup closing what it opened.
+func NewApp(ctx context.Context, cfg Config) (*app.App, *app.Audit, func(), error) {
 	var closers []func()
 	cleanup := func() {
 		for i := len(closers) - 1; i >= 0; i-- {
@@ -30,7 +31,7 @@ func NewApp(ctx context.Context, cfg Config) (*app.App, func(), error) {
 	}
 	tc, err := temporalClient(cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if cfg.TemporalClient == nil {
 		closers = append(closers, tc.Close)
@@ -38,18 +39,18 @@ func NewApp(ctx context.Context, cfg Config) (*app.App, func(), error) {
 	j, err := events.Open(ctx, cfg.EventStoreURL)
 	if err != nil {
 		cleanup()
-		return nil, nil, fmt.Errorf("coordinator: %w", err)
+		return nil, nil, nil, fmt.Errorf("coordinator: %w", err)
 	}
 	closers = append(closers, func() { _ = j.Close() })
 	govCreds, err := cfg.Security.Dial(tlsconf.Client{})
 	if err != nil {
 		cleanup()
-		return nil, nil, fmt.Errorf("coordinator: governance client: %w", err)
+		return nil, nil, nil, fmt.Errorf("coordinator: governance client: %w", err)
 	}
 	gc, err := grpc.NewClient(cfg.GovernanceAddr, govCreds, grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
 	if err != nil {
 		cleanup()
-		return nil, nil, fmt.Errorf("coordinator: governance client: %w", err)
+		return nil, nil, nil, fmt.Errorf("coordinator: governance client: %w", err)
 	}
 	closers = append(closers, func() { _ = gc.Close() })
 	key := cfg.FingerprintKey
@@ -62,7 +63,7 @@ func NewApp(ctx context.Context, cfg Config) (*app.App, func(), error) {
 	}
 	a := app.New(adapters.Journeys{Client: tc}, adapters.Timeline{Journal: j},
 		&adapters.Governance{Client: governancev1.NewGovernanceServiceClient(gc), Actor: cfg.Actor}, []byte(key), now)
-	return a, cleanup, nil
+	return a, app.NewAudit(adapters.AccessTrail{Journal: j}, now), cleanup, nil
 }
 
 // temporalClient returns the configured client, or dials one with the options of every client of

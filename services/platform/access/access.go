@@ -88,6 +88,8 @@ var CoordinatorPolicy = identity.Policy{
 	coord + "MigrateVersion":       scoped(Coordinator),
 	coord + "RecordAdmission":      scoped(Coordinator),
 	"GET /openapi.json":            public,
+	"GET /openapi-audit.json":      public,
+	audit + "ListAccess":           rule(Auditor),
 }
 
 // GovernancePolicy is governance's table.
@@ -144,7 +146,8 @@ var Services = []struct {
 	Policy identity.Policy
 	GRPC   []string
 }{
-	{"coordinator", CoordinatorPolicy, []string{coordinatorv1.CoordinatorService_ServiceDesc.ServiceName}},
+	{"coordinator", CoordinatorPolicy, []string{coordinatorv1.CoordinatorService_ServiceDesc.ServiceName,
+		coordinatorv1.AccessAuditService_ServiceDesc.ServiceName}},
 	{"governance", GovernancePolicy, []string{governancev1.GovernanceService_ServiceDesc.ServiceName}},
 	{"finance", FinancePolicy, []string{financev1.FinanceService_ServiceDesc.ServiceName,
 		financev1.FinanceFeedService_ServiceDesc.ServiceName, financev1.FinanceIngestService_ServiceDesc.ServiceName}},

@@ -22,6 +22,7 @@ var update = flag.Bool("update", false, "rewrite README.md's access table")
 // access.Services.
 var descs = map[string]grpc.ServiceDesc{
 	coordinatorv1.CoordinatorService_ServiceDesc.ServiceName:   coordinatorv1.CoordinatorService_ServiceDesc,
+	coordinatorv1.AccessAuditService_ServiceDesc.ServiceName:   coordinatorv1.AccessAuditService_ServiceDesc,
 	governancev1.GovernanceService_ServiceDesc.ServiceName:     governancev1.GovernanceService_ServiceDesc,
 	financev1.FinanceService_ServiceDesc.ServiceName:           financev1.FinanceService_ServiceDesc,
 	financev1.FinanceFeedService_ServiceDesc.ServiceName:       financev1.FinanceFeedService_ServiceDesc,

@@ -14,16 +14,23 @@ import (
 
 // Gateway returns the REST/JSON handler: the grpc-gateway routes of CoordinatorService, calling
 // the gRPC service through conn (so the same interceptors run), plus the OpenAPI document at
-// /openapi.json. The identity headers (X-Actor, X-Roles, X-Eog: platform/identity) become metadata.
+// /openapi.json (AccessAuditService's at /openapi-audit.json). The identity headers (X-Actor, X-Roles, X-Eog: platform/identity) become metadata.
 func Gateway(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
 	gw := runtime.NewServeMux(runtime.WithIncomingHeaderMatcher(headerMatcher))
 	if err := coordinatorv1.RegisterCoordinatorServiceHandler(ctx, gw, conn); err != nil {
 		return nil, fmt.Errorf("register coordinator gateway: %w", err)
 	}
+	if err := coordinatorv1.RegisterAccessAuditServiceHandler(ctx, gw, conn); err != nil {
+		return nil, fmt.Errorf("register access audit gateway: %w", err)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(coordinatorv1.OpenAPI)
+	})
+	mux.HandleFunc("GET /openapi-audit.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(coordinatorv1.AuditOpenAPI)
 	})
 	mux.Handle("/", gw)
 	return mux, nil
