@@ -1,6 +1,11 @@
 // Package server runs the journey worker: it dials Temporal, the event store, governance, finance
 // and the dashboard, registers the journey workflow and its activities on the journeys task queue
 // and polls until stopped. cmd/worker starts it here.
+//
+// The worker is secure by default: it calls governance, finance and the dashboard over mutual TLS
+// with its own certificate (spiffe://pathways.local/worker, the identity their access tables
+// accept), serves /metrics over TLS with that certificate, and refuses plaintext to a Temporal
+// frontend off loopback. -insecure (secure.Insecure()) turns TLS off for development on loopback.
 package server
 
 import (
@@ -8,17 +13,19 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"github.com/nhs-pathways/pathways/services/platform/secure"
+	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
 // Defaults of Config: the local ports of the other services.
 const (
-	DefaultTemporalAddress = "127.0.0.1:7233"
-	DefaultNamespace       = "default"
+	DefaultTemporalAddress = journey.DefaultTemporalAddress
+	DefaultNamespace       = journey.DefaultTemporalNamespace
 	DefaultEventStoreURL   = "esdb://127.0.0.1:2113?tls=false"
 	DefaultGovernanceAddr  = "127.0.0.1:9102"
 	DefaultFinanceAddr     = "127.0.0.1:9103"
 	DefaultDashboardAddr   = "127.0.0.1:9104"
-	DefaultActor           = "journey-worker"
 	// DefaultMetricsListen is where cmd/worker serves /metrics unless told otherwise (the
 	// Config's own default is off, for tests).
 	DefaultMetricsListen = "127.0.0.1:9115"
@@ -26,31 +33,33 @@ const (
 
 // Config is everything the worker needs to start.
 type Config struct {
-	// TemporalAddress is the Temporal frontend, host:port.
-	TemporalAddress string
-	// Namespace is the Temporal namespace journeys run in.
-	Namespace string
-	// EventStoreURL is the esdb:// connection string of the event store.
+	// Temporal is the Temporal frontend, namespace, TLS and API key (the TEMPORAL_* variables).
+	Temporal journey.TemporalConnection
+	// EventStoreURL is the esdb:// connection string of the event store (its own TLS and
+	// credentials are in it).
 	EventStoreURL string
 	// GovernanceAddr, FinanceAddr and DashboardAddr are the gRPC addresses of those services.
 	GovernanceAddr string
 	FinanceAddr    string
 	DashboardAddr  string
-	// Actor is the identity the worker gives governance (x-actor).
-	Actor string
 	// MetricsListen serves the process's metrics (platform/metrics: the Temporal SDK's, the
 	// activities' gRPC clients') on /metrics when not empty.
 	MetricsListen string
 	// RegisterSearchAttributes adds the journey search attributes to the namespace at start.
 	RegisterSearchAttributes bool
+	// Security is the worker's TLS (platform/secure): its certificate, presented to governance,
+	// finance and the dashboard (mutual TLS) and served on /metrics, and the CA they are verified
+	// against. Only Security.TLS applies: the worker serves no API that takes tokens. Secure by
+	// default (a certificate is required); secure.Insecure() for development on loopback.
+	Security secure.Config
 }
 
-// DefaultConfig returns the defaults.
+// DefaultConfig returns the defaults: secure, waiting for the worker's certificate.
 func DefaultConfig() Config {
 	return Config{
-		TemporalAddress: DefaultTemporalAddress, Namespace: DefaultNamespace, EventStoreURL: DefaultEventStoreURL,
+		Temporal: journey.DefaultTemporalConnection(), EventStoreURL: DefaultEventStoreURL,
 		GovernanceAddr: DefaultGovernanceAddr, FinanceAddr: DefaultFinanceAddr, DashboardAddr: DefaultDashboardAddr,
-		Actor: DefaultActor, RegisterSearchAttributes: true,
+		RegisterSearchAttributes: true, Security: secure.Default(),
 	}
 }
 
@@ -58,8 +67,7 @@ func DefaultConfig() Config {
 func (c Config) Validate() error {
 	var errs []error
 	for _, a := range []struct{ name, addr string }{
-		{"temporal-address", c.TemporalAddress}, {"governance-addr", c.GovernanceAddr},
-		{"finance-addr", c.FinanceAddr}, {"dashboard-addr", c.DashboardAddr},
+		{"governance-addr", c.GovernanceAddr}, {"finance-addr", c.FinanceAddr}, {"dashboard-addr", c.DashboardAddr},
 	} {
 		if _, _, err := net.SplitHostPort(a.addr); err != nil {
 			errs = append(errs, fmt.Errorf("%s: must be host:port, not %q: %w", a.name, a.addr, err))
@@ -70,14 +78,14 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("metrics-listen: must be host:port, not %q: %w", c.MetricsListen, err))
 		}
 	}
-	if strings.TrimSpace(c.Namespace) == "" {
-		errs = append(errs, errors.New("namespace: is required"))
-	}
 	if !strings.HasPrefix(c.EventStoreURL, "esdb://") && !strings.HasPrefix(c.EventStoreURL, "esdb+discover://") {
 		errs = append(errs, fmt.Errorf("eventstore-url: must be an esdb:// or esdb+discover:// connection string, not %q", c.EventStoreURL))
 	}
-	if strings.TrimSpace(c.Actor) == "" {
-		errs = append(errs, errors.New("actor: is required"))
+	tlsc := c.Security.TLS
+	if !tlsc.Insecure && !tlsc.Server.Enabled() {
+		errs = append(errs, errors.New("tls-cert, tls-key: required: the worker's certificate (spiffe://pathways.local/worker) "+
+			"is how governance, finance and the dashboard know it (or -insecure to call them in plaintext, for development on loopback)"))
 	}
+	errs = append(errs, c.Temporal.Validate(), c.Temporal.CheckPlaintext(tlsc.Insecure), tlsc.Validate(), tlsc.CheckBind(c.MetricsListen))
 	return errors.Join(errs...)
 }

@@ -8,21 +8,20 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/events"
-	"github.com/nhs-pathways/pathways/services/platform/metrics"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
+	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
 // Worker is a started journey worker. Close stops polling and releases every connection.
 type Worker struct {
 	worker  worker.Worker
-	metrics *metrics.Server
+	metrics *metricsServer
 	closers []func() error
 }
 
@@ -39,26 +38,25 @@ func Start(ctx context.Context, cfg Config) (w *Worker, err error) {
 		}
 	}()
 	if cfg.MetricsListen != "" {
-		if w.metrics, err = metrics.Serve(ctx, cfg.MetricsListen); err != nil {
+		if w.metrics, err = serveMetrics(ctx, cfg.MetricsListen, cfg.Security); err != nil {
 			return nil, fmt.Errorf("worker: %w", err)
 		}
-		w.onClose(w.metrics.Close)
+		w.onClose(w.metrics.close)
 	}
-	// Tracing, SDK logs and SDK metrics on the global providers (journey.ClientOptions). No otelgrpc
-	// on this connection: every long poll would be a span of its own; the tracing interceptor
-	// records the workflow and activity spans that matter.
-	opts, err := journey.ClientOptions(journey.Telemetry{})
+	// Tracing, SDK logs and SDK metrics on the global providers (journey.ClientOptions), TLS and
+	// the API key as cfg.Temporal says. No otelgrpc on this connection: every long poll would be a
+	// span of its own; the tracing interceptor records the workflow and activity spans that matter.
+	opts, err := cfg.Temporal.ClientOptions(journey.Telemetry{})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("worker: %w", err)
 	}
-	opts.HostPort, opts.Namespace = cfg.TemporalAddress, cfg.Namespace
-	c, err := client.Dial(opts)
+	c, err := client.DialContext(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("dial temporal %s: %w", cfg.TemporalAddress, err)
+		return nil, fmt.Errorf("dial temporal %s: %w", cfg.Temporal.Address, err)
 	}
 	w.onClose(func() error { c.Close(); return nil })
 	if cfg.RegisterSearchAttributes {
-		if err := journey.RegisterSearchAttributes(ctx, c, cfg.Namespace); err != nil {
+		if err := journey.RegisterSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
 			return nil, err
 		}
 	}
@@ -75,14 +73,36 @@ func Start(ctx context.Context, cfg Config) (w *Worker, err error) {
 }
 
 func (w *Worker) activities(ctx context.Context, cfg Config) (*journey.Activities, error) {
+	up, err := w.dialUpstreams(cfg)
+	if err != nil {
+		return nil, err
+	}
 	j, err := events.Open(ctx, cfg.EventStoreURL)
 	if err != nil {
 		return nil, fmt.Errorf("open journal: %w", err)
 	}
 	w.onClose(j.Close)
+	return &journey.Activities{Journal: j, Versions: journey.GovernanceVersions{Client: up.governance},
+		Finance: up.finance, Dashboard: up.dashboard}, nil
+}
+
+// upstreams are the clients of the services the activities call.
+type upstreams struct {
+	governance governancev1.GovernanceServiceClient
+	finance    financev1.FinanceIngestServiceClient
+	dashboard  dashboardv1.DashboardIngestServiceClient
+}
+
+// dialUpstreams makes the clients of governance, finance and the dashboard: mutual TLS with the
+// worker's certificate, each verified against -tls-ca, so each knows the caller as the worker
+// service by its certificate; plaintext only with -insecure. gRPC connects on the first call.
+func (w *Worker) dialUpstreams(cfg Config) (upstreams, error) {
+	creds, err := cfg.Security.Dial(tlsconf.Client{})
+	if err != nil {
+		return upstreams{}, fmt.Errorf("worker: clients of governance, finance and the dashboard: %w", err)
+	}
 	dial := func(name, addr string) (*grpc.ClientConn, error) {
-		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
-			grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
+		conn, err := grpc.NewClient(addr, creds, grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
 		if err != nil {
 			return nil, fmt.Errorf("%s client %s: %w", name, addr, err)
 		}
@@ -91,22 +111,18 @@ func (w *Worker) activities(ctx context.Context, cfg Config) (*journey.Activitie
 	}
 	gov, err := dial("governance", cfg.GovernanceAddr)
 	if err != nil {
-		return nil, err
+		return upstreams{}, err
 	}
 	fin, err := dial("finance", cfg.FinanceAddr)
 	if err != nil {
-		return nil, err
+		return upstreams{}, err
 	}
 	dash, err := dial("dashboard", cfg.DashboardAddr)
 	if err != nil {
-		return nil, err
+		return upstreams{}, err
 	}
-	return &journey.Activities{
-		Journal:   j,
-		Versions:  journey.GovernanceVersions{Client: governancev1.NewGovernanceServiceClient(gov), Actor: cfg.Actor},
-		Finance:   financev1.NewFinanceIngestServiceClient(fin),
-		Dashboard: dashboardv1.NewDashboardIngestServiceClient(dash),
-	}, nil
+	return upstreams{governance: governancev1.NewGovernanceServiceClient(gov), finance: financev1.NewFinanceIngestServiceClient(fin),
+		dashboard: dashboardv1.NewDashboardIngestServiceClient(dash)}, nil
 }
 
 func (w *Worker) onClose(f func() error) { w.closers = append(w.closers, f) }
@@ -116,7 +132,7 @@ func (w *Worker) MetricsAddr() string {
 	if w.metrics == nil {
 		return ""
 	}
-	return w.metrics.Addr()
+	return w.metrics.addr()
 }
 
 // Done delivers an error if the metrics server stops on its own (never, when it is off).
@@ -124,7 +140,7 @@ func (w *Worker) Done() <-chan error {
 	if w.metrics == nil {
 		return nil
 	}
-	return w.metrics.Done()
+	return w.metrics.served
 }
 
 // Close stops the worker (waiting for running activities) and closes every connection, newest

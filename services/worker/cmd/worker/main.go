@@ -28,27 +28,29 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 		defer func() { err = errors.Join(err, w.Close()) }()
-		slog.InfoContext(ctx, "journey worker polling", "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "metrics", w.MetricsAddr())
+		slog.InfoContext(ctx, "journey worker polling", "temporal", cfg.Temporal.Address, "namespace", cfg.Temporal.Namespace,
+			"temporal_tls", cfg.Temporal.TLSEnabled(), "insecure", cfg.Security.TLS.Insecure, "metrics", w.MetricsAddr())
 		return serve.Wait(ctx, w.Done())
 	})
 }
 
-// load reads the flags over the WORKER_* (and telemetry) variables over the defaults.
+// load reads the flags over their variables (WORKER_*, TEMPORAL_* and telemetry's) over the
+// defaults.
 func load(args []string, getenv func(string) string, out io.Writer) (server.Config, telemetry.Config, error) {
 	cfg := server.DefaultConfig()
 	cfg.MetricsListen = server.DefaultMetricsListen
 	tel := telemetry.Config{ServiceName: "worker"}
 	fs := config.New("worker", getenv, out)
 	fs.Summary("worker runs journey workflows and their activities on the journeys task queue.")
-	fs.String(&cfg.TemporalAddress, "temporal-address", "WORKER_TEMPORAL_ADDRESS", "Temporal frontend host:port")
-	fs.String(&cfg.Namespace, "namespace", "WORKER_NAMESPACE", "Temporal namespace")
+	cfg.Temporal.RegisterFlags(fs)
 	fs.String(&cfg.EventStoreURL, "eventstore-url", "WORKER_EVENTSTORE_URL", "event store esdb:// connection string")
 	fs.String(&cfg.GovernanceAddr, "governance-addr", "WORKER_GOVERNANCE_ADDR", "governance gRPC address")
 	fs.String(&cfg.FinanceAddr, "finance-addr", "WORKER_FINANCE_ADDR", "finance gRPC address")
 	fs.String(&cfg.DashboardAddr, "dashboard-addr", "WORKER_DASHBOARD_ADDR", "dashboard gRPC address")
-	fs.String(&cfg.Actor, "actor", "WORKER_ACTOR", "identity given to governance (x-actor)")
 	fs.String(&cfg.MetricsListen, "metrics-listen", "WORKER_METRICS_LISTEN", "Prometheus /metrics address (-metrics-listen= turns it off)")
 	fs.Bool(&cfg.RegisterSearchAttributes, "register-search-attributes", "WORKER_REGISTER_SEARCH_ATTRIBUTES", "add the journey search attributes to the namespace")
+	// TLS only: the worker serves no API that takes tokens (no -oidc-* flags, no rate limits).
+	cfg.Security.TLS.RegisterFlags(fs, "WORKER")
 	tel.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return cfg, tel, err
