@@ -6,23 +6,20 @@ import (
 	"time"
 
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 )
 
-// GovernanceVersions resolves the version in effect through the governance service. Actor names
-// the worker to governance (its x-actor metadata). Safe for concurrent use.
+// GovernanceVersions resolves the version in effect through the governance service; the worker
+// is known to governance by the client certificate of its connection. Safe for concurrent use.
 type GovernanceVersions struct {
 	Client governancev1.GovernanceServiceClient
-	Actor  string
 }
 
 // VersionInEffect asks governance for the version of the pathway in effect at a time.
 func (g GovernanceVersions) VersionInEffect(ctx context.Context, pathwayID string, at time.Time) (PinnedVersion, error) {
-	ctx = metadata.AppendToOutgoingContext(ctx, "x-actor", g.Actor)
 	resp, err := g.Client.GetVersionInEffect(ctx, &governancev1.GetVersionInEffectRequest{PathwayId: pathwayID, At: timestamppb.New(at)})
 	switch status.Code(err) {
 	case codes.OK:

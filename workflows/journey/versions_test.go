@@ -9,22 +9,18 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 )
 
-// governanceFake answers GetVersionInEffect for msk before 2027 only, and records the caller.
+// governanceFake answers GetVersionInEffect for msk before 2027 only.
 type governanceFake struct {
 	governancev1.UnimplementedGovernanceServiceServer
-	doc    string
-	actors []string
+	doc string
 }
 
-func (g *governanceFake) GetVersionInEffect(ctx context.Context, req *governancev1.GetVersionInEffectRequest) (*governancev1.GetVersionInEffectResponse, error) {
-	md, _ := metadata.FromIncomingContext(ctx)
-	g.actors = append(g.actors, md.Get("x-actor")...)
+func (g *governanceFake) GetVersionInEffect(_ context.Context, req *governancev1.GetVersionInEffectRequest) (*governancev1.GetVersionInEffectResponse, error) {
 	if req.GetPathwayId() != "msk" || req.GetAt().AsTime().Year() >= 2027 {
 		return nil, status.Errorf(codes.NotFound, "no version of %s in effect", req.GetPathwayId())
 	}
@@ -45,12 +41,11 @@ func TestGovernanceVersions(t *testing.T) {
 	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = conn.Close() })
-	g := GovernanceVersions{Client: governancev1.NewGovernanceServiceClient(conn), Actor: "journey-worker"}
+	g := GovernanceVersions{Client: governancev1.NewGovernanceServiceClient(conn)}
 
 	v, err := g.VersionInEffect(context.Background(), "msk", start)
 	require.NoError(t, err)
 	require.Equal(t, PinnedVersion{Version: 1, DefinitionYAML: fake.doc}, v)
-	require.Equal(t, []string{"journey-worker"}, fake.actors)
 
 	_, err = g.VersionInEffect(context.Background(), "msk", start.AddDate(1, 0, 0))
 	require.ErrorIs(t, err, ErrVersionNotFound, "NotFound maps to ErrVersionNotFound")

@@ -43,7 +43,8 @@ func newStack(t *testing.T) *stack {
 	// The journey worker itself (services/worker), dialling everything by address as the binary
 	// does: the pathway versions come from governance, pushes go to the stack's ingest servers.
 	wcfg := worker.DefaultConfig()
-	wcfg.TemporalAddress, wcfg.Namespace, wcfg.EventStoreURL = js.FrontendAddr, js.Namespace, js.EventStoreURL
+	wcfg.Temporal.Address, wcfg.Temporal.Namespace, wcfg.EventStoreURL = js.FrontendAddr, js.Namespace, js.EventStoreURL
+	wcfg.Security = secure.Insecure()
 	wcfg.GovernanceAddr, wcfg.FinanceAddr, wcfg.DashboardAddr = gov.Addr(), js.Ingest.Addr, js.Ingest.Addr
 	w, err := worker.Start(ctx, wcfg)
 	require.NoError(t, err)
@@ -51,7 +52,7 @@ func newStack(t *testing.T) *stack {
 
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.TemporalAddress, cfg.Namespace = js.FrontendAddr, js.Namespace // its own client, as the binary's
+	cfg.Temporal.Address, cfg.Temporal.Namespace = js.FrontendAddr, js.Namespace // its own client, as the binary's
 	cfg.EventStoreURL, cfg.GovernanceAddr, cfg.Security = js.EventStoreURL, gov.Addr(), secure.Insecure()
 	s, err := server.Start(ctx, cfg)
 	require.NoError(t, err)

@@ -14,14 +14,13 @@ import (
 
 	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
+	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
 // Defaults of Config.
 const (
 	DefaultListen          = "127.0.0.1:9101"
 	DefaultHTTPListen      = "127.0.0.1:8081"
-	DefaultTemporalAddress = "127.0.0.1:7233"
-	DefaultNamespace       = "default"
 	DefaultEventStoreURL   = "esdb://127.0.0.1:2113?tls=false"
 	DefaultGovernanceAddr  = "127.0.0.1:9102"
 	DefaultActor           = "coordinator-service"
@@ -38,11 +37,11 @@ type Config struct {
 	HTTPListen string
 	// MetricsListen serves the process's metrics (platform/metrics) on /metrics when not empty.
 	MetricsListen string
-	// TemporalAddress is the Temporal frontend (host:port); ignored when TemporalClient is set.
-	TemporalAddress string
-	// Namespace is the Temporal namespace of the journeys.
-	Namespace string
-	// TemporalClient, when set, is used instead of dialling TemporalAddress (and not closed).
+	// Temporal is the Temporal frontend, namespace, TLS and API key (the TEMPORAL_* variables
+	// every Temporal user knows, and -temporal-* flags); ignored when TemporalClient is set but
+	// for the namespace.
+	Temporal journey.TemporalConnection
+	// TemporalClient, when set, is used instead of dialling Temporal (and not closed).
 	TemporalClient client.Client
 	// EventStoreURL is the esdb:// connection string of the event store.
 	EventStoreURL string
@@ -65,8 +64,8 @@ type Config struct {
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
-	return Config{Listen: DefaultListen, HTTPListen: DefaultHTTPListen, TemporalAddress: DefaultTemporalAddress,
-		Namespace: DefaultNamespace, EventStoreURL: DefaultEventStoreURL, GovernanceAddr: DefaultGovernanceAddr,
+	return Config{Listen: DefaultListen, HTTPListen: DefaultHTTPListen, Temporal: journey.DefaultTemporalConnection(),
+		EventStoreURL: DefaultEventStoreURL, GovernanceAddr: DefaultGovernanceAddr,
 		Actor: DefaultActor, Security: secure.Default(), HTTP: limits.DefaultHTTPConfig()}
 }
 
@@ -81,9 +80,10 @@ func (c Config) Validate() error {
 		errs = append(errs, checkAddr("metrics-listen", c.MetricsListen))
 	}
 	if c.TemporalClient == nil {
-		errs = append(errs, checkAddr("temporal-address", c.TemporalAddress))
+		errs = append(errs, checkAddr("temporal-address", c.Temporal.Address), c.Temporal.Validate(),
+			c.Temporal.CheckPlaintext(c.Security.TLS.Insecure))
 	}
-	if strings.TrimSpace(c.Namespace) == "" {
+	if strings.TrimSpace(c.Temporal.Namespace) == "" {
 		errs = append(errs, errors.New("namespace: is required"))
 	}
 	if !strings.HasPrefix(c.EventStoreURL, "esdb://") && !strings.HasPrefix(c.EventStoreURL, "esdb+discover://") {

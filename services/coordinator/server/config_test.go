@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nhs-pathways/pathways/services/platform/secure"
+	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -14,7 +15,7 @@ func TestConfigValidate(t *testing.T) {
 	dev.Security = secure.Insecure()
 	require.NoError(t, dev.Validate())
 
-	bad := Config{Listen: "nowhere", HTTPListen: "8081", MetricsListen: "9111", TemporalAddress: "", Namespace: " ", EventStoreURL: "http://x", GovernanceAddr: "gov"}
+	bad := Config{Listen: "nowhere", HTTPListen: "8081", MetricsListen: "9111", Temporal: journey.TemporalConnection{Address: "", Namespace: " "}, EventStoreURL: "http://x", GovernanceAddr: "gov"}
 	err := bad.Validate()
 	require.Error(t, err)
 	for _, name := range []string{"listen", "http-listen", "temporal-address", "namespace", "eventstore-url", "governance-addr", "actor", "metrics-listen"} {

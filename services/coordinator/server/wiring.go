@@ -73,15 +73,14 @@ func temporalClient(cfg Config) (client.Client, error) {
 	if cfg.TemporalClient != nil {
 		return cfg.TemporalClient, nil
 	}
-	opts, err := journey.ClientOptions(journey.Telemetry{})
+	opts, err := cfg.Temporal.ClientOptions(journey.Telemetry{})
 	if err != nil {
 		return nil, fmt.Errorf("coordinator: %w", err)
 	}
-	opts.HostPort, opts.Namespace = cfg.TemporalAddress, cfg.Namespace
-	opts.ConnectionOptions = client.ConnectionOptions{DialOptions: []grpc.DialOption{grpc.WithStatsHandler(telemetry.GRPCClientHandler())}}
+	opts.ConnectionOptions.DialOptions = append(opts.ConnectionOptions.DialOptions, grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
 	c, err := client.NewLazyClient(opts)
 	if err != nil {
-		return nil, fmt.Errorf("coordinator: temporal client for %s: %w", cfg.TemporalAddress, err)
+		return nil, fmt.Errorf("coordinator: temporal client for %s: %w", cfg.Temporal.Address, err)
 	}
 	return c, nil
 }

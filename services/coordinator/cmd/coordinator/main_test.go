@@ -12,7 +12,7 @@ import (
 )
 
 func TestLoadConfig(t *testing.T) {
-	env := map[string]string{"COORDINATOR_LISTEN": "127.0.0.1:9999", "COORDINATOR_NAMESPACE": "pathways", "COORDINATOR_FINGERPRINT_KEY": "s3cret",
+	env := map[string]string{"COORDINATOR_LISTEN": "127.0.0.1:9999", "TEMPORAL_NAMESPACE": "pathways", "COORDINATOR_FINGERPRINT_KEY": "s3cret",
 		"COORDINATOR_ACTOR": "", telemetry.EnvTraceFile: "spans.jsonl",
 		"COORDINATOR_OIDC_ISSUER": "https://login.microsoftonline.com/tenant/v2.0", "COORDINATOR_OIDC_AUDIENCE": "api://pathways",
 		"COORDINATOR_OIDC_CLAIM_SUBJECT": "oid"}
@@ -21,7 +21,7 @@ func TestLoadConfig(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, telemetry.Config{ServiceName: "coordinator", OTLPEndpoint: "https://collector:4317", TraceFile: "spans.jsonl"}, tel)
 	require.Equal(t, "127.0.0.1:7777", cfg.Listen, "flags win over the environment")
-	require.Equal(t, "pathways", cfg.Namespace, "the environment wins over defaults")
+	require.Equal(t, "pathways", cfg.Temporal.Namespace, "the environment wins over defaults")
 	require.Equal(t, server.DefaultActor, cfg.Actor, "an empty variable counts as unset")
 	require.Empty(t, cfg.HTTPListen)
 	require.Equal(t, server.DefaultMetricsListen, cfg.MetricsListen, "metrics on loopback by default")

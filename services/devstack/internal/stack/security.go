@@ -19,6 +19,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/platform/identity"
 	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
+	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
 // The certificates the devstack makes (spiffe://pathways.local/<name>): one per service, each
@@ -222,3 +223,12 @@ func (s *Stack) DashboardURL() string {
 }
 
 func (s *Stack) temporalUIURL() string { return s.scheme() + "://" + s.cfg.addr(s.cfg.Ports.UI) }
+
+// temporalTLS is how a service reaches the embedded Temporal frontend: mutual TLS with its own
+// certificate (zero with -insecure: plaintext).
+func (s *Stack) temporalTLS(service string) journey.TemporalTLS {
+	if s.sec == nil {
+		return journey.TemporalTLS{}
+	}
+	return journey.TemporalTLS{ServerCACertPath: s.sec.ca.CAFile, ClientCertPath: s.sec.ca.Cert(service), ClientKeyPath: s.sec.ca.Key(service)}
+}

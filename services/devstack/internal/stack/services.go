@@ -75,7 +75,7 @@ func (s *Stack) startEventStore(ctx context.Context) error {
 func (s *Stack) startGovernance(ctx context.Context) error {
 	cfg := governance.DefaultConfig()
 	cfg.Listen, cfg.EventStoreURL, cfg.SeedBuiltin = s.cfg.addr(s.cfg.Ports.Governance), s.EventStoreURL, true
-	cfg.Now = s.cfg.GovernanceClock
+	cfg.Now, cfg.Security = s.cfg.GovernanceClock, s.Secure("governance")
 	g, err := governance.Start(ctx, cfg)
 	if err != nil {
 		return err
@@ -125,8 +125,8 @@ func (s *Stack) startDashboard(ctx context.Context) error {
 func (s *Stack) startCoordinator(ctx context.Context) error {
 	cfg := coordinator.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen = s.cfg.addr(s.cfg.Ports.Coordinator), s.cfg.addr(s.cfg.Ports.CoordinatorHTTP)
-	cfg.TemporalAddress, cfg.Namespace = s.TemporalAddr, s.cfg.Namespace
-	cfg.EventStoreURL, cfg.GovernanceAddr = s.EventStoreURL, s.GovernanceAddr
+	cfg.Temporal.Address, cfg.Temporal.Namespace, cfg.Temporal.TLS = s.TemporalAddr, s.cfg.Namespace, s.temporalTLS("coordinator")
+	cfg.EventStoreURL, cfg.GovernanceAddr, cfg.Security = s.EventStoreURL, s.GovernanceAddr, s.Secure("coordinator")
 	c, err := coordinator.Start(ctx, cfg)
 	if err != nil {
 		return err
@@ -134,6 +134,6 @@ func (s *Stack) startCoordinator(ctx context.Context) error {
 	s.onStopVoid("coordinator", c.Close)
 	s.CoordinatorAddr, s.CoordinatorHTTPAddr = c.Addr(), c.HTTPAddr()
 	s.listens("coordinator", "gRPC", s.CoordinatorAddr)
-	s.listens("coordinator", "REST/JSON + OpenAPI", "http://"+s.CoordinatorHTTPAddr)
+	s.listens("coordinator", "REST/JSON + OpenAPI", s.scheme()+"://"+s.CoordinatorHTTPAddr)
 	return nil
 }

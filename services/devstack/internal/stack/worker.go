@@ -12,7 +12,8 @@ import (
 // journey search attributes (those already on the namespace are kept).
 func (s *Stack) startWorker(ctx context.Context) error {
 	cfg := worker.DefaultConfig()
-	cfg.TemporalAddress, cfg.Namespace, cfg.EventStoreURL = s.TemporalAddr, s.cfg.Namespace, s.EventStoreURL
+	cfg.Temporal.Address, cfg.Temporal.Namespace, cfg.EventStoreURL = s.TemporalAddr, s.cfg.Namespace, s.EventStoreURL
+	cfg.Temporal.TLS, cfg.Security = s.temporalTLS("worker"), s.Secure("worker")
 	cfg.GovernanceAddr, cfg.FinanceAddr, cfg.DashboardAddr = s.GovernanceAddr, s.FinanceAddr, s.DashboardAddr
 	cfg.RegisterSearchAttributes = true
 	w, err := worker.Start(ctx, cfg)
