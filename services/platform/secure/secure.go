@@ -80,10 +80,7 @@ func (c Config) Authenticating() bool { return !c.TLS.Insecure || c.OIDC.Enabled
 func (c Config) Interceptor(policy identity.Policy) (identity.Interceptor, error) {
 	i := identity.Interceptor{Services: tlsconf.PeerService}
 	if !c.Authenticating() {
-		i.Anonymous = func(method string) bool {
-			r, ok := policy[method]
-			return ok && (r.Public || len(r.Services) > 0)
-		}
+		i.Anonymous = servicesOpen(policy)
 		return i, nil
 	}
 	v, err := identity.NewVerifier(c.OIDC)
@@ -91,6 +88,11 @@ func (c Config) Interceptor(policy identity.Policy) (identity.Interceptor, error
 		return identity.Interceptor{}, err
 	}
 	i.Verifier, i.Policy = v, policy
+	if c.TLS.Insecure {
+		// Tokens over plaintext on loopback: services cannot show a certificate, so what the
+		// table opens to them is open to anyone here.
+		i.Anonymous = servicesOpen(policy)
+	}
 	return i, nil
 }
 
@@ -124,4 +126,12 @@ func (c Config) Listener(lis net.Listener) (net.Listener, error) { return c.TLS.
 // with -insecure.
 func (c Config) Dial(upstream tlsconf.Client) (grpc.DialOption, error) {
 	return c.TLS.Client(upstream).DialOption()
+}
+
+// servicesOpen reports the methods the table opens to anyone or to a service.
+func servicesOpen(policy identity.Policy) func(string) bool {
+	return func(method string) bool {
+		r, ok := policy[method]
+		return ok && (r.Public || len(r.Services) > 0)
+	}
 }
