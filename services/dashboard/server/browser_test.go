@@ -64,6 +64,8 @@ func browser(t *testing.T, exe string) context.Context {
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
 		chromedp.NoFirstRun, chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+		// The page and the provider serve certificates of test CAs the browser has never seen.
+		chromedp.Flag("ignore-certificate-errors", true),
 	}
 	actx, cancel := chromedp.NewExecAllocator(t.Context(), opts...)
 	t.Cleanup(cancel)
@@ -93,8 +95,9 @@ func preload(t *testing.T, path string, now time.Time, facts []*dashboardv1.Reco
 }
 
 // TestBrowserFiltersByPCNAndSegment loads a 30,000-person population (3,000 with -short), opens
-// the page in headless Chromium, filters it by one PCN and one segment with the form, and checks
-// every figure shown equals the query API's for the same filter.
+// the page in headless Chromium, which is sent to the OpenID provider and signs in there as the
+// demo board member, filters the page by one PCN and one segment with the form, and checks every
+// figure shown equals the query API's for the same filter.
 func TestBrowserFiltersByPCNAndSegment(t *testing.T) {
 	exe := chromium(t) // first: without Chromium the test fails (CI) or skips before loading anything
 	now := time.Date(2026, 4, 10, 9, 0, 0, 0, time.UTC)
@@ -107,7 +110,9 @@ func TestBrowserFiltersByPCNAndSegment(t *testing.T) {
 	require.Greater(t, len(facts), overAPI)
 	db := filepath.Join(t.TempDir(), "dashboard.db")
 	preload(t, db, now, facts[:len(facts)-overAPI])
-	svc := startService(t, now, func(c *server.Config) { c.DBPath = db })
+	p := newProvider(t)
+	svc := startServiceWith(t, now, setup{issuer: p}, func(c *server.Config) { c.DBPath, c.Web.ClientSecret = db, clientSecret })
+	p.allow(svc.srv.WebURL() + "/auth/callback")
 	journeys := map[string]bool{}
 	for _, r := range facts {
 		journeys[r.GetJourneyId()] = true
@@ -122,13 +127,21 @@ func TestBrowserFiltersByPCNAndSegment(t *testing.T) {
 
 	ctx := browser(t, exe)
 	pcn, segment := demo.PCNs(opts)[1], journeyv1.Segment_SEGMENT_LONG_TERM_CONDITIONS
-	var focused string
+	var focused, user string
+	var signedIn bool
 	require.NoError(t, chromedp.Run(ctx,
-		chromedp.Navigate("http://"+svc.srv.HTTPAddr()+"/?from=2025-04&to=2026-03"),
+		chromedp.Navigate(svc.srv.WebURL()+"/?from=2025-04&to=2026-03"),
+		chromedp.WaitVisible(`input[name="username"]`, chromedp.ByQuery), // the provider's sign-in page
+		chromedp.SendKeys(`input[name="username"]`, "board", chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="password"]`, demoPassword, chromedp.ByQuery),
+		chromedp.Click(`button[type="submit"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#fig-referrals-received`, chromedp.ByQuery),
+		chromedp.AttributeValue(`#signed-in`, "data-user", &user, &signedIn, chromedp.ByQuery),
 		chromedp.KeyEvent("\t"),
 		chromedp.Evaluate(`document.activeElement.className`, &focused),
 	))
+	require.True(t, signedIn)
+	require.Equal(t, "Margaret Hale", user, "signed in through the provider as the demo board member")
 	require.Equal(t, "skip-link", focused, "the first Tab reaches the skip link")
 
 	require.NoError(t, chromedp.Run(ctx,

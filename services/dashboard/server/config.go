@@ -6,15 +6,21 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 	"time"
+
+	"github.com/nhs-pathways/pathways/services/platform/limits"
+	"github.com/nhs-pathways/pathways/services/platform/secure"
+	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 )
 
 // Defaults of Config.
 const (
-	DefaultListen     = "127.0.0.1:9104"
-	DefaultHTTPListen = "127.0.0.1:8084"
-	DefaultDataDir    = "data/dashboard"
+	DefaultListen      = "127.0.0.1:9104"
+	DefaultHTTPListen  = "127.0.0.1:8084"
+	DefaultDataDir     = "data/dashboard"
+	DefaultWebClientID = "dashboard"
 )
 
 // Config is everything the service needs to start.
@@ -30,13 +36,38 @@ type Config struct {
 	EventStoreURL string
 	// FinanceAddr, if set, is the finance service's gRPC address (budget used).
 	FinanceAddr string
-	// Now is the clock; nil means time.Now.
+	// FinanceTLS overrides, for the finance service only, the CA, server name or client
+	// certificate of Security.TLS (each empty field takes the service's own).
+	FinanceTLS tlsconf.Client
+	// Security is TLS on both listeners and to finance, OpenID Connect tokens and the access
+	// table (platform/secure, access.DashboardPolicy); secure by default, secure.Insecure() for
+	// a development server on loopback (then anyone may call anything, as before).
+	Security secure.Config
+	// HTTP bounds the web server: timeouts, header and body sizes (platform/limits).
+	HTTP limits.HTTPConfig
+	// Web is the page's OpenID Connect sign-in, on whenever Security verifies tokens.
+	Web WebSignIn
+	// Now is the clock of the figures; nil means time.Now.
 	Now func() time.Time
+}
+
+// WebSignIn is the web page's client at the OpenID Connect provider of Security.OIDC
+// (authorization code flow with PKCE).
+type WebSignIn struct {
+	// ClientID is the page's client ID at the provider.
+	ClientID string
+	// ClientSecret authenticates the client (empty: a public client, PKCE alone).
+	ClientSecret string
+	// PublicURL is the page's base URL as browsers reach it, scheme and host
+	// (https://dashboard.example.nhs.uk); the redirect URI to register is PublicURL +
+	// "/auth/callback". Empty: the web listener's own address, https when it serves TLS.
+	PublicURL string
 }
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
-	return Config{Listen: DefaultListen, HTTPListen: DefaultHTTPListen, DataDir: DefaultDataDir}
+	return Config{Listen: DefaultListen, HTTPListen: DefaultHTTPListen, DataDir: DefaultDataDir,
+		Security: secure.Default(), HTTP: limits.DefaultHTTPConfig(), Web: WebSignIn{ClientID: DefaultWebClientID}}
 }
 
 // Validate reports every problem with the configuration.
@@ -58,7 +89,36 @@ func (c Config) Validate() error {
 	if c.EventStoreURL != "" && !strings.HasPrefix(c.EventStoreURL, "esdb://") && !strings.HasPrefix(c.EventStoreURL, "esdb+discover://") {
 		errs = append(errs, fmt.Errorf("eventstore-url: must be an esdb:// or esdb+discover:// connection string, not %q", c.EventStoreURL))
 	}
+	errs = append(errs, c.Security.Validate(c.Listen, c.HTTPListen), c.Security.TLS.Client(c.FinanceTLS).Validate(),
+		c.HTTP.Validate())
+	if c.Security.Authenticating() {
+		errs = append(errs, c.Web.validate())
+	}
 	return errors.Join(errs...)
+}
+
+// validate checks the sign-in settings (only when tokens are verified).
+func (w WebSignIn) validate() error {
+	var errs []error
+	if w.ClientID == "" {
+		errs = append(errs, errors.New("web-oidc-client-id: the page's client ID at the OpenID Connect provider is required"))
+	}
+	if w.PublicURL == "" {
+		return errors.Join(errs...)
+	}
+	u, err := url.Parse(w.PublicURL)
+	switch {
+	case err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || strings.Trim(u.Path, "/") != "":
+		errs = append(errs, fmt.Errorf("web-public-url: must be an absolute URL with no path, query or fragment (https://dashboard.example.nhs.uk), not %q", w.PublicURL))
+	case u.Scheme != "https" && !(u.Scheme == "http" && loopback(u.Hostname())):
+		errs = append(errs, fmt.Errorf("web-public-url: must be https (plain http only on loopback: the session cookie would travel in the clear), not %q", w.PublicURL))
+	}
+	return errors.Join(errs...)
+}
+
+func loopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
 func (c Config) dbPath() string {

@@ -15,6 +15,7 @@ import (
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
 	"github.com/nhs-pathways/pathways/services/dashboard/server"
 	finance "github.com/nhs-pathways/pathways/services/finance/server"
+	"github.com/nhs-pathways/pathways/services/platform/secure"
 )
 
 // TestBudgetUsedComesFromTheFinanceService runs the real finance service with an MSK contract
@@ -31,7 +32,8 @@ func TestBudgetUsedComesFromTheFinanceService(t *testing.T) {
 	t.Cleanup(func() { _ = conn.Close() })
 	admin := metadata.AppendToOutgoingContext(t.Context(), "x-actor", "fiona", "x-roles", "finance-admin")
 	_, err = financev1.NewFinanceServiceClient(conn).CreateContract(admin, &financev1.CreateContractRequest{Terms: &financev1.ContractTerms{
-		PathwayId: "msk", ContractYear: 2025, AnnualBudgetPence: 120_000_000, Population: 300000, Currency: "GBP"}})
+		PathwayId: "msk", ContractYear: 2025, AnnualBudgetPence: 120_000_000, Population: 300000, Currency: "GBP",
+		UnitPrices: []*financev1.InterventionPrice{{InterventionCode: "physio", UnitPricePence: 3000}}}})
 	require.NoError(t, err)
 	_, err = financev1.NewFinanceIngestServiceClient(conn).RecordActivity(t.Context(), &financev1.RecordActivityRequest{
 		EventId: "5b0c43f2-8f0e-4a36-9a4c-6a3f8f5d2a11", JourneyId: "j1", Pathway: &journeyv1.PathwayRef{PathwayId: "msk", Version: 1},
@@ -41,7 +43,8 @@ func TestBudgetUsedComesFromTheFinanceService(t *testing.T) {
 	want, err := financev1.NewFinanceServiceClient(conn).GetBudgetPosition(admin, &financev1.GetBudgetPositionRequest{ContractId: "msk-2025"})
 	require.NoError(t, err)
 
-	svc := startService(t, fixtureNow, func(c *server.Config) { c.FinanceAddr = fin.Addr() })
+	// This finance service runs its interim plaintext identity: the dashboard calls it -insecure.
+	svc := startService(t, fixtureNow, func(c *server.Config) { c.FinanceAddr, c.Security = fin.Addr(), secure.Insecure() })
 	svc.load(t, sevenJourneys())
 	b := svc.system(t, q1).GetBudget() // period Jan-Mar 2026: contract year 2025/26
 	require.True(t, b.GetAvailable(), b.GetReason())

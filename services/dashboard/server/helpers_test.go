@@ -1,6 +1,9 @@
 package server_test
 
 import (
+	"context"
+	"io"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,36 +13,121 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
 	"github.com/nhs-pathways/pathways/services/dashboard/server"
+	"github.com/nhs-pathways/pathways/services/platform/access"
+	"github.com/nhs-pathways/pathways/services/platform/devca"
+	"github.com/nhs-pathways/pathways/services/platform/devca/devcatest"
+	"github.com/nhs-pathways/pathways/services/platform/identity"
+	"github.com/nhs-pathways/pathways/services/platform/identity/identitytest"
+	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 )
 
-// service is a running dashboard with clients to its API.
+// service is a running dashboard with clients to its API: ingest as the journey worker (its
+// client certificate, over mutual TLS), queries and the page as a board member (a bearer token).
 type service struct {
 	srv    *server.Server
+	ca     *devca.Bundle
 	ingest dashboardv1.DashboardIngestServiceClient
 	query  dashboardv1.DashboardQueryServiceClient
+	token  string       // the board member's access token
+	web    *http.Client // trusts the test CA; no token of its own
 }
 
+// issuer mints access tokens: identitytest.Shared(), or the sign-in tests' provider.
+type issuer interface {
+	Config() identity.OIDC
+	Token(t testing.TB, p identitytest.Person) string
+}
+
+// boardMember reads the figures.
+var boardMember = identitytest.Person{Subject: "board-1", Name: "Margaret Hale", Roles: []string{access.Board}}
+
+// startService starts the dashboard as production runs it: TLS on both listeners with the
+// certificate of a test CA (client certificates verified when given), tokens of the shared test
+// issuer, the access table. mod may change the configuration (secure.Insecure() for a test of
+// the development mode: the clients then call in plaintext).
 func startService(t *testing.T, now time.Time, mod func(*server.Config)) *service {
 	t.Helper()
+	return startServiceWith(t, now, setup{}, mod)
+}
+
+// setup is what a test may choose: the issuer of the tokens (default identitytest.Shared()) and
+// the CA of the certificates (default a new one for the dashboard, worker, finance and
+// prometheus).
+type setup struct {
+	issuer issuer
+	ca     *devca.Bundle
+}
+
+func startServiceWith(t *testing.T, now time.Time, o setup, mod func(*server.Config)) *service {
+	t.Helper()
+	if o.issuer == nil {
+		o.issuer = identitytest.Shared()
+	}
+	if o.ca == nil {
+		o.ca = devcatest.New(t, "dashboard", "worker", "finance", "prometheus")
+	}
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.DBPath = filepath.Join(t.TempDir(), "dashboard.db")
 	cfg.Now = func() time.Time { return now }
+	cfg.Security.TLS, cfg.Security.OIDC = o.ca.Settings("dashboard"), o.issuer.Config()
 	if mod != nil {
 		mod(&cfg)
 	}
 	srv, err := server.Start(t.Context(), cfg)
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
-	conn, err := grpc.NewClient(srv.Addr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	s := &service{srv: srv, ca: o.ca, token: o.issuer.Token(t, boardMember), web: &http.Client{}}
+	plaintext := cfg.Security.TLS.Insecure
+	if !plaintext {
+		tr, err := o.ca.Client("").Transport()
+		require.NoError(t, err)
+		s.web.Transport = tr
+	}
+	s.ingest = dashboardv1.NewDashboardIngestServiceClient(s.dial(t, o.ca.Client("worker"), plaintext))
+	s.query = dashboardv1.NewDashboardQueryServiceClient(s.dial(t, o.ca.Client(""), plaintext,
+		grpc.WithPerRPCCredentials(identity.Bearer{Token: func(context.Context) (string, error) { return s.token, nil }, AllowInsecure: plaintext})))
+	return s
+}
+
+// dial connects to the gRPC API as c says (its CA, and its certificate if any), or in plaintext.
+func (s *service) dial(t *testing.T, c tlsconf.Client, plaintext bool, opts ...grpc.DialOption) *grpc.ClientConn {
+	t.Helper()
+	if plaintext {
+		c = tlsconf.Client{Insecure: true}
+	}
+	creds, err := c.DialOption()
+	require.NoError(t, err)
+	conn, err := grpc.NewClient(s.srv.Addr(), append(opts, creds)...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = conn.Close() })
-	return &service{srv: srv, ingest: dashboardv1.NewDashboardIngestServiceClient(conn), query: dashboardv1.NewDashboardQueryServiceClient(conn)}
+	return conn
+}
+
+// get fetches a path of the web listener with the board member's token.
+func (s *service) get(t *testing.T, path string) (int, string, http.Header) {
+	t.Helper()
+	return s.getAs(t, path, s.token)
+}
+
+// getAs fetches a path with the token ("" for none) as an API client does.
+func (s *service) getAs(t *testing.T, path, token string) (int, string, http.Header) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, s.srv.WebURL()+path, http.NoBody)
+	require.NoError(t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := s.web.Do(req)
+	require.NoError(t, err)
+	defer func() { _ = resp.Body.Close() }()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b), resp.Header
 }
 
 func (s *service) load(t *testing.T, f *fixture) {

@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"time"
+	"strings"
 
 	"google.golang.org/grpc"
 
@@ -18,7 +18,9 @@ import (
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/app"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/ports"
-	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/signin"
+	"github.com/nhs-pathways/pathways/services/platform/identity"
+	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/serve"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 	"github.com/nhs-pathways/pathways/workflows/pathway"
@@ -67,7 +69,11 @@ func (s *Server) open(ctx context.Context) error {
 	s.store = store
 	var budgets app.BudgetSource
 	if s.cfg.FinanceAddr != "" {
-		if s.finance, err = adapters.DialFinance(s.cfg.FinanceAddr); err != nil {
+		dial, err := s.cfg.Security.Dial(s.cfg.FinanceTLS)
+		if err != nil {
+			return fmt.Errorf("dashboard finance: %w", err)
+		}
+		if s.finance, err = adapters.DialFinance(s.cfg.FinanceAddr, dial); err != nil {
 			return fmt.Errorf("dashboard: %w", err)
 		}
 		budgets = s.finance
@@ -81,8 +87,15 @@ func (s *Server) listen(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()),
-		grpc.ChainUnaryInterceptor(rpcerr.RecoverUnary, m.Unary, ports.Identity.Unary), grpc.ChainStreamInterceptor(rpcerr.RecoverStream, ports.Identity.Stream))
+	guard, err := ports.Guard(s.cfg.Security)
+	if err != nil {
+		return fmt.Errorf("dashboard: %w", err)
+	}
+	opts, err := s.cfg.Security.ServerOptions(guard)
+	if err != nil {
+		return fmt.Errorf("dashboard: %w", err)
+	}
+	s.grpc = grpc.NewServer(append(opts, grpc.StatsHandler(telemetry.GRPCServerHandler()), grpc.ChainUnaryInterceptor(m.Unary))...)
 	dashboardv1.RegisterDashboardIngestServiceServer(s.grpc, ports.NewIngest(s.app))
 	dashboardv1.RegisterDashboardQueryServiceServer(s.grpc, ports.NewQuery(s.app))
 	s.rpc = serve.Register(s.grpc)
@@ -91,16 +104,40 @@ func (s *Server) listen(ctx context.Context) error {
 		return fmt.Errorf("dashboard listen: %w", err)
 	}
 	go func() { s.served <- s.grpc.Serve(s.lis) }()
+	return s.serveWeb(ctx, guard, m)
+}
+
+// serveWeb serves the page over TLS when the service does, every route behind guard, with the
+// sign-in when tokens are verified.
+func (s *Server) serveWeb(ctx context.Context, guard identity.Interceptor, m *ports.Metrics) error {
+	var lc net.ListenConfig
+	var err error
 	if s.wlis, err = lc.Listen(ctx, "tcp", s.cfg.HTTPListen); err != nil {
 		return fmt.Errorf("dashboard http listen: %w", err)
 	}
-	s.web = &http.Server{Handler: ports.NewWeb(s.app, m), ReadHeaderTimeout: 5 * time.Second}
+	lis, err := s.cfg.Security.Listener(s.wlis)
+	if err != nil {
+		return fmt.Errorf("dashboard http: %w", err)
+	}
+	opts := ports.WebOptions{Guard: guard}
+	if s.cfg.Security.Authenticating() {
+		if opts.SignIn, err = signin.New(s.signInConfig(), guard.Verifier); err != nil {
+			return fmt.Errorf("dashboard: %w", err)
+		}
+	}
+	s.web = limits.NewHTTPServer("", ports.NewWeb(s.app, m, opts), s.cfg.HTTP)
 	go func() {
-		if err := s.web.Serve(s.wlis); !errors.Is(err, http.ErrServerClosed) {
+		if err := s.web.Serve(lis); !errors.Is(err, http.ErrServerClosed) {
 			s.served <- err
 		}
 	}()
 	return nil
+}
+
+func (s *Server) signInConfig() signin.Config {
+	w := s.cfg.Web
+	return signin.Config{ClientID: w.ClientID, ClientSecret: w.ClientSecret, PublicURL: s.WebURL(), OIDC: s.cfg.Security.OIDC,
+		Secure: s.cfg.Security.TLS.Server.Enabled() || strings.HasPrefix(s.WebURL(), "https://")}
 }
 
 // Rebuild replays every journey stream of the event store (Config.EventStoreURL) into this
@@ -122,6 +159,20 @@ func (s *Server) Addr() string { return s.lis.Addr().String() }
 
 // HTTPAddr is the web page's address.
 func (s *Server) HTTPAddr() string { return s.wlis.Addr().String() }
+
+// WebURL is the page's base URL as browsers reach it: Config.Web.PublicURL, else the web
+// listener's address (https when it serves TLS). People sign in through WebURL() +
+// "/auth/callback", the redirect URI to register with the provider.
+func (s *Server) WebURL() string {
+	if s.cfg.Web.PublicURL != "" {
+		return strings.TrimSuffix(s.cfg.Web.PublicURL, "/")
+	}
+	scheme := "http://"
+	if s.cfg.Security.TLS.Server.Enabled() {
+		scheme = "https://"
+	}
+	return scheme + s.HTTPAddr()
+}
 
 // Done delivers an error if serving stops on its own.
 func (s *Server) Done() <-chan error { return s.served }

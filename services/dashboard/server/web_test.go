@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -9,18 +8,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 )
-
-func get(t *testing.T, url string) (int, string, http.Header) {
-	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, http.NoBody)
-	require.NoError(t, err)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer func() { _ = resp.Body.Close() }()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, string(b), resp.Header
-}
 
 // attr returns the value of attribute name on the element with id.
 func attr(t *testing.T, html, id, name string) string {
@@ -35,8 +22,7 @@ func attr(t *testing.T, html, id, name string) string {
 func TestPageShowsTheFilteredFigures(t *testing.T) {
 	svc := startService(t, fixtureNow, nil)
 	svc.load(t, sevenJourneys())
-	base := "http://" + svc.srv.HTTPAddr()
-	code, html, hdr := get(t, base+"/?pcn=U12345&segment=2&from=2026-01&to=2026-03")
+	code, html, hdr := svc.get(t, "/?pcn=U12345&segment=2&from=2026-01&to=2026-03")
 	require.Equal(t, http.StatusOK, code)
 	require.Contains(t, hdr.Get("Content-Security-Policy"), "default-src 'self'")
 	// Same hand-computed figures as the API test for U12345, long-term conditions.
@@ -62,18 +48,18 @@ func TestPageShowsTheFilteredFigures(t *testing.T) {
 	require.NotRegexp(t, `(src|href)="https?://`, html, "every asset is served by the dashboard itself")
 
 	for _, asset := range []string{"/static/style.css", "/static/app.js"} {
-		code, body, _ := get(t, base+asset)
+		code, body, _ := svc.getAs(t, asset, "") // public
 		require.Equal(t, http.StatusOK, code, asset)
 		require.NotEmpty(t, body)
 	}
-	code, _, _ = get(t, base+"/?pcn=bad%20code&to=March")
+	code, _, _ = svc.get(t, "/?pcn=bad%20code&to=March")
 	require.Equal(t, http.StatusBadRequest, code)
 }
 
 func TestCSVExportCarriesTheFigures(t *testing.T) {
 	svc := startService(t, fixtureNow, nil)
 	svc.load(t, sevenJourneys())
-	code, body, hdr := get(t, "http://"+svc.srv.HTTPAddr()+"/export.csv?from=2026-01&to=2026-03")
+	code, body, hdr := svc.get(t, "/export.csv?from=2026-01&to=2026-03")
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, "text/csv; charset=utf-8", hdr.Get("Content-Type"))
 	lines := strings.Split(body, "\n")
@@ -99,7 +85,7 @@ func TestCSVExportCarriesTheFigures(t *testing.T) {
 func TestPageFlagsRTTBelowTheStandard(t *testing.T) {
 	svc := startService(t, fixtureNow, nil)
 	svc.load(t, sevenJourneys())
-	_, html, _ := get(t, "http://"+svc.srv.HTTPAddr()+"/?from=2026-01&to=2026-03")
+	_, html, _ := svc.get(t, "/?from=2026-01&to=2026-03")
 	// 2 of 3 incomplete pathways within 18 weeks: 66.7%, below 92%.
 	require.Equal(t, "below", attr(t, html, "fig-rtt", "data-status"))
 	require.Contains(t, html, "Below the 92% standard")
@@ -108,7 +94,7 @@ func TestPageFlagsRTTBelowTheStandard(t *testing.T) {
 func TestPageSaysWhyReadmissionsAreNotAvailable(t *testing.T) {
 	svc := startService(t, fixtureNow, nil)
 	svc.load(t, sevenJourneys())
-	_, html, _ := get(t, "http://"+svc.srv.HTTPAddr()+"/?pathway=msk&from=2026-01&to=2026-03")
+	_, html, _ := svc.get(t, "/?pathway=msk&from=2026-01&to=2026-03")
 	require.Equal(t, "false", attr(t, html, "figure-readmissions", "data-available"))
 	require.Contains(t, html, "no pathway in scope defines a readmission window")
 	require.NotContains(t, html, `id="fig-readmitted-30"`)

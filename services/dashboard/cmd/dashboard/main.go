@@ -35,7 +35,7 @@ func run(ctx context.Context, args []string) error {
 			}
 			slog.InfoContext(ctx, "read model rebuilt from the event store", "facts", n)
 		}
-		slog.InfoContext(ctx, "dashboard serving", "grpc", s.Addr(), "http", "http://"+s.HTTPAddr())
+		slog.InfoContext(ctx, "dashboard serving", "grpc", s.Addr(), "http", s.WebURL())
 		return serve.Wait(ctx, s.Done())
 	})
 }
@@ -54,6 +54,12 @@ func load(args []string, getenv func(string) string, out io.Writer) (server.Conf
 	fs.String(&cfg.EventStoreURL, "eventstore-url", "DASHBOARD_EVENTSTORE_URL", "event store esdb:// connection string (for -rebuild)")
 	fs.String(&cfg.FinanceAddr, "finance-addr", "DASHBOARD_FINANCE_ADDR", "finance gRPC address for budget used (empty: off)")
 	fs.Bool(&rebuild, "rebuild", "", "replay the journey streams into the (fresh) read model before serving")
+	fs.String(&cfg.Web.ClientID, "web-oidc-client-id", "DASHBOARD_WEB_OIDC_CLIENT_ID", "the web page's client ID at the OpenID Connect provider (sign-in with the code flow and PKCE)")
+	fs.String(&cfg.Web.ClientSecret, "web-oidc-client-secret", "DASHBOARD_WEB_OIDC_CLIENT_SECRET", "the web page's client secret (prefer the variable to the flag; empty: a public client)")
+	fs.String(&cfg.Web.PublicURL, "web-public-url", "DASHBOARD_WEB_PUBLIC_URL", "the page's base URL as browsers reach it (redirect URI: <url>/auth/callback; default: the -http-listen address)")
+	cfg.Security.RegisterFlags(fs, "DASHBOARD")
+	cfg.FinanceTLS.RegisterFlags(fs, "finance", "DASHBOARD")
+	cfg.HTTP.Register(fs, "DASHBOARD")
 	tel.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return cfg, tel, false, err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -12,15 +13,24 @@ import (
 )
 
 func TestLoadReadsFlagsOverEnvironmentOverDefaults(t *testing.T) {
-	cfg, tel, rebuild, err := load(nil, func(string) string { return "" }, &bytes.Buffer{})
+	_, _, _, err := load(nil, func(string) string { return "" }, &bytes.Buffer{})
+	require.ErrorContains(t, err, "oidc-issuer", "secure by default: an issuer, or -insecure")
+	cfg, tel, rebuild, err := load([]string{"-insecure"}, func(string) string { return "" }, &bytes.Buffer{})
 	require.NoError(t, err)
 	require.False(t, rebuild)
-	require.Equal(t, server.DefaultConfig(), cfg)
+	want := server.DefaultConfig()
+	want.Security.TLS.Insecure = true
+	require.Empty(t, cfg.FinanceTLS.CAFile+cfg.FinanceTLS.CertFile+cfg.FinanceTLS.KeyFile+cfg.FinanceTLS.ServerName, "no finance overrides")
+	want.FinanceTLS = cfg.FinanceTLS // the same but for the flags' prefix it keeps for its messages
+	require.Equal(t, want, cfg)
 	require.Equal(t, telemetry.Config{ServiceName: "dashboard"}, tel, "no telemetry export unless asked")
 
 	env := map[string]string{telemetry.EnvServiceName: "dashboard-north", telemetry.EnvTraceFile: "env.jsonl",
-		"DASHBOARD_LISTEN": "127.0.0.1:9300", "DASHBOARD_HTTP_LISTEN": "", "DASHBOARD_FINANCE_ADDR": "fin:9103"}
-	cfg, tel, rebuild, err = load([]string{"-otlp-endpoint", "https://collector:4317", "-listen", "127.0.0.1:9400", "-rebuild"},
+		"DASHBOARD_LISTEN": "127.0.0.1:9300", "DASHBOARD_HTTP_LISTEN": "", "DASHBOARD_FINANCE_ADDR": "fin:9103",
+		"DASHBOARD_OIDC_ISSUER": "https://login.example.nhs.uk", "DASHBOARD_OIDC_AUDIENCE": "api://pathways",
+		"DASHBOARD_WEB_OIDC_CLIENT_SECRET": "s3cret", "DASHBOARD_HTTP_READ_TIMEOUT": "10s"}
+	cfg, tel, rebuild, err = load([]string{"-otlp-endpoint", "https://collector:4317", "-listen", "127.0.0.1:9400", "-rebuild",
+		"-web-public-url", "https://dashboard.example.nhs.uk", "-web-oidc-client-id", "pathways-dashboard"},
 		func(k string) string { return env[k] }, &bytes.Buffer{})
 	require.NoError(t, err)
 	require.True(t, rebuild)
@@ -28,15 +38,28 @@ func TestLoadReadsFlagsOverEnvironmentOverDefaults(t *testing.T) {
 	require.Equal(t, "fin:9103", cfg.FinanceAddr, "the environment wins over the defaults")
 	require.Equal(t, server.DefaultHTTPListen, cfg.HTTPListen, "an empty variable counts as unset")
 	require.Equal(t, telemetry.Config{ServiceName: "dashboard-north", OTLPEndpoint: "https://collector:4317", TraceFile: "env.jsonl"}, tel)
+	require.Equal(t, "https://login.example.nhs.uk", cfg.Security.OIDC.Issuer)
+	require.Equal(t, "api://pathways", cfg.Security.OIDC.Audience)
+	require.Equal(t, server.WebSignIn{ClientID: "pathways-dashboard", ClientSecret: "s3cret", PublicURL: "https://dashboard.example.nhs.uk"}, cfg.Web)
+	require.Equal(t, 10*time.Second, cfg.HTTP.ReadTimeout)
 }
 
 func TestLoadListsEveryProblemAndAnswersHelp(t *testing.T) {
-	_, _, _, err := load([]string{"-otlp-endpoint", "collector:4317", "-listen", "nowhere"}, func(string) string { return "" }, &bytes.Buffer{})
+	_, _, _, err := load([]string{"-otlp-endpoint", "collector:4317", "-listen", "nowhere", "-oidc-issuer", "https://login.example.nhs.uk",
+		"-oidc-audience", "pathways", "-web-public-url", "http://dashboard.example.nhs.uk", "-http-listen", "0.0.0.0:8084"},
+		func(string) string { return "" }, &bytes.Buffer{})
 	require.ErrorContains(t, err, "otlp-endpoint: must be an http:// or https:// URL")
 	require.ErrorContains(t, err, "listen: must be host:port")
+	require.ErrorContains(t, err, "web-public-url: must be https")
+	require.ErrorContains(t, err, "0.0.0.0:8084", "plaintext off loopback")
 
 	var out bytes.Buffer
 	_, _, _, err = load([]string{"-h"}, func(string) string { return "" }, &out)
 	require.ErrorIs(t, err, config.ErrHelp)
-	require.Contains(t, out.String(), "-finance-addr string [DASHBOARD_FINANCE_ADDR]")
+	for _, flag := range []string{"-finance-addr string [DASHBOARD_FINANCE_ADDR]", "-web-oidc-client-id string [DASHBOARD_WEB_OIDC_CLIENT_ID]",
+		"-web-oidc-client-secret string [DASHBOARD_WEB_OIDC_CLIENT_SECRET]", "-web-public-url string [DASHBOARD_WEB_PUBLIC_URL]",
+		"-oidc-issuer string [DASHBOARD_OIDC_ISSUER]", "-tls-cert string [DASHBOARD_TLS_CERT]", "-finance-tls-ca string [DASHBOARD_FINANCE_TLS_CA]",
+		"-http-max-body-bytes int [DASHBOARD_HTTP_MAX_BODY_BYTES]", "-insecure [DASHBOARD_INSECURE]"} {
+		require.Contains(t, out.String(), flag)
+	}
 }

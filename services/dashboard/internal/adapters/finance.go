@@ -6,7 +6,6 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
@@ -21,11 +20,12 @@ type Finance struct {
 	client financev1.FinanceServiceClient
 }
 
-// DialFinance connects to the finance service at addr (plaintext, as on the private network),
-// with OpenTelemetry client spans so budget look-ups join the caller's trace.
-func DialFinance(addr string) (*Finance, error) {
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
+// DialFinance connects to the finance service at addr with the transport credentials creds
+// (secure.Config.Dial: mutual TLS presenting the dashboard's own certificate, which finance's
+// access table admits to GetBudgetPosition; plaintext only with -insecure), with OpenTelemetry
+// client spans so budget look-ups join the caller's trace.
+func DialFinance(addr string, creds grpc.DialOption) (*Finance, error) {
+	conn, err := grpc.NewClient(addr, creds, grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
 	if err != nil {
 		return nil, fmt.Errorf("dial finance %s: %w", addr, err)
 	}
@@ -38,7 +38,9 @@ func (f *Finance) Close() error { return f.conn.Close() }
 // Position implements app.BudgetSource for contract "<pathway>-<year>".
 func (f *Finance) Position(ctx context.Context, pathwayID string, year int) (app.Budget, error) {
 	id := fmt.Sprintf("%s-%d", pathwayID, year)
-	ctx = metadata.AppendToOutgoingContext(ctx, "x-actor", "dashboard", "x-roles", "reader")
+	// Read only by a finance service started -insecure (the interim identity); over mutual TLS
+	// finance knows the dashboard by its certificate and ignores it.
+	ctx = metadata.AppendToOutgoingContext(ctx, "x-actor", "dashboard")
 	pos, err := f.client.GetBudgetPosition(ctx, &financev1.GetBudgetPositionRequest{ContractId: id})
 	if status.Code(err) == codes.NotFound {
 		return app.Budget{}, fmt.Errorf("contract %s: %w", id, app.ErrNoBudget)

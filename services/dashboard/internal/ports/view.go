@@ -12,6 +12,8 @@ import (
 
 // view is what the page template renders.
 type view struct {
+	// User is the signed-in person's name; CSRF, with a session, the sign-out form's token.
+	User, CSRF            string
 	Query                 string
 	Pathway, PCN, Segment string
 	From, To              string

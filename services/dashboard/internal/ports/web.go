@@ -3,7 +3,6 @@ package ports
 import (
 	"embed"
 	"errors"
-
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -13,7 +12,10 @@ import (
 	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/app"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/signin"
+	"github.com/nhs-pathways/pathways/services/platform/identity"
 	"github.com/nhs-pathways/pathways/services/platform/metrics"
+	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 )
 
 //go:embed web
@@ -23,35 +25,76 @@ var page = template.Must(template.New("page.html").Funcs(template.FuncMap{
 	"pct": pct, "pence": pounds, "num": num, "segment": segmentName,
 }).ParseFS(webFS, "web/page.html"))
 
+// WebOptions say how the web routes are guarded.
+type WebOptions struct {
+	// Guard decides every route by its row in the access table (identity.Interceptor.Handle,
+	// the route's pattern as its key): /{$} and /export.csv for people with a role that reads
+	// the figures, /metrics for the prometheus service's certificate, /static/, /healthz and the
+	// sign-in routes for anyone.
+	Guard identity.Interceptor
+	// SignIn, when set, signs people in to the page with OpenID Connect and serves its routes;
+	// the page and the CSV then take the token of the browser's session. Nil leaves them to
+	// bearer tokens (or, with an insecure Guard, to anyone).
+	SignIn *signin.Flow
+}
+
+// Web is the dashboard's web handler and the routes it serves, each pattern being the route's
+// key in the access table.
+type Web struct {
+	http.Handler
+	Routes []string
+}
+
 // NewWeb serves the dashboard page (/), its embedded assets (/static/), the CSV export
-// (/export.csv), /metrics and /healthz.
-func NewWeb(a *app.App, m *Metrics) http.Handler {
+// (/export.csv), /metrics, /healthz and, with o.SignIn, /auth/login, /auth/callback and
+// /auth/logout, every one behind o.Guard.
+func NewWeb(a *app.App, m *Metrics, o WebOptions) *Web {
+	web := &Web{}
 	mux := http.NewServeMux()
+	handle := func(pattern string, h http.Handler, opts ...identity.HTTPOption) {
+		mux.Handle(pattern, o.Guard.Handle(pattern, h, opts...))
+		web.Routes = append(web.Routes, pattern)
+	}
+	var page []identity.HTTPOption
+	csrf := func(*http.Request) string { return "" }
+	if o.SignIn != nil {
+		page = []identity.HTTPOption{identity.TokenFrom(o.SignIn.Token), identity.OnRefusal(o.SignIn.Refused)}
+		csrf = o.SignIn.CSRF
+		handle("GET "+signin.LoginPath, o.SignIn.Login())
+		handle("GET "+signin.CallbackPath, o.SignIn.Callback())
+		handle("POST "+signin.LogoutPath, o.SignIn.Logout())
+	}
 	static, _ := fs.Sub(webFS, "web/static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	mux.Handle("GET "+metrics.Path, metrics.Handler())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	mux.HandleFunc("GET /export.csv", func(w http.ResponseWriter, r *http.Request) {
+	handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	handle("GET "+metrics.Path, metrics.Handler(), identity.ServiceFrom(tlsconf.RequestService))
+	handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) }))
+	handle("GET /export.csv", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.PageView(r.Context(), "/export.csv")
-		f, err := filterFromQuery(a, r)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		b, err := a.ExportCSV(r.Context(), f)
-		if err != nil {
-			http.Error(w, "export failed", http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="system-dashboard.csv"`)
-		_, _ = w.Write(b) //nolint:gosec // CSV served as an attachment, never rendered as HTML
-	})
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		serveCSV(a, w, r)
+	}), page...)
+	handle("GET /{$}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.PageView(r.Context(), "/")
-		servePage(a, w, r)
-	})
-	return securityHeaders(mux)
+		servePage(a, w, r, csrf(r))
+	}), page...)
+	web.Handler = securityHeaders(mux)
+	return web
+}
+
+func serveCSV(a *app.App, w http.ResponseWriter, r *http.Request) {
+	f, err := filterFromQuery(a, r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	b, err := a.ExportCSV(r.Context(), f)
+	if err != nil {
+		http.Error(w, "export failed", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="system-dashboard.csv"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(b) //nolint:gosec // CSV served as an attachment, never rendered as HTML
 }
 
 func securityHeaders(next http.Handler) http.Handler {
@@ -75,8 +118,11 @@ func filterFromQuery(a *app.App, r *http.Request) (domain.Filter, error) {
 		FromMonth: q.Get("from"), ToMonth: q.Get("to")}, a.Now())
 }
 
-func servePage(a *app.App, w http.ResponseWriter, r *http.Request) {
-	v := &view{Query: r.URL.RawQuery, Segments: segments}
+func servePage(a *app.App, w http.ResponseWriter, r *http.Request, csrf string) {
+	v := &view{Query: r.URL.RawQuery, Segments: segments, CSRF: csrf}
+	if p, ok := identity.FromContext(r.Context()); ok {
+		v.User = p.Actor
+	}
 	q := r.URL.Query()
 	v.Pathway, v.PCN, v.Segment = q.Get("pathway"), q.Get("pcn"), q.Get("segment")
 	status := http.StatusOK
@@ -97,6 +143,7 @@ func servePage(a *app.App, w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	if err := page.Execute(w, v); err != nil {
 		slog.ErrorContext(r.Context(), "render dashboard page", "error", err)
