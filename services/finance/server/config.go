@@ -9,6 +9,9 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/nhs-pathways/pathways/services/platform/limits"
+	"github.com/nhs-pathways/pathways/services/platform/secure"
 )
 
 // Defaults of Config.
@@ -23,7 +26,8 @@ const (
 type Config struct {
 	// Listen is the gRPC address (host:port; port 0 picks a free one).
 	Listen string
-	// HTTPListen serves /metrics (Prometheus) and /export.csv when not empty.
+	// HTTPListen serves /export.csv and /metrics (Prometheus) when not empty, over TLS when
+	// Security has a certificate.
 	HTTPListen string
 	// EventStoreURL is the esdb:// connection string the capitation events are relayed to;
 	// empty turns the relay off (events wait in the outbox, the feed still serves them).
@@ -32,6 +36,12 @@ type Config struct {
 	LedgerPath string
 	// ReleaseInterval is how often due allocation periods are released.
 	ReleaseInterval time.Duration
+	// Security is TLS on both listeners, OpenID Connect for people, client certificates for
+	// services and the access table (platform/secure, access.FinancePolicy); secure by default,
+	// secure.Insecure() for a development server on loopback.
+	Security secure.Config
+	// HTTP bounds the HTTP listener's requests (timeouts, header and body size).
+	HTTP limits.HTTPConfig
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// AfterCommit, if set, runs after every durable ledger commit and before any caller is
@@ -41,7 +51,8 @@ type Config struct {
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
-	return Config{Listen: DefaultListen, EventStoreURL: DefaultEventStoreURL, LedgerPath: DefaultLedgerPath, ReleaseInterval: DefaultReleaseInterval}
+	return Config{Listen: DefaultListen, EventStoreURL: DefaultEventStoreURL, LedgerPath: DefaultLedgerPath,
+		ReleaseInterval: DefaultReleaseInterval, Security: secure.Default(), HTTP: limits.DefaultHTTPConfig()}
 }
 
 // Validate reports every problem with the configuration.
@@ -64,6 +75,7 @@ func (c Config) Validate() error {
 	if c.ReleaseInterval <= 0 {
 		errs = append(errs, fmt.Errorf("release-interval: must be positive, not %s", c.ReleaseInterval))
 	}
+	errs = append(errs, c.Security.Validate(c.Listen, c.HTTPListen), c.HTTP.Validate())
 	return errors.Join(errs...)
 }
 

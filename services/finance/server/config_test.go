@@ -7,17 +7,25 @@ import (
 	"google.golang.org/grpc/codes"
 
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
-
 	"github.com/nhs-pathways/pathways/services/finance/server"
+	"github.com/nhs-pathways/pathways/services/platform/limits"
+	"github.com/nhs-pathways/pathways/services/platform/secure"
 )
 
 func TestConfigValidateListsEveryProblem(t *testing.T) {
-	require.NoError(t, server.DefaultConfig().Validate())
-	cfg := server.Config{Listen: "nowhere", HTTPListen: "also-bad", EventStoreURL: "http://x", LedgerPath: " ", ReleaseInterval: 0}
+	require.ErrorContains(t, server.DefaultConfig().Validate(), "oidc-issuer", "secure by default: no token issuer, no start")
+	insecure := server.DefaultConfig()
+	insecure.Security = secure.Insecure()
+	require.NoError(t, insecure.Validate())
+	insecure.HTTPListen = "0.0.0.0:9203"
+	require.NoError(t, insecure.Validate(), "-insecure may bind off loopback: the operator asked for it")
+
+	cfg := server.Config{Listen: "nowhere", HTTPListen: "0.0.0.0:9203", EventStoreURL: "http://x", LedgerPath: " ", ReleaseInterval: 0,
+		HTTP: limits.HTTPConfig{MaxBodyBytes: -1}}
 	err := cfg.Validate()
 	require.Error(t, err)
-	for _, want := range []string{"listen: must be host:port", "http-listen: must be host:port", "eventstore-url: must be an esdb://",
-		"ledger: the SQLite ledger path is required", "release-interval: must be positive"} {
+	for _, want := range []string{"listen: must be host:port", `listen address "0.0.0.0:9203"`, "eventstore-url: must be an esdb://",
+		"ledger: the SQLite ledger path is required", "release-interval: must be positive", "oidc-issuer", "http-max-body-bytes"} {
 		require.Contains(t, err.Error(), want)
 	}
 	_, err = server.Start(t.Context(), cfg)

@@ -22,6 +22,7 @@ import (
 
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	"github.com/nhs-pathways/pathways/services/finance/server"
+	"github.com/nhs-pathways/pathways/services/platform/secure"
 )
 
 // Environment of the crash child (this test binary re-executed).
@@ -42,6 +43,11 @@ func TestCrashChild(t *testing.T) {
 	}
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.EventStoreURL, cfg.LedgerPath, cfg.Now = os.Getenv(childListen), os.Getenv(childStore), os.Getenv(childLedger), fixedNow
+	// Not about identity (and the shared test issuer lives in the parent): plaintext with the
+	// interim caller metadata, ingest anonymous, and no per-caller rate limit, which would throttle
+	// the anonymous pushers sharing one address.
+	cfg.Security = secure.Insecure()
+	cfg.Security.Limits.Rate.PerSecond = 0
 	if n, _ := strconv.Atoi(os.Getenv(childDieAfter)); n > 0 {
 		var commits atomic.Int64
 		cfg.AfterCommit = func() {
@@ -113,7 +119,7 @@ func TestCrashRecovery(t *testing.T) {
 	url, addr := startStore(t), freeAddr(t)
 	env := []string{childLedger + "=" + filepath.Join(t.TempDir(), "finance.db"), childStore + "=" + url, childListen + "=" + addr}
 	first := startChild(t, append(env, childDieAfter+"=25"))
-	c := dial(t, addr)
+	c := dial(t, addr, secure.Insecure())
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	var wg sync.WaitGroup
 	defer func() { cancel(); wg.Wait() }() // a failed check below stops the pushers before the test ends

@@ -4,19 +4,14 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
 
-// TestHealthCheckNeedsNoIdentity: a load balancer's or Kubernetes' probe sends no x-actor and
-// must still be answered SERVING, by Check and by the Watch stream (both were Unauthenticated).
+// TestHealthCheckNeedsNoIdentity: a load balancer's or Kubernetes' probe sends no token and no
+// certificate and must still be answered SERVING, by Check and by the Watch stream.
 func TestHealthCheckNeedsNoIdentity(t *testing.T) {
-	srv, _ := start(t, testConfig(t, startStore(t)))
-	conn, err := grpc.NewClient(srv.Addr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Close() })
-	health := healthpb.NewHealthClient(conn)
+	_, c := start(t, testConfig(t, startStore(t)))
+	health := healthpb.NewHealthClient(c.conn)
 
 	res, err := health.Check(t.Context(), &healthpb.HealthCheckRequest{})
 	require.NoError(t, err)

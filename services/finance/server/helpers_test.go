@@ -3,7 +3,9 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,7 +17,6 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -25,6 +26,13 @@ import (
 	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/eventstore/embedded"
 	"github.com/nhs-pathways/pathways/services/finance/server"
+	"github.com/nhs-pathways/pathways/services/platform/access"
+	"github.com/nhs-pathways/pathways/services/platform/devca"
+	"github.com/nhs-pathways/pathways/services/platform/devca/devcatest"
+	"github.com/nhs-pathways/pathways/services/platform/identity/identitytest"
+	"github.com/nhs-pathways/pathways/services/platform/metrics"
+	"github.com/nhs-pathways/pathways/services/platform/secure"
+	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 )
 
 // now is the tests' clock: 22 November 2026, period 8 (November) of contract year 2026.
@@ -40,26 +48,44 @@ func startStore(t *testing.T) string {
 	return es.URL()
 }
 
-// client is a connection to a finance service with its three APIs.
+// client is a connection to a finance service with its three APIs, called the way its callers
+// do: FinanceService and FinanceFeedService by people (the person a call is made as, through
+// admin, reader or as, proves who they are with a token of the shared test issuer; under
+// -insecure, with the interim x-actor and x-roles), FinanceIngestService by the journey worker
+// with its certificate (under -insecure, anonymously, as today).
 type client struct {
+	conn    *grpc.ClientConn // people's connection: TLS without a client certificate
 	ingest  financev1.FinanceIngestServiceClient
 	finance financev1.FinanceServiceClient
 	feed    financev1.FinanceFeedServiceClient
+	// web is people's HTTP client (the CA trusted, no certificate) and metrics Prometheus's
+	// (its certificate); base is the HTTP listener's URL.
+	web, metrics *http.Client
+	base         string
+	interim      bool // -insecure: people name themselves with x-actor and x-roles
 }
 
-func dial(t *testing.T, addr string) client {
-	t.Helper()
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Close() })
-	return client{financev1.NewFinanceIngestServiceClient(conn), financev1.NewFinanceServiceClient(conn), financev1.NewFinanceFeedServiceClient(conn)}
-}
+// services are the callers the tests' CA has certificates for, beside finance itself.
+var services = []string{access.WorkerService, access.DashboardService, access.FinanceSystemService, access.PrometheusService}
 
+// testConfig is a finance service on loopback as production runs it: TLS with a certificate of a
+// CA made for the test (client certificates verified when given, not required: people connect
+// without one), tokens of the shared test issuer, the access table enforced. The per-caller rate
+// limit is off: the tests call faster than a person would (platform/limits tests the limit).
 func testConfig(t *testing.T, url string) server.Config {
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen, cfg.EventStoreURL, cfg.Now = "127.0.0.1:0", "127.0.0.1:0", url, fixedNow
 	cfg.LedgerPath = filepath.Join(t.TempDir(), "finance.db")
+	ca := devcatest.New(t, append([]string{access.FinanceService}, services...)...)
+	cfg.Security.TLS, cfg.Security.OIDC = ca.Settings(access.FinanceService), identitytest.Shared().Config()
+	cfg.Security.Limits.Rate.PerSecond = 0
 	return cfg
+}
+
+// caOf is the test CA of a service served with sec (devcatest keeps every certificate in the
+// CA's directory).
+func caOf(sec secure.Config) *devca.Bundle {
+	return &devca.Bundle{Dir: filepath.Dir(sec.TLS.CAFile), CAFile: sec.TLS.CAFile}
 }
 
 func start(t *testing.T, cfg server.Config) (*server.Server, client) {
@@ -67,15 +93,139 @@ func start(t *testing.T, cfg server.Config) (*server.Server, client) {
 	srv, err := server.Start(t.Context(), cfg)
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
-	return srv, dial(t, srv.Addr())
+	c := dial(t, srv.Addr(), cfg.Security)
+	if srv.HTTPAddr() != "" {
+		c.base, c.web = "http://"+srv.HTTPAddr(), httpClient(t, tlsconf.Client{Insecure: true})
+		if !cfg.Security.TLS.Insecure {
+			c.base = "https://" + srv.HTTPAddr()
+			ca := caOf(cfg.Security)
+			c.web, c.metrics = httpClient(t, ca.Client("")), httpClient(t, ca.Client(access.PrometheusService))
+		}
+	}
+	return srv, c
 }
 
+// dial connects to a finance service served with sec: over TLS trusting its CA (people without
+// a certificate, ingest with the worker's), or in plaintext under -insecure.
+func dial(t *testing.T, addr string, sec secure.Config) client {
+	t.Helper()
+	people, worker := tlsconf.Client{Insecure: true}, tlsconf.Client{Insecure: true}
+	if !sec.TLS.Insecure {
+		people, worker = caOf(sec).Client(""), caOf(sec).Client(access.WorkerService)
+	}
+	cred := &personCredentials{t: t, interim: sec.TLS.Insecure}
+	conn := connect(t, addr, people, grpc.WithChainUnaryInterceptor(cred.unary), grpc.WithChainStreamInterceptor(cred.stream))
+	ingest := connect(t, addr, worker)
+	return client{conn: conn, interim: sec.TLS.Insecure, ingest: financev1.NewFinanceIngestServiceClient(ingest),
+		finance: financev1.NewFinanceServiceClient(conn), feed: financev1.NewFinanceFeedServiceClient(conn)}
+}
+
+func connect(t *testing.T, addr string, tc tlsconf.Client, opts ...grpc.DialOption) *grpc.ClientConn {
+	t.Helper()
+	creds, err := tc.DialOption()
+	require.NoError(t, err)
+	conn, err := grpc.NewClient(addr, append(opts, creds)...)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
+func httpClient(t *testing.T, tc tlsconf.Client) *http.Client {
+	t.Helper()
+	tr, err := tc.Transport()
+	require.NoError(t, err)
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
+}
+
+type personKey struct{}
+
+// as returns ctx for calls made as p.
+func as(ctx context.Context, p identitytest.Person) context.Context {
+	return context.WithValue(ctx, personKey{}, p)
+}
+
+// admin is fiona, a finance-admin.
 func admin(ctx context.Context) context.Context {
-	return metadata.AppendToOutgoingContext(ctx, "x-actor", "fiona", "x-roles", "finance-admin")
+	return as(ctx, identitytest.Person{Subject: "fiona", Name: "fiona", Roles: []string{access.FinanceAdmin}})
 }
 
+// reader is rita, a finance-reader.
 func reader(ctx context.Context) context.Context {
-	return metadata.AppendToOutgoingContext(ctx, "x-actor", "rita", "x-roles", "finance-reader")
+	return as(ctx, identitytest.Person{Subject: "rita", Name: "rita", Roles: []string{access.FinanceReader}})
+}
+
+// personCredentials sends the person a call is made as (as) the way the server knows people: a
+// bearer token of the shared test issuer (one per subject, kept), or under -insecure the interim
+// x-actor and x-roles metadata. A call made as nobody carries neither.
+type personCredentials struct {
+	t       *testing.T
+	interim bool
+	tokens  sync.Map // subject -> token
+}
+
+func (c *personCredentials) attach(ctx context.Context) context.Context {
+	p, ok := ctx.Value(personKey{}).(identitytest.Person)
+	switch {
+	case !ok:
+		return ctx
+	case c.interim:
+		return metadata.AppendToOutgoingContext(ctx, "x-actor", p.Name, "x-roles", strings.Join(p.Roles, ","))
+	}
+	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+c.token(p))
+}
+
+func (c *personCredentials) token(p identitytest.Person) string {
+	if tok, ok := c.tokens.Load(p.Subject); ok {
+		return tok.(string)
+	}
+	tok, _ := c.tokens.LoadOrStore(p.Subject, identitytest.Shared().Token(c.t, p))
+	return tok.(string)
+}
+
+func (c *personCredentials) unary(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoke grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	return invoke(c.attach(ctx), method, req, reply, cc, opts...)
+}
+
+func (c *personCredentials) stream(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, open grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+	return open(c.attach(ctx), desc, cc, method, opts...)
+}
+
+// get requests path on the service's HTTP listener as p (nobody when nil: a token for p, or
+// under -insecure the X-Actor and X-Roles headers) and returns the status and the body.
+func (c client) get(t *testing.T, path string, p *identitytest.Person) (int, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, c.base+path, http.NoBody)
+	require.NoError(t, err)
+	switch {
+	case p == nil:
+	case c.interim:
+		req.Header.Set("X-Actor", p.Name)
+		req.Header.Set("X-Roles", strings.Join(p.Roles, ","))
+	default:
+		req.Header.Set("Authorization", "Bearer "+identitytest.Shared().Token(t, *p))
+	}
+	return do(t, c.web, req)
+}
+
+// scrape reads /metrics as Prometheus does, with its certificate.
+func (c client) scrape(t *testing.T) string {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, c.base+metrics.Path, http.NoBody)
+	require.NoError(t, err)
+	code, body := do(t, c.metrics, req)
+	require.Equal(t, http.StatusOK, code, body)
+	return body
+}
+
+func do(t *testing.T, hc *http.Client, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := hc.Do(req)
+	require.NoError(t, err)
+	defer func() { _ = resp.Body.Close() }()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(body)
 }
 
 // mskPrices are the MSK contract's agreed unit prices ("marker" is the 1p activity the bad-input

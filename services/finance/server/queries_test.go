@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"encoding/csv"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -15,23 +14,13 @@ import (
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
 	"github.com/nhs-pathways/pathways/events"
+	"github.com/nhs-pathways/pathways/services/platform/access"
+	"github.com/nhs-pathways/pathways/services/platform/identity/identitytest"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
-func httpGet(t *testing.T, url string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, http.NoBody)
-	require.NoError(t, err)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer func() { _ = resp.Body.Close() }()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, string(body)
-}
-
 func TestPositionStatementAndExport(t *testing.T) {
-	srv, c := start(t, testConfig(t, ""))
+	_, c := start(t, testConfig(t, ""))
 	createContract(t, c, mskTerms())
 	oct := time.Date(2026, 10, 5, 10, 0, 0, 0, time.UTC)
 	for i, a := range []*financev1.RecordActivityRequest{
@@ -77,13 +66,14 @@ func TestPositionStatementAndExport(t *testing.T) {
 	require.Equal(t, []string{"2800", "28.00"}, rows[1][9:])
 	require.Equal(t, []string{"12345", "123.45"}, rows[3][9:])
 
-	code, body := httpGet(t, "http://"+srv.HTTPAddr()+"/export.csv?contract=msk-2026&month=2026-10")
+	rita := &identitytest.Person{Subject: "rita", Name: "rita", Roles: []string{access.FinanceReader}}
+	code, body := c.get(t, "/export.csv?contract=msk-2026&month=2026-10", rita)
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, string(exp.GetCsv()), body)
-	code, body = httpGet(t, "http://"+srv.HTTPAddr()+"/export.csv?contract=msk-2026&month=October")
+	code, body = c.get(t, "/export.csv?contract=msk-2026&month=October", rita)
 	require.Equal(t, http.StatusBadRequest, code)
 	require.Contains(t, body, "month: must be YYYY-MM")
-	code, _ = httpGet(t, "http://"+srv.HTTPAddr()+"/export.csv?contract=copd-2026&month=2026-10")
+	code, _ = c.get(t, "/export.csv?contract=copd-2026&month=2026-10", rita)
 	require.Equal(t, http.StatusNotFound, code)
 }
 
@@ -130,11 +120,11 @@ func TestOutcomeIncentiveSettlesOnce(t *testing.T) {
 	require.Equal(t, int64(15_000_000), last.GetOutcome().GetEarnedPence())
 }
 
-func TestConflictingDuplicateIsCountedAndRequiresNoIdentityForIngest(t *testing.T) {
+func TestConflictingDuplicateIsCounted(t *testing.T) {
 	shutdown, err := telemetry.Setup(t.Context(), telemetry.Config{ServiceName: "finance"}) // what /metrics serves
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = shutdown.Within(t.Context(), 5*time.Second) })
-	srv, c := start(t, testConfig(t, ""))
+	_, c := start(t, testConfig(t, ""))
 	createContract(t, c, mskTerms())
 	a := activity("ref-1", 0, "RTG", "cats", 12_345, now)
 	first, err := c.ingest.RecordActivity(t.Context(), a)
@@ -147,9 +137,9 @@ func TestConflictingDuplicateIsCountedAndRequiresNoIdentityForIngest(t *testing.
 	_, err = c.ingest.RecordActivity(t.Context(), a)
 	requireCode(t, err, codes.AlreadyExists, a.GetEventId())
 
-	_, body := httpGet(t, "http://"+srv.HTTPAddr()+"/metrics")
+	body := c.scrape(t)
 	require.Regexp(t, `(?m)^finance_ingest_conflicts_total\{kind="activity",otel_scope_name="[^"]+/finance"[^}]*\} 1$`, body)
 	require.Regexp(t, `(?m)^finance_ingest_events_total\{duplicate="true",kind="activity",[^}]*\} 1$`, body)
 	_, err = c.finance.GetContract(t.Context(), &financev1.GetContractRequest{ContractId: "msk-2026"})
-	requireCode(t, err, codes.Unauthenticated, "x-actor")
+	requireCode(t, err, codes.Unauthenticated, "bearer access token")
 }

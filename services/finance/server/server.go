@@ -17,8 +17,9 @@ import (
 	"github.com/nhs-pathways/pathways/services/finance/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/finance/internal/app"
 	"github.com/nhs-pathways/pathways/services/finance/internal/ports"
-	"github.com/nhs-pathways/pathways/services/platform/metrics"
-	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
+	"github.com/nhs-pathways/pathways/services/platform/access"
+	"github.com/nhs-pathways/pathways/services/platform/identity"
+	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/serve"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
@@ -109,8 +110,16 @@ func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
 		return err
 	}
 	a.OnConflict = m.Conflict
-	s.grpc = grpc.NewServer(grpc.StatsHandler(telemetry.GRPCServerHandler()),
-		grpc.ChainUnaryInterceptor(rpcerr.RecoverUnary, m.Unary, ports.Identity.Unary), grpc.ChainStreamInterceptor(rpcerr.RecoverStream, ports.Identity.Stream))
+	guard, err := cfg.Security.Interceptor(access.FinancePolicy)
+	if err != nil {
+		return fmt.Errorf("finance identity: %w", err)
+	}
+	opts, err := cfg.Security.ServerOptions(guard)
+	if err != nil {
+		return fmt.Errorf("finance tls: %w", err)
+	}
+	// The metrics interceptor comes after identity and the table: only admitted calls count.
+	s.grpc = grpc.NewServer(append(opts, grpc.StatsHandler(telemetry.GRPCServerHandler()), grpc.ChainUnaryInterceptor(m.Unary))...)
 	financev1.RegisterFinanceIngestServiceServer(s.grpc, ports.NewIngest(a))
 	financev1.RegisterFinanceServiceServer(s.grpc, ports.NewFinance(a))
 	financev1.RegisterFinanceFeedServiceServer(s.grpc, ports.NewFeed(a))
@@ -123,15 +132,25 @@ func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
 	if cfg.HTTPListen == "" {
 		return nil
 	}
-	if s.hlis, err = lc.Listen(ctx, "tcp", cfg.HTTPListen); err != nil {
+	return s.serveHTTP(ctx, cfg, a, guard)
+}
+
+// serveHTTP serves /export.csv and /metrics over TLS (when the service serves TLS), each route
+// decided by its row in the access table, within the HTTP limits.
+func (s *Server) serveHTTP(ctx context.Context, cfg Config, a *app.App, guard identity.Interceptor) error {
+	var lc net.ListenConfig
+	lis, err := lc.Listen(ctx, "tcp", cfg.HTTPListen)
+	if err != nil {
 		return fmt.Errorf("finance http listen: %w", err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle(metrics.Path, metrics.Handler())
-	mux.Handle("/export.csv", ports.ExportHandler(a))
-	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	s.hlis = lis
+	if lis, err = cfg.Security.Listener(lis); err != nil {
+		_ = s.hlis.Close()
+		return fmt.Errorf("finance http tls: %w", err)
+	}
+	s.http = limits.NewHTTPServer("", ports.NewWeb(a, guard), cfg.HTTP)
 	go func() {
-		if err := s.http.Serve(s.hlis); !errors.Is(err, http.ErrServerClosed) {
+		if err := s.http.Serve(lis); !errors.Is(err, http.ErrServerClosed) {
 			s.served <- err
 		}
 	}()

@@ -44,6 +44,8 @@ func load(args []string, getenv func(string) string, out io.Writer) (server.Conf
 	fs.String(&cfg.EventStoreURL, "eventstore-url", "FINANCE_EVENTSTORE_URL", "event store esdb:// connection string (-eventstore-url= turns the relay off)")
 	fs.String(&cfg.LedgerPath, "ledger", "FINANCE_LEDGER", "SQLite ledger file")
 	fs.Duration(&cfg.ReleaseInterval, "release-interval", "FINANCE_RELEASE_INTERVAL", "how often due allocations are released")
+	cfg.Security.RegisterFlags(fs, "FINANCE")
+	cfg.HTTP.Register(fs, "FINANCE")
 	tel.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return cfg, tel, err

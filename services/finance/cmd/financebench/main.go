@@ -30,6 +30,7 @@ import (
 	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/finance/server"
 	"github.com/nhs-pathways/pathways/services/platform/config"
+	"github.com/nhs-pathways/pathways/services/platform/secure"
 	"github.com/nhs-pathways/pathways/services/platform/serve"
 )
 
@@ -124,6 +125,10 @@ func service(ctx context.Context, o options) error {
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.EventStoreURL, cfg.LedgerPath = "127.0.0.1:0", "", filepath.Join(o.dir, "finance.db")
 	cfg.Now = func() time.Time { return time.Date(2027, 3, 31, 12, 0, 0, 0, time.UTC) }
+	// Plaintext on loopback with the interim caller metadata, and no per-caller rate limit (the
+	// anonymous ingest callers share one address): the benchmark measures the ledger.
+	cfg.Security = secure.Insecure()
+	cfg.Security.Limits.Rate.PerSecond = 0
 	srv, err := server.Start(ctx, cfg)
 	if err != nil {
 		return err
