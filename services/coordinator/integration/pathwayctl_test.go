@@ -11,12 +11,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/cli"
+	"github.com/nhs-pathways/pathways/services/platform/identity/identitytest"
 )
 
 func (s *stack) ctl(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	// pathwayctl as after `pathwayctl login`: a stored token of a coordinator of the test PCN
+	// (and governance's reader roles for `pathways`), over plaintext to this loopback stack.
+	dir := t.TempDir()
+	tok := identitytest.Shared().Token(t, identitytest.Person{Subject: "coord-cli", Name: "coord-cli",
+		Roles: []string{"coordinator"}, Orgs: []string{testPCN}})
+	require.NoError(t, cli.SaveCredentials(dir, cli.Credentials{Issuer: identitytest.Shared().URL(), ClientID: cli.DefaultClientID,
+		AccessToken: tok, Expiry: time.Now().Add(time.Hour), TokenType: "Bearer"}))
 	env := map[string]string{"PATHWAYCTL_COORDINATOR": s.grpcAddr, "PATHWAYCTL_GOVERNANCE": s.governanceAddr,
-		"PATHWAYCTL_ACTOR": "coord-cli", "PATHWAYCTL_ROLES": "coordinator"}
+		"PATHWAYS_CONFIG_DIR": dir, "PATHWAYCTL_INSECURE": "true"}
 	var out, errs bytes.Buffer
 	code := cli.Run(context.Background(), args, &out, &errs, func(k string) string { return env[k] })
 	return code, out.String(), errs.String()

@@ -22,8 +22,7 @@ func (s *stack) rest(t *testing.T, method, path string, body any) (int, map[stri
 	}
 	req, err := http.NewRequestWithContext(t.Context(), method, s.httpBase+path, rd)
 	require.NoError(t, err)
-	req.Header.Set("X-Actor", "coord-rest")
-	req.Header.Set("X-Roles", "coordinator")
+	req.Header.Set("Authorization", "Bearer "+token("coord-rest", "coordinator"))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,8 +13,9 @@ import (
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 	"github.com/nhs-pathways/pathways/services/coordinator/server"
-	"github.com/nhs-pathways/pathways/services/platform/secure"
 	govserver "github.com/nhs-pathways/pathways/services/governance/server"
+	"github.com/nhs-pathways/pathways/services/platform/identity/identitytest"
+	"github.com/nhs-pathways/pathways/services/platform/secure"
 	worker "github.com/nhs-pathways/pathways/services/worker/server"
 	"github.com/nhs-pathways/pathways/workflows/journey/journeytest"
 )
@@ -35,7 +37,7 @@ func newStack(t *testing.T) *stack {
 	js := journeytest.New(t)
 
 	gcfg := govserver.DefaultConfig()
-	gcfg.Listen, gcfg.EventStoreURL, gcfg.Security = "127.0.0.1:0", js.EventStoreURL, secure.Insecure()
+	gcfg.Listen, gcfg.EventStoreURL, gcfg.Security = "127.0.0.1:0", js.EventStoreURL, tokensOnLoopback()
 	gov, err := govserver.Start(ctx, gcfg)
 	require.NoError(t, err)
 	t.Cleanup(gov.Close)
@@ -53,7 +55,7 @@ func newStack(t *testing.T) *stack {
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.Temporal.Address, cfg.Temporal.Namespace = js.FrontendAddr, js.Namespace // its own client, as the binary's
-	cfg.EventStoreURL, cfg.GovernanceAddr, cfg.Security = js.EventStoreURL, gov.Addr(), secure.Insecure()
+	cfg.EventStoreURL, cfg.GovernanceAddr, cfg.Security = js.EventStoreURL, gov.Addr(), tokensOnLoopback()
 	s, err := server.Start(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
@@ -69,9 +71,28 @@ func dial(t *testing.T, addr string) *grpc.ClientConn {
 	return conn
 }
 
+// testPCN is the PCN of the test referrals and of the test coordinators' tokens.
+const testPCN = "U12345"
+
+// tokensOnLoopback is the services' security here: access tokens of the shared test issuer
+// verified and the access tables enforced, over plaintext (TLS is tested on its own; services
+// reach each other without certificates on loopback).
+func tokensOnLoopback() secure.Config {
+	c := secure.Insecure()
+	c.OIDC = identitytest.Shared().Config()
+	return c
+}
+
+// token is an access token of the test issuer for actor with the given roles (comma-separated)
+// in the test PCN.
+func token(actor, roles string) string {
+	return identitytest.Shared().Token(nil, identitytest.Person{Subject: actor, Name: actor,
+		Roles: strings.Split(roles, ","), Orgs: []string{testPCN}})
+}
+
 // as returns a context calling as actor with the given roles (comma-separated).
 func as(actor, roles string) context.Context {
-	return metadata.AppendToOutgoingContext(context.Background(), "x-actor", actor, "x-roles", roles, "x-orgs", "U12345")
+	return metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+token(actor, roles))
 }
 
 func coordinator() context.Context { return as("coord-017", "coordinator") }

@@ -70,9 +70,17 @@ func (a *App) GetJourney(ctx context.Context, scope domain.Scope, journeyID stri
 	if err != nil {
 		return JourneyDetail{}, fmt.Errorf("journey %s: %w", journeyID, err)
 	}
-	a.pcns.put(journeyID, v.PCN, a.now())
-	if !scope.Covers(v.PCN) {
-		return JourneyDetail{}, domain.HiddenJourney(journeyID)
+	if v.PCN == "" {
+		// Not pinned yet (its state is still empty): its PCN is in the search attributes it
+		// was started with.
+		if err := a.inScope(ctx, scope, journeyID); err != nil {
+			return JourneyDetail{}, err
+		}
+	} else {
+		a.pcns.put(journeyID, v.PCN, a.now())
+		if !scope.Covers(v.PCN) {
+			return JourneyDetail{}, domain.HiddenJourney(journeyID)
+		}
 	}
 	tl, err := a.timeline.Read(ctx, journeyID)
 	if err != nil {

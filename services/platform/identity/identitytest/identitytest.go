@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -155,11 +156,21 @@ func (i *Issuer) Rotate(t testing.TB) {
 	i.mu.Unlock()
 }
 
+// panicker stands in for a missing testing.TB: it panics on failure.
+type panicker struct{ testing.TB }
+
+func (panicker) Helper()           {}
+func (panicker) Fatal(args ...any) { panic(fmt.Sprint(args...)) }
+
 // Token returns a good access token for p, valid for an hour.
 func (i *Issuer) Token(t testing.TB, p Person) string { return i.Flawed(t, p, Good) }
 
-// Flawed returns a token for p with the given flaw.
+// Flawed returns a token for p with the given flaw. t may be nil (a helper without a test at
+// hand): a failure then panics.
 func (i *Issuer) Flawed(t testing.TB, p Person, flaw Flaw) string {
+	if t == nil {
+		t = panicker{}
+	}
 	t.Helper()
 	now := time.Now()
 	claims := map[string]any{
