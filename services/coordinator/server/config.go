@@ -19,11 +19,11 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultListen          = "127.0.0.1:9101"
-	DefaultHTTPListen      = "127.0.0.1:8081"
-	DefaultEventStoreURL   = "esdb://127.0.0.1:2113?tls=false"
-	DefaultGovernanceAddr  = "127.0.0.1:9102"
-	DefaultActor           = "coordinator-service"
+	DefaultListen         = "127.0.0.1:9101"
+	DefaultHTTPListen     = "127.0.0.1:8081"
+	DefaultEventStoreURL  = "esdb://127.0.0.1:2113?tls=false"
+	DefaultGovernanceAddr = "127.0.0.1:9102"
+	DefaultActor          = "coordinator-service"
 	// DefaultMetricsListen is where cmd/coordinator serves /metrics unless told otherwise (the
 	// Config's own default is off, for tests and the devstack).
 	DefaultMetricsListen = "127.0.0.1:9111"

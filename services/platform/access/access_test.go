@@ -69,7 +69,7 @@ func TestREADMEShowsTheTable(t *testing.T) {
 	require.True(t, i >= 0 && j > i, "README.md must hold the access table between %q and %q", begin, end)
 	want := access.Markdown()
 	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(readme[:i+len(begin)]+"\n"+want+readme[j:]), 0o644))
+		require.NoError(t, os.WriteFile(path, []byte(readme[:i+len(begin)]+"\n"+want+readme[j:]), 0o644)) //nolint:gosec // a constant path in the repository
 		return
 	}
 	require.Equal(t, "\n"+want, readme[i+len(begin):j], "README.md's access table is stale: go test ./services/platform/access -update")

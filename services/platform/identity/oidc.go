@@ -142,7 +142,7 @@ func httpClient(caFile string) (*http.Client, error) {
 	if caFile == "" {
 		return &http.Client{Timeout: 10 * time.Second}, nil
 	}
-	pem, err := os.ReadFile(caFile)
+	pem, err := os.ReadFile(caFile) //nolint:gosec // the operator's -oidc-ca-file
 	if err != nil {
 		return nil, fmt.Errorf("oidc-ca-file: %w", err)
 	}
@@ -171,7 +171,7 @@ func (v *TokenVerifier) idTokenVerifier(ctx context.Context) (*oidc.IDTokenVerif
 	keyCtx := oidc.ClientContext(context.Background(), v.cfg.HTTPClient)
 	conf := &oidc.Config{ClientID: v.cfg.Audience, SupportedSigningAlgs: SigningAlgorithms, Now: v.cfg.Now}
 	if v.cfg.JWKSURL != "" {
-		v.verifier = oidc.NewVerifier(v.cfg.Issuer, oidc.NewRemoteKeySet(keyCtx, v.cfg.JWKSURL), conf)
+		v.verifier = oidc.NewVerifier(v.cfg.Issuer, oidc.NewRemoteKeySet(keyCtx, v.cfg.JWKSURL), conf) //nolint:contextcheck // the key set outlives the call
 		return v.verifier, nil
 	}
 	dctx, cancel := context.WithTimeout(oidc.ClientContext(context.WithoutCancel(ctx), v.cfg.HTTPClient), discoveryTimeout)
@@ -186,7 +186,7 @@ func (v *TokenVerifier) idTokenVerifier(ctx context.Context) (*oidc.IDTokenVerif
 	if err := p.Claims(&meta); err != nil || meta.JWKSURL == "" {
 		return nil, &ProviderError{Err: fmt.Errorf("discovery document of %s names no jwks_uri", v.cfg.Issuer)}
 	}
-	v.verifier = oidc.NewVerifier(v.cfg.Issuer, oidc.NewRemoteKeySet(keyCtx, meta.JWKSURL), conf)
+	v.verifier = oidc.NewVerifier(v.cfg.Issuer, oidc.NewRemoteKeySet(keyCtx, meta.JWKSURL), conf) //nolint:contextcheck // the key set outlives the call
 	return v.verifier, nil
 }
 

@@ -164,7 +164,7 @@ func TestHTTPHandle(t *testing.T) {
 	iss := identitytest.New(t)
 	icp := identity.Interceptor{Verifier: iss.Verifier(t), Policy: policy}
 	var seen identity.Principal
-	h := icp.Handle("GET /report.csv", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := icp.Handle("GET /report.csv", http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 		seen, _ = identity.FromContext(r.Context())
 	}), identity.TokenFrom(func(r *http.Request) string {
 		if c, err := r.Cookie("session"); err == nil {
@@ -173,7 +173,7 @@ func TestHTTPHandle(t *testing.T) {
 		return ""
 	}))
 	get := func(set func(*http.Request)) *httptest.ResponseRecorder {
-		r := httptest.NewRequest(http.MethodGet, "/report.csv", nil)
+		r := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/report.csv", nil)
 		set(r)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
@@ -190,6 +190,8 @@ func TestHTTPHandle(t *testing.T) {
 	w = get(func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+iss.Token(t, board)) })
 	require.Equal(t, http.StatusOK, w.Code)
 	require.Equal(t, "b-1", seen.Subject)
-	w = get(func(r *http.Request) { r.AddCookie(&http.Cookie{Name: "session", Value: iss.Token(t, board)}) })
+	w = get(func(r *http.Request) {
+		r.AddCookie(&http.Cookie{Name: "session", Value: iss.Token(t, board), Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	})
 	require.Equal(t, http.StatusOK, w.Code)
 }

@@ -112,7 +112,7 @@ func (s *Stack) startSecurity(ctx context.Context) error {
 			slog.ErrorContext(ctx, "openid provider stopped", "error", err)
 		}
 	}()
-	s.onStop("openid-provider", func() error {
+	s.onStop("openid-provider", func() error { //nolint:contextcheck // stopping outlives the start's context
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		return sec.http.Shutdown(ctx)
@@ -134,7 +134,7 @@ func hostIPs(host string) []net.IP {
 
 // secret reads a random secret kept in path, making it at first start (0600).
 func secret(path string) (string, error) {
-	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 { //nolint:gosec // a file of the devstack's data dir
 		return strings.TrimSpace(string(b)), nil
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {

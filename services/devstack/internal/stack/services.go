@@ -89,7 +89,7 @@ func (s *Stack) startGovernance(ctx context.Context) error {
 func (s *Stack) startFinance(ctx context.Context) error {
 	cfg := finance.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen = s.cfg.addr(s.cfg.Ports.Finance), s.cfg.addr(s.cfg.Ports.FinanceHTTP)
-	cfg.EventStoreURL, cfg.LedgerPath = s.EventStoreURL, s.cfg.financeLedger()
+	cfg.EventStoreURL, cfg.LedgerPath, cfg.Security = s.EventStoreURL, s.cfg.financeLedger(), s.Secure("finance")
 	if err := ensureDir(filepath.Dir(cfg.LedgerPath)); err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (s *Stack) startFinance(ctx context.Context) error {
 	s.onStopVoid("finance", f.Close)
 	s.FinanceAddr = f.Addr()
 	s.listens("finance", "gRPC", s.FinanceAddr)
-	s.listens("finance", "HTTP /metrics /export.csv", "http://"+f.HTTPAddr())
+	s.listens("finance", "HTTP /metrics /export.csv", s.scheme()+"://"+f.HTTPAddr())
 	return nil
 }
 

@@ -85,7 +85,7 @@ func Shared() *Issuer {
 	sharedOnce.Do(func() {
 		k, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {
-			panic(err)
+			panic(err) //nolint:forbidigo // test support: no test to fail yet
 		}
 		shared = start(k)
 	})
@@ -160,7 +160,7 @@ func (i *Issuer) Rotate(t testing.TB) {
 type panicker struct{ testing.TB }
 
 func (panicker) Helper()           {}
-func (panicker) Fatal(args ...any) { panic(fmt.Sprint(args...)) }
+func (panicker) Fatal(args ...any) { panic(fmt.Sprint(args...)) } //nolint:forbidigo // test support without a test
 
 // Token returns a good access token for p, valid for an hour.
 func (i *Issuer) Token(t testing.TB, p Person) string { return i.Flawed(t, p, Good) }
@@ -183,7 +183,7 @@ func (i *Issuer) Flawed(t testing.TB, p Person, flaw Flaw) string {
 	i.mu.Unlock()
 	alg := jose.RS256
 	var signingKey any = key
-	switch flaw {
+	switch flaw { //nolint:exhaustive // Good has nothing to change
 	case Expired:
 		claims["iat"], claims["nbf"], claims["exp"] = now.Add(-2*time.Hour).Unix(), now.Add(-2*time.Hour).Unix(), now.Add(-time.Hour).Unix()
 	case WrongIssuer:
