@@ -3,7 +3,6 @@ package server_test
 import (
 	"context"
 	"net/http"
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -13,13 +12,12 @@ import (
 	"google.golang.org/grpc/status"
 
 	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/ports"
 	"github.com/nhs-pathways/pathways/services/platform/access"
+	"github.com/nhs-pathways/pathways/services/platform/access/accesstest"
 	"github.com/nhs-pathways/pathways/services/platform/devca/devcatest"
 	"github.com/nhs-pathways/pathways/services/platform/identity/identitytest"
 )
-
-// figureReaders are the roles access.DashboardPolicy lets read the figures.
-var figureReaders = []string{access.Board, access.Coordinator, access.FinanceAdmin, access.FinanceReader}
 
 // TestIngestIsForTheWorkersCertificateOnly: a fact from the worker's certificate over mutual TLS
 // is recorded; from a person's token (even a board member's), another service's certificate,
@@ -54,93 +52,49 @@ func TestIngestIsForTheWorkersCertificateOnly(t *testing.T) {
 	require.False(t, resp.GetDuplicate())
 }
 
-// TestQueriesFollowTheAccessTable calls every query RPC with no token, with each flawed token
-// (expired, another issuer or audience, a bad signature, alg none, HMAC) and with a token of
-// each role: only the figure-reading roles are answered.
-func TestQueriesFollowTheAccessTable(t *testing.T) {
+// dashboardServices are the gRPC services the dashboard serves.
+var dashboardServices = []grpc.ServiceDesc{dashboardv1.DashboardQueryService_ServiceDesc, dashboardv1.DashboardIngestService_ServiceDesc}
+
+// TestEveryRPCAndRouteAnswersAsTheTableSays calls every RPC and HTTP route of the dashboard (the
+// sign-in routes too) as nobody, with each flawed token (expired, wrong issuer, wrong audience,
+// bad signature, alg none, HMAC), with a token for each role and for none, with the certificates
+// of the worker, finance, the dashboard and Prometheus, and with the worker's certificate and an
+// expired token; each answer must be what the access table says. An RPC or route without a row
+// fails it.
+func TestEveryRPCAndRouteAnswersAsTheTableSays(t *testing.T) {
 	s := startService(t, fixtureNow, nil)
-	conn := s.dial(t, s.ca.Client(""), false)
-	q := dashboardv1.NewDashboardQueryServiceClient(conn)
-	calls := map[string]func(context.Context) error{
-		"GetSystemFigures": func(ctx context.Context) error {
-			_, err := q.GetSystemFigures(ctx, &dashboardv1.GetSystemFiguresRequest{})
-			return err
-		},
-		"GetPopulationFigures": func(ctx context.Context) error {
-			_, err := q.GetPopulationFigures(ctx, &dashboardv1.GetPopulationFiguresRequest{})
-			return err
-		},
-		"ListDimensions": func(ctx context.Context) error {
-			_, err := q.ListDimensions(ctx, &dashboardv1.ListDimensionsRequest{})
-			return err
-		},
-		"ExportFigures": func(ctx context.Context) error {
-			_, err := q.ExportFigures(ctx, &dashboardv1.ExportFiguresRequest{})
-			return err
-		},
-	}
-	require.Len(t, calls, len(dashboardv1.DashboardQueryService_ServiceDesc.Methods), "every query RPC is called")
-	as := func(tok string) context.Context {
-		return metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer "+tok)
-	}
 	iss := identitytest.Shared()
-	for name, call := range calls {
-		require.Equal(t, codes.Unauthenticated, status.Code(call(t.Context())), "%s without a token", name)
-		for flaw, f := range identitytest.Flaws {
-			err := call(as(iss.Flawed(t, boardMember, f)))
-			require.Equal(t, codes.Unauthenticated, status.Code(err), "%s with a token: %s: %v", name, flaw, err)
-		}
-		for _, role := range access.Roles {
-			err := call(as(iss.Token(t, identitytest.Person{Subject: "p-" + role, Name: role, Roles: []string{role}})))
-			if slices.Contains(figureReaders, role) {
-				require.NoError(t, err, "%s as %s", name, role)
-			} else {
-				require.Equal(t, codes.PermissionDenied, status.Code(err), "%s as %s: %v", name, role, err)
-			}
+	callers := accesstest.Everyone(t, iss, s.ca, s.srv.Addr(), access.WorkerService, access.FinanceService,
+		access.DashboardService, access.PrometheusService)
+	worker := accesstest.Service(t, s.ca, access.WorkerService, s.srv.Addr())
+	worker.Name, worker.As = "worker certificate with an expired token", nil // a token that fails is refused, whatever the certificate
+	worker.Token = iss.Flawed(t, identitytest.Person{Subject: "mallory", Roles: access.Roles}, identitytest.Expired)
+	callers = append(callers, worker)
+	noFollow := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	for _, c := range callers {
+		if c.HTTP != nil {
+			c.HTTP.CheckRedirect = noFollow // /auth/login answers with a redirect to the provider
 		}
 	}
+	web := &http.Client{Transport: s.web.Transport, CheckRedirect: noFollow}
+
+	policy := ports.Policy() // access.DashboardPolicy, with the sign-in routes open to anyone
+	accesstest.Check(t, s.dial(t, s.ca.Client(""), false), policy, dashboardServices, callers)
+	accesstest.CheckHTTP(t, web, s.srv.WebURL(), policy, callers)
 }
 
-// TestWebRoutesFollowTheAccessTable: the page and the CSV answer a figure-reading role's token
-// and refuse others (401 without a token, 403 for another role); /static/ and /healthz are
-// public; /metrics is for the prometheus service's certificate.
-func TestWebRoutesFollowTheAccessTable(t *testing.T) {
+// TestPageRefusalsSayWhy: an API client without a token is challenged (401 with
+// WWW-Authenticate: Bearer, never a redirect); a person without a role that reads the figures is
+// told which roles may (403).
+func TestPageRefusalsSayWhy(t *testing.T) {
 	s := startService(t, fixtureNow, nil)
-	iss := identitytest.Shared()
-	author := iss.Token(t, identitytest.Person{Subject: "a-1", Name: "Grace", Roles: []string{access.Author}})
+	author := identitytest.Shared().Token(t, identitytest.Person{Subject: "a-1", Name: "Grace", Roles: []string{access.Author}})
 	for _, path := range []string{"/", "/export.csv"} {
 		code, _, hdr := s.getAs(t, path, "")
-		require.Equal(t, http.StatusUnauthorized, code, "%s without a token (an API client: no redirect)", path)
+		require.Equal(t, http.StatusUnauthorized, code, "%s without a token", path)
 		require.Contains(t, hdr.Get("WWW-Authenticate"), "Bearer")
-		code, _, _ = s.getAs(t, path, iss.Flawed(t, boardMember, identitytest.Expired))
-		require.Equal(t, http.StatusUnauthorized, code, "%s with an expired token", path)
 		code, body, _ := s.getAs(t, path, author)
 		require.Equal(t, http.StatusForbidden, code, "%s as an author", path)
-		require.Contains(t, body, `"board"`, "the refusal names the roles that may")
-		for _, role := range figureReaders {
-			code, _, _ := s.getAs(t, path, iss.Token(t, identitytest.Person{Subject: "r-" + role, Name: role, Roles: []string{role}}))
-			require.Equal(t, http.StatusOK, code, "%s as %s", path, role)
-		}
-	}
-	for _, path := range []string{"/static/style.css", "/healthz"} {
-		code, _, _ := s.getAs(t, path, "")
-		require.Equal(t, http.StatusOK, code, path)
-	}
-
-	code, _, _ := s.getAs(t, "/metrics", s.token)
-	require.Equal(t, http.StatusForbidden, code, "a person may not scrape /metrics")
-	for name, want := range map[string]int{"": http.StatusUnauthorized, "worker": http.StatusForbidden, "prometheus": http.StatusOK} {
-		tr, err := s.ca.Client(name).Transport()
-		require.NoError(t, err)
-		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, s.srv.WebURL()+"/metrics", http.NoBody)
-		require.NoError(t, err)
-		resp, err := (&http.Client{Transport: tr}).Do(req)
-		require.NoError(t, err)
-		_ = resp.Body.Close()
-		if want == http.StatusOK {
-			require.NotContains(t, []int{http.StatusUnauthorized, http.StatusForbidden}, resp.StatusCode, "prometheus") // 503 without telemetry.Setup
-			continue
-		}
-		require.Equal(t, want, resp.StatusCode, "/metrics with the certificate of %q", name)
+		require.Contains(t, body, `the "board" or "coordinator" or "finance-admin" or "finance-reader" role`)
 	}
 }

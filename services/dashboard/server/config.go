@@ -62,6 +62,9 @@ type WebSignIn struct {
 	// (https://dashboard.example.nhs.uk); the redirect URI to register is PublicURL +
 	// "/auth/callback". Empty: the web listener's own address, https when it serves TLS.
 	PublicURL string
+	// Scopes, space-separated, are asked for besides openid and profile (Entra ID:
+	// api://pathways/.default, for an access token of the API's audience).
+	Scopes string
 }
 
 // DefaultConfig returns the defaults.

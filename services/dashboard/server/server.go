@@ -137,7 +137,7 @@ func (s *Server) serveWeb(ctx context.Context, guard identity.Interceptor, m *po
 func (s *Server) signInConfig() signin.Config {
 	w := s.cfg.Web
 	return signin.Config{ClientID: w.ClientID, ClientSecret: w.ClientSecret, PublicURL: s.WebURL(), OIDC: s.cfg.Security.OIDC,
-		Secure: s.cfg.Security.TLS.Server.Enabled() || strings.HasPrefix(s.WebURL(), "https://")}
+		Scopes: strings.Fields(w.Scopes), Secure: s.cfg.Security.TLS.Server.Enabled() || strings.HasPrefix(s.WebURL(), "https://")}
 }
 
 // Rebuild replays every journey stream of the event store (Config.EventStoreURL) into this

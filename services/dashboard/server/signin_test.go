@@ -96,7 +96,9 @@ func (b *webClient) post(u string, form url.Values, header ...string) answer {
 func startSignInService(t *testing.T) (*service, *provider) {
 	t.Helper()
 	p := newProvider(t)
-	svc := startServiceWith(t, fixtureNow, setup{issuer: p}, func(c *server.Config) { c.Web.ClientSecret = clientSecret })
+	svc := startServiceWith(t, fixtureNow, setup{issuer: p}, func(c *server.Config) {
+		c.Web.ClientSecret, c.Web.Scopes = clientSecret, "pathways.read"
+	})
 	p.allow(svc.srv.WebURL() + "/auth/callback")
 	svc.load(t, sevenJourneys())
 	return svc, p
@@ -154,7 +156,7 @@ func TestSignInWithTheCodeFlowAndPKCE(t *testing.T) {
 	require.Len(t, q.Get("code_challenge"), 43, "base64url of a SHA-256")
 	require.NotEmpty(t, q.Get("state"))
 	require.NotEmpty(t, q.Get("nonce"))
-	require.Contains(t, strings.Fields(q.Get("scope")), "openid")
+	require.Equal(t, []string{"openid", "profile", "pathways.read"}, strings.Fields(q.Get("scope")), "and -web-oidc-scopes")
 	pending := a.cookie("__Host-dashboard_signin")
 	require.NotNil(t, pending, "the sign-in under way is kept in a cookie")
 	require.True(t, pending.HttpOnly && pending.Secure && pending.SameSite == http.SameSiteLaxMode, "%+v", pending)

@@ -56,6 +56,7 @@ func load(args []string, getenv func(string) string, out io.Writer) (server.Conf
 	fs.Bool(&rebuild, "rebuild", "", "replay the journey streams into the (fresh) read model before serving")
 	fs.String(&cfg.Web.ClientID, "web-oidc-client-id", "DASHBOARD_WEB_OIDC_CLIENT_ID", "the web page's client ID at the OpenID Connect provider (sign-in with the code flow and PKCE)")
 	fs.String(&cfg.Web.ClientSecret, "web-oidc-client-secret", "DASHBOARD_WEB_OIDC_CLIENT_SECRET", "the web page's client secret (prefer the variable to the flag; empty: a public client)")
+	fs.String(&cfg.Web.Scopes, "web-oidc-scopes", "DASHBOARD_WEB_OIDC_SCOPES", "scopes the sign-in asks for besides openid and profile, space-separated (Entra ID: api://pathways/.default)")
 	fs.String(&cfg.Web.PublicURL, "web-public-url", "DASHBOARD_WEB_PUBLIC_URL", "the page's base URL as browsers reach it (redirect URI: <url>/auth/callback; default: the -http-listen address)")
 	cfg.Security.RegisterFlags(fs, "DASHBOARD")
 	cfg.FinanceTLS.RegisterFlags(fs, "finance", "DASHBOARD")

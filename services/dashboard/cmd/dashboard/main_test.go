@@ -28,7 +28,7 @@ func TestLoadReadsFlagsOverEnvironmentOverDefaults(t *testing.T) {
 	env := map[string]string{telemetry.EnvServiceName: "dashboard-north", telemetry.EnvTraceFile: "env.jsonl",
 		"DASHBOARD_LISTEN": "127.0.0.1:9300", "DASHBOARD_HTTP_LISTEN": "", "DASHBOARD_FINANCE_ADDR": "fin:9103",
 		"DASHBOARD_OIDC_ISSUER": "https://login.example.nhs.uk", "DASHBOARD_OIDC_AUDIENCE": "api://pathways",
-		"DASHBOARD_WEB_OIDC_CLIENT_SECRET": "s3cret", "DASHBOARD_HTTP_READ_TIMEOUT": "10s"}
+		"DASHBOARD_WEB_OIDC_CLIENT_SECRET": "s3cret", "DASHBOARD_HTTP_READ_TIMEOUT": "10s", "DASHBOARD_WEB_OIDC_SCOPES": "api://pathways/.default"}
 	cfg, tel, rebuild, err = load([]string{"-otlp-endpoint", "https://collector:4317", "-listen", "127.0.0.1:9400", "-rebuild",
 		"-web-public-url", "https://dashboard.example.nhs.uk", "-web-oidc-client-id", "pathways-dashboard"},
 		func(k string) string { return env[k] }, &bytes.Buffer{})
@@ -40,7 +40,8 @@ func TestLoadReadsFlagsOverEnvironmentOverDefaults(t *testing.T) {
 	require.Equal(t, telemetry.Config{ServiceName: "dashboard-north", OTLPEndpoint: "https://collector:4317", TraceFile: "env.jsonl"}, tel)
 	require.Equal(t, "https://login.example.nhs.uk", cfg.Security.OIDC.Issuer)
 	require.Equal(t, "api://pathways", cfg.Security.OIDC.Audience)
-	require.Equal(t, server.WebSignIn{ClientID: "pathways-dashboard", ClientSecret: "s3cret", PublicURL: "https://dashboard.example.nhs.uk"}, cfg.Web)
+	require.Equal(t, server.WebSignIn{ClientID: "pathways-dashboard", ClientSecret: "s3cret", PublicURL: "https://dashboard.example.nhs.uk",
+		Scopes: "api://pathways/.default"}, cfg.Web)
 	require.Equal(t, 10*time.Second, cfg.HTTP.ReadTimeout)
 }
 
@@ -57,7 +58,7 @@ func TestLoadListsEveryProblemAndAnswersHelp(t *testing.T) {
 	_, _, _, err = load([]string{"-h"}, func(string) string { return "" }, &out)
 	require.ErrorIs(t, err, config.ErrHelp)
 	for _, flag := range []string{"-finance-addr string [DASHBOARD_FINANCE_ADDR]", "-web-oidc-client-id string [DASHBOARD_WEB_OIDC_CLIENT_ID]",
-		"-web-oidc-client-secret string [DASHBOARD_WEB_OIDC_CLIENT_SECRET]", "-web-public-url string [DASHBOARD_WEB_PUBLIC_URL]",
+		"-web-oidc-client-secret string [DASHBOARD_WEB_OIDC_CLIENT_SECRET]", "-web-public-url string [DASHBOARD_WEB_PUBLIC_URL]", "-web-oidc-scopes string [DASHBOARD_WEB_OIDC_SCOPES]",
 		"-oidc-issuer string [DASHBOARD_OIDC_ISSUER]", "-tls-cert string [DASHBOARD_TLS_CERT]", "-finance-tls-ca string [DASHBOARD_FINANCE_TLS_CA]",
 		"-http-max-body-bytes int [DASHBOARD_HTTP_MAX_BODY_BYTES]", "-insecure [DASHBOARD_INSECURE]"} {
 		require.Contains(t, out.String(), flag)

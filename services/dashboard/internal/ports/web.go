@@ -28,9 +28,10 @@ var page = template.Must(template.New("page.html").Funcs(template.FuncMap{
 // WebOptions say how the web routes are guarded.
 type WebOptions struct {
 	// Guard decides every route by its row in the access table (identity.Interceptor.Handle,
-	// the route's pattern as its key): /{$} and /export.csv for people with a role that reads
-	// the figures, /metrics for the prometheus service's certificate, /static/, /healthz and the
-	// sign-in routes for anyone.
+	// the route's pattern as its key; a calling service known by its client certificate):
+	// /{$} and /export.csv for people with a role that reads the figures, /metrics for the
+	// prometheus service, /static/, /healthz and the sign-in routes for anyone (whatever
+	// Authorization header they bring).
 	Guard identity.Interceptor
 	// SignIn, when set, signs people in to the page with OpenID Connect and serves its routes;
 	// the page and the CSV then take the token of the browser's session. Nil leaves them to
@@ -52,7 +53,11 @@ func NewWeb(a *app.App, m *Metrics, o WebOptions) *Web {
 	web := &Web{}
 	mux := http.NewServeMux()
 	handle := func(pattern string, h http.Handler, opts ...identity.HTTPOption) {
-		mux.Handle(pattern, o.Guard.Handle(pattern, h, opts...))
+		guarded := o.Guard.Handle(pattern, h, append(opts, identity.ServiceFrom(tlsconf.RequestService))...)
+		if o.Guard.Policy[pattern].Public {
+			guarded = withoutCredentials(guarded)
+		}
+		mux.Handle(pattern, guarded)
 		web.Routes = append(web.Routes, pattern)
 	}
 	var page []identity.HTTPOption
@@ -66,7 +71,7 @@ func NewWeb(a *app.App, m *Metrics, o WebOptions) *Web {
 	}
 	static, _ := fs.Sub(webFS, "web/static")
 	handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	handle("GET "+metrics.Path, metrics.Handler(), identity.ServiceFrom(tlsconf.RequestService))
+	handle("GET "+metrics.Path, metrics.Handler())
 	handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) }))
 	handle("GET /export.csv", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.PageView(r.Context(), "/export.csv")
@@ -78,6 +83,18 @@ func NewWeb(a *app.App, m *Metrics, o WebOptions) *Web {
 	}), page...)
 	web.Handler = securityHeaders(mux)
 	return web
+}
+
+// withoutCredentials serves a route the table opens to anyone without its Authorization
+// header, so a stale or broken token cannot get a public route (an asset, the sign-in) refused.
+func withoutCredentials(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			r = r.Clone(r.Context())
+			r.Header.Del("Authorization")
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 func serveCSV(a *app.App, w http.ResponseWriter, r *http.Request) {

@@ -67,6 +67,9 @@ type Config struct {
 	// OIDC is the provider: its issuer, the CA its TLS is verified with (or HTTPClient, in
 	// tests) and the clock (Now, in tests).
 	OIDC identity.OIDC
+	// Scopes are asked for besides openid and profile (Entra ID needs the API's scope,
+	// api://pathways/.default, to issue an access token for it).
+	Scopes []string
 	// Secure marks the cookies Secure: browsers reach the page over TLS.
 	Secure bool
 }
@@ -157,7 +160,7 @@ func (f *Flow) discover(ctx context.Context) (*provider, error) {
 	_ = p.Claims(&meta) // the document parsed once already
 	f.provider = &provider{
 		oauth: &oauth2.Config{ClientID: f.cfg.ClientID, ClientSecret: f.cfg.ClientSecret, Endpoint: p.Endpoint(),
-			RedirectURL: f.cfg.PublicURL + CallbackPath, Scopes: []string{oidc.ScopeOpenID, "profile"}},
+			RedirectURL: f.cfg.PublicURL + CallbackPath, Scopes: append([]string{oidc.ScopeOpenID, "profile"}, f.cfg.Scopes...)},
 		idTokens: p.Verifier(&oidc.Config{ClientID: f.cfg.ClientID, SupportedSigningAlgs: identity.SigningAlgorithms,
 			Now: f.cfg.OIDC.Now}),
 		endSession: meta.EndSession,
