@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"net/url"
 	"path/filepath"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -68,7 +69,7 @@ func (s *Stack) startEventStore(ctx context.Context) error {
 	if s.sec != nil {
 		s.EventStoreURL = es.URLFor(eventStoreUser, s.sec.eventStorePassword)
 	}
-	s.listens("eventstore", "EventStoreDB gRPC", s.EventStoreURL)
+	s.listens("eventstore", "EventStoreDB gRPC", redacted(s.EventStoreURL))
 	return nil
 }
 
@@ -108,6 +109,11 @@ func (s *Stack) startDashboard(ctx context.Context) error {
 	cfg := dashboard.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen = s.cfg.addr(s.cfg.Ports.Dashboard), s.cfg.addr(s.cfg.Ports.DashboardHTTP)
 	cfg.DataDir, cfg.EventStoreURL, cfg.FinanceAddr = s.cfg.dashboardDir(), s.EventStoreURL, s.FinanceAddr
+	cfg.Security = s.Secure("dashboard")
+	if s.sec != nil {
+		// The page signs people in at the devstack's provider (authorization code + PKCE).
+		cfg.Web.ClientID, cfg.Web.ClientSecret, cfg.Web.PublicURL = dashboardClientID, s.sec.dashboardSecret, s.DashboardURL()
+	}
 	if err := ensureDir(cfg.DataDir); err != nil {
 		return err
 	}
@@ -118,7 +124,7 @@ func (s *Stack) startDashboard(ctx context.Context) error {
 	s.onStopVoid("dashboard", d.Close)
 	s.DashboardAddr = d.Addr()
 	s.listens("dashboard", "gRPC", s.DashboardAddr)
-	s.listens("dashboard", "System Dashboard web page", "http://"+d.HTTPAddr())
+	s.listens("dashboard", "System Dashboard web page", s.scheme()+"://"+d.HTTPAddr())
 	return nil
 }
 
@@ -136,4 +142,16 @@ func (s *Stack) startCoordinator(ctx context.Context) error {
 	s.listens("coordinator", "gRPC", s.CoordinatorAddr)
 	s.listens("coordinator", "REST/JSON + OpenAPI", s.scheme()+"://"+s.CoordinatorHTTPAddr)
 	return nil
+}
+
+// redacted is a connection string with its password replaced (the banner is often pasted).
+func redacted(connection string) string {
+	u, err := url.Parse(connection)
+	if err != nil || u.User == nil {
+		return connection
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }
