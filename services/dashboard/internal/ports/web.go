@@ -39,8 +39,8 @@ type WebOptions struct {
 	SignIn *signin.Flow
 }
 
-// Web is the dashboard's web handler and the routes it serves, each pattern being the route's
-// key in the access table.
+// Web is the dashboard's web handler (safe for concurrent use) and the routes it serves, each
+// pattern being the route's key in the access table.
 type Web struct {
 	http.Handler
 	Routes []string
@@ -60,10 +60,10 @@ func NewWeb(a *app.App, m *Metrics, o WebOptions) *Web {
 		mux.Handle(pattern, guarded)
 		web.Routes = append(web.Routes, pattern)
 	}
-	var page []identity.HTTPOption
+	var pageOpts []identity.HTTPOption
 	csrf := func(*http.Request) string { return "" }
 	if o.SignIn != nil {
-		page = []identity.HTTPOption{identity.TokenFrom(o.SignIn.Token), identity.OnRefusal(o.SignIn.Refused)}
+		pageOpts = []identity.HTTPOption{identity.TokenFrom(o.SignIn.Token), identity.OnRefusal(o.SignIn.Refused)}
 		csrf = o.SignIn.CSRF
 		handle("GET "+signin.LoginPath, o.SignIn.Login())
 		handle("GET "+signin.CallbackPath, o.SignIn.Callback())
@@ -76,11 +76,11 @@ func NewWeb(a *app.App, m *Metrics, o WebOptions) *Web {
 	handle("GET /export.csv", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.PageView(r.Context(), "/export.csv")
 		serveCSV(a, w, r)
-	}), page...)
+	}), pageOpts...)
 	handle("GET /{$}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.PageView(r.Context(), "/")
 		servePage(a, w, r, csrf(r))
-	}), page...)
+	}), pageOpts...)
 	web.Handler = securityHeaders(mux)
 	return web
 }
