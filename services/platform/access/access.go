@@ -135,6 +135,9 @@ var DashboardPolicy = identity.Policy{
 	"GET /{$}":                     readFigures,
 	"GET /export.csv":              readFigures,
 	"GET /static/":                 public,
+	"GET /auth/login":              public, // sign-in: authorization code flow + PKCE at the provider
+	"GET /auth/callback":           public,
+	"POST /auth/logout":            public, // CSRF token and same origin checked by the page
 	"GET /healthz":                 public,
 	"GET /metrics":                 services(identity.Rule{}, PrometheusService),
 }
