@@ -183,6 +183,9 @@ func (i Interceptor) authenticate(ctx context.Context, method string) (context.C
 		svc = func() (string, bool) { return i.Services(ctx) }
 	}
 	p, ok, err := i.identify(ctx, token, svc, func() (Principal, bool) { return fromMetadata(md) })
+	if err != nil && i.public(method) {
+		p, ok, err = Principal{}, false, nil // a stale token does not shut anyone out of a public method
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -226,6 +229,9 @@ func (i Interceptor) identify(ctx context.Context, authorization string, service
 	return Principal{}, false, nil
 }
 
+// public reports whether the table opens key to anyone.
+func (i Interceptor) public(key string) bool { return i.Policy != nil && i.Policy[key].Public }
+
 func (i Interceptor) decide(p Principal, identified bool, key string) error {
 	if !identified && i.Anonymous != nil && i.Anonymous(key) {
 		return nil
@@ -264,6 +270,9 @@ func (i Interceptor) Handle(key string, h http.Handler, opts ...HTTPOption) http
 		p, ok, err := i.identify(r.Context(), authz, svc, func() (Principal, bool) {
 			return fromMetadata(metadata.MD{actorKey: r.Header.Values("X-Actor"), rolesKey: r.Header.Values("X-Roles"), eogKey: r.Header.Values("X-Eog"), orgsKey: r.Header.Values("X-Orgs")})
 		})
+		if err != nil && i.public(key) {
+			p, ok, err = Principal{}, false, nil // a stale token does not shut anyone out of a public route
+		}
 		if err == nil {
 			err = i.decide(p, ok, key)
 		}

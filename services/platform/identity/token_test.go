@@ -136,6 +136,7 @@ func TestTokenInterceptor(t *testing.T) {
 		{"another service may not", ingest, metadata.Pairs("test-cert", "dashboard"), codes.PermissionDenied},
 		{"a service is not a coordinator", do, metadata.Pairs("test-cert", "worker"), codes.PermissionDenied},
 		{"public", "/pathways.example.v1.ExampleService/Hello", nil, codes.OK},
+		{"public with a stale token", "/pathways.example.v1.ExampleService/Hello", metadata.Pairs("authorization", "Bearer "+iss.Flawed(t, coordinator, identitytest.Expired)), codes.OK},
 		{"not in the table", "/pathways.example.v1.ExampleService/New", metadata.Pairs("authorization", "Bearer "+good), codes.PermissionDenied},
 		{"health", "/grpc.health.v1.Health/Check", nil, codes.OK},
 	}
