@@ -40,6 +40,8 @@ type coordinator struct {
 	conn *grpc.ClientConn // over TLS, without a certificate (as people call)
 	web  *http.Client     // over TLS, without a certificate
 	base string           // https://<gateway>
+	// metrics is https://<metrics listener> (/metrics, for the metrics scraper's certificate).
+	metrics string
 }
 
 // startCoordinator starts the coordinator on loopback with TLS from a CA made for the test,
@@ -51,10 +53,11 @@ func startCoordinator(t *testing.T, temporal client.Client) *coordinator {
 	es, err := embedded.Start(t.Context(), embedded.Options{InMemory: true})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = es.Close() })
-	ca := devcatest.New(t, callerServices...) // the coordinator's own certificate among them
+	ca := devcatest.New(t, append(callerServices, access.PrometheusService)...) // the coordinator's own certificate among them
 
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen, cfg.EventStoreURL, cfg.GovernanceAddr = "127.0.0.1:0", "127.0.0.1:0", es.URL(), "127.0.0.1:1"
+	cfg.MetricsListen = "127.0.0.1:0"
 	cfg.TemporalClient = temporal
 	cfg.Security.TLS, cfg.Security.OIDC = ca.Settings(access.CoordinatorService), identitytest.Shared().Config()
 	cfg.Security.Limits.Rate.PerSecond = 0 // the test calls faster than a person would (platform/limits tests the limit)
@@ -62,7 +65,7 @@ func startCoordinator(t *testing.T, temporal client.Client) *coordinator {
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
 
-	c := &coordinator{srv: srv, ca: ca, base: "https://" + srv.HTTPAddr()}
+	c := &coordinator{srv: srv, ca: ca, base: "https://" + srv.HTTPAddr(), metrics: "https://" + srv.MetricsAddr()}
 	creds, err := ca.Client("").DialOption()
 	require.NoError(t, err)
 	c.conn, err = grpc.NewClient(srv.Addr(), creds)

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 	"github.com/nhs-pathways/pathways/services/platform/access"
 	"github.com/nhs-pathways/pathways/services/platform/access/accesstest"
+	"github.com/nhs-pathways/pathways/services/platform/identity"
 	"github.com/nhs-pathways/pathways/services/platform/identity/identitytest"
 )
 
@@ -41,7 +43,10 @@ func TestAccessEveryRPCAndRouteAnswersAsTheTableSays(t *testing.T) {
 	callers = append(callers, worker)
 
 	accesstest.Check(t, c.conn, access.CoordinatorPolicy, coordinatorServices, callers)
-	accesstest.CheckHTTP(t, c.web, c.base, access.CoordinatorPolicy, callers)
+	gateway, scrape := split(access.CoordinatorPolicy, "GET /metrics")
+	accesstest.CheckHTTP(t, c.web, c.base, gateway, callers)
+	callers = append(callers, accesstest.Service(t, c.ca, access.PrometheusService, c.srv.Addr()))
+	accesstest.CheckHTTP(t, c.web, c.metrics, scrape, callers)
 	accesstest.CheckHTTP(t, c.web, c.base, restRoutes(t, access.CoordinatorPolicy), restCallers(callers))
 }
 
@@ -88,4 +93,17 @@ func TestAccessCoordinatorOfAnotherPCNSeesNoJourney(t *testing.T) {
 // bearer is a context calling with a token of the shared issuer for p.
 func bearer(t *testing.T, p identitytest.Person) context.Context {
 	return metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer "+identitytest.Shared().Token(t, p))
+}
+
+// split separates the rows served on another listener (keys) from the rest.
+func split(policy identity.Policy, keys ...string) (rest, those identity.Policy) {
+	rest, those = identity.Policy{}, identity.Policy{}
+	for k, r := range policy {
+		if slices.Contains(keys, k) {
+			those[k] = r
+		} else {
+			rest[k] = r
+		}
+	}
+	return rest, those
 }

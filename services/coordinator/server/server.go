@@ -18,6 +18,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/app"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/ports"
 	"github.com/nhs-pathways/pathways/services/platform/access"
+	"github.com/nhs-pathways/pathways/services/platform/identity"
 	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/metrics"
 	"github.com/nhs-pathways/pathways/services/platform/serve"
@@ -49,18 +50,23 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cleanup: cleanup, served: make(chan error, 2)}
-	if err := s.serveGRPC(ctx, cfg, a, audit); err != nil {
+	guard, err := cfg.Security.Interceptor(access.CoordinatorPolicy)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.serveGRPC(cfg, guard, a, audit); err != nil {
 		s.Close()
 		return nil, err
 	}
 	if cfg.HTTPListen != "" {
-		if err := s.serveHTTP(ctx, cfg); err != nil {
+		if err := s.serveHTTP(ctx, cfg, guard); err != nil {
 			s.Close()
 			return nil, err
 		}
 	}
 	if cfg.MetricsListen != "" {
-		if s.metrics, err = metrics.Serve(ctx, cfg.MetricsListen); err != nil {
+		if s.metrics, err = cfg.Security.ServeMetrics(ctx, cfg.MetricsListen, guard); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("coordinator: %w", err)
 		}
@@ -68,12 +74,8 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) serveGRPC(ctx context.Context, cfg Config, a *app.App, audit *app.Audit) error {
-	id, err := cfg.Security.Interceptor(access.CoordinatorPolicy)
-	if err != nil {
-		return err
-	}
-	opts, err := cfg.Security.ServerOptions(id)
+func (s *Server) serveGRPC(cfg Config, guard identity.Interceptor, a *app.App, audit *app.Audit) error {
+	opts, err := cfg.Security.ServerOptions(guard)
 	if err != nil {
 		return err
 	}
@@ -84,14 +86,14 @@ func (s *Server) serveGRPC(ctx context.Context, cfg Config, a *app.App, audit *a
 	coordinatorv1.RegisterAccessAuditServiceServer(s.grpc, ports.NewAuditServer(audit))
 	s.rpc = serve.Register(s.grpc)
 	var lc net.ListenConfig
-	if s.lis, err = lc.Listen(ctx, "tcp", cfg.Listen); err != nil {
+	if s.lis, err = lc.Listen(context.Background(), "tcp", cfg.Listen); err != nil {
 		return fmt.Errorf("coordinator listen: %w", err)
 	}
 	go func() { s.served <- s.grpc.Serve(s.lis) }()
 	return nil
 }
 
-func (s *Server) serveHTTP(ctx context.Context, cfg Config) error {
+func (s *Server) serveHTTP(ctx context.Context, cfg Config, guard identity.Interceptor) error {
 	var err error
 	// The gateway calls the gRPC server as a client, over TLS verified against the service's
 	// own CA and a name from its own certificate, and forwards each request's Authorization
@@ -108,7 +110,7 @@ func (s *Server) serveHTTP(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("coordinator gateway connection: %w", err)
 	}
-	h, err := ports.Gateway(context.WithoutCancel(ctx), s.gwConn)
+	h, err := ports.Gateway(context.WithoutCancel(ctx), s.gwConn, guard)
 	if err != nil {
 		return err
 	}

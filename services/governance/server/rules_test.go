@@ -64,7 +64,7 @@ func TestStaleRevisionIsAbortedAndRetrySucceeds(t *testing.T) {
 
 func TestCallerAndInputChecks(t *testing.T) {
 	gov := startService(t, startStore(t), &clock{now: start}).client
-	_, err := gov.GetVersion(t.Context(), &governancev1.GetVersionRequest{PathwayId: "msk", Version: 1})
+	_, err := gov.CreateDraft(t.Context(), &governancev1.CreateDraftRequest{PathwayId: "msk", FromVersion: 1})
 	requireCode(t, err, codes.Unauthenticated, "bearer access token")
 
 	reader := as(t, "reader", "board")

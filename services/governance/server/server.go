@@ -2,11 +2,9 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"time"
 
 	"google.golang.org/grpc"
@@ -27,8 +25,7 @@ type Server struct {
 	grpc    *grpc.Server
 	rpc     *serve.GRPC
 	lis     net.Listener
-	metrics *http.Server
-	mlis    net.Listener
+	metrics *metrics.Server
 	cleanup func()
 	served  chan error
 }
@@ -101,20 +98,9 @@ func (s *Server) listen(ctx context.Context, cfg Config, a *app.App) error {
 	if cfg.MetricsListen == "" {
 		return nil
 	}
-	if s.mlis, err = lc.Listen(ctx, "tcp", cfg.MetricsListen); err != nil {
-		return fmt.Errorf("governance metrics listen: %w", err)
+	if s.metrics, err = cfg.Security.ServeMetrics(ctx, cfg.MetricsListen, id); err != nil {
+		return fmt.Errorf("governance: %w", err)
 	}
-	if s.mlis, err = cfg.Security.Listener(s.mlis); err != nil {
-		return err
-	}
-	mux := http.NewServeMux()
-	mux.Handle(metrics.Path, metrics.Handler())
-	s.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go func() {
-		if err := s.metrics.Serve(s.mlis); !errors.Is(err, http.ErrServerClosed) {
-			s.served <- err
-		}
-	}()
 	return nil
 }
 
@@ -123,10 +109,10 @@ func (s *Server) Addr() string { return s.lis.Addr().String() }
 
 // MetricsAddr is the metrics address, or "" when metrics are off.
 func (s *Server) MetricsAddr() string {
-	if s.mlis == nil {
+	if s.metrics == nil {
 		return ""
 	}
-	return s.mlis.Addr().String()
+	return s.metrics.Addr()
 }
 
 // Done delivers an error if serving stops on its own.

@@ -90,6 +90,7 @@ var CoordinatorPolicy = identity.Policy{
 	"GET /openapi.json":            public,
 	"GET /openapi-audit.json":      public,
 	audit + "ListAccess":           rule(Auditor),
+	"GET /metrics":                 services(identity.Rule{}, PrometheusService),
 }
 
 // GovernancePolicy is governance's table.
@@ -105,6 +106,7 @@ var GovernancePolicy = identity.Policy{
 	gov + "DiffVersions":       readVersions,
 	gov + "GetVersionInEffect": readVersions,
 	gov + "GetHistory":         readVersions,
+	"GET /metrics":             services(identity.Rule{}, PrometheusService),
 }
 
 // FinancePolicy is finance's table: contracts for administrators, figures and statements for

@@ -63,7 +63,7 @@ func Handler() http.Handler {
 	})
 }
 
-// Server serves Handler on Path over plain HTTP.
+// Server serves Handler on Path.
 type Server struct {
 	http   *http.Server
 	lis    net.Listener
@@ -77,15 +77,21 @@ func Serve(ctx context.Context, addr string) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("metrics listen on %s: %w", addr, err)
 	}
+	return ServeOn(lis, Handler()), nil
+}
+
+// ServeOn serves h (Handler, guarded or not) on Path over lis (a TLS listener, say) until
+// Close.
+func ServeOn(lis net.Listener, h http.Handler) *Server {
 	mux := http.NewServeMux()
-	mux.Handle(Path, Handler())
+	mux.Handle("GET "+Path, h)
 	s := &Server{http: &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}, lis: lis, served: make(chan error, 1)}
 	go func() {
 		if err := s.http.Serve(lis); !errors.Is(err, http.ErrServerClosed) {
 			s.served <- err
 		}
 	}()
-	return s, nil
+	return s
 }
 
 // Addr is the address the server listens on.

@@ -11,7 +11,9 @@
 package secure
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net"
 
 	"google.golang.org/grpc"
@@ -19,6 +21,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/platform/config"
 	"github.com/nhs-pathways/pathways/services/platform/identity"
 	"github.com/nhs-pathways/pathways/services/platform/limits"
+	"github.com/nhs-pathways/pathways/services/platform/metrics"
 	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
 	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 )
@@ -136,4 +139,18 @@ func servicesOpen(policy identity.Policy) func(string) bool {
 		r, ok := policy[method]
 		return ok && (r.Public || len(r.Services) > 0)
 	}
+}
+
+// ServeMetrics serves /metrics on addr: over TLS when the service serves TLS, and only to the
+// callers guard's table allows on "GET /metrics" (the metrics scraper's certificate).
+func (c Config) ServeMetrics(ctx context.Context, addr string, guard identity.Interceptor) (*metrics.Server, error) {
+	var lc net.ListenConfig
+	lis, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics listen on %s: %w", addr, err)
+	}
+	if lis, err = c.Listener(lis); err != nil {
+		return nil, err
+	}
+	return metrics.ServeOn(lis, guard.Handle("GET "+metrics.Path, metrics.Handler(), identity.ServiceFrom(tlsconf.RequestService))), nil
 }

@@ -176,7 +176,7 @@ func TestARESTReadRecordsTheClientsAddress(t *testing.T) {
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = conn.Close() })
-	gw, err := Gateway(t.Context(), conn)
+	gw, err := Gateway(t.Context(), conn, Identity)
 	require.NoError(t, err)
 
 	req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/v1/journeys/ref-own", nil)

@@ -13,9 +13,10 @@ import (
 )
 
 // Gateway returns the REST/JSON handler: the grpc-gateway routes of CoordinatorService, calling
-// the gRPC service through conn (so the same interceptors run), plus the OpenAPI document at
+// the gRPC service through conn (so the same interceptors run), plus, each guarded by its row of
+// the access table, the OpenAPI document at
 // /openapi.json (AccessAuditService's at /openapi-audit.json). The identity headers (X-Actor, X-Roles, X-Eog: platform/identity) become metadata.
-func Gateway(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
+func Gateway(ctx context.Context, conn *grpc.ClientConn, guard identity.Interceptor) (http.Handler, error) {
 	gw := runtime.NewServeMux(runtime.WithIncomingHeaderMatcher(headerMatcher))
 	if err := coordinatorv1.RegisterCoordinatorServiceHandler(ctx, gw, conn); err != nil {
 		return nil, fmt.Errorf("register coordinator gateway: %w", err)
@@ -24,14 +25,14 @@ func Gateway(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
 		return nil, fmt.Errorf("register access audit gateway: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(coordinatorv1.OpenAPI)
-	})
-	mux.HandleFunc("GET /openapi-audit.json", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(coordinatorv1.AuditOpenAPI)
-	})
+	document := func(route string, doc []byte) {
+		mux.Handle(route, guard.Handle(route, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(doc)
+		})))
+	}
+	document("GET /openapi.json", coordinatorv1.OpenAPI)
+	document("GET /openapi-audit.json", coordinatorv1.AuditOpenAPI)
 	mux.Handle("/", gw)
 	return mux, nil
 }
