@@ -55,7 +55,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
-	if err := s.serveGRPC(cfg, guard, a, audit); err != nil {
+	if err := s.serveGRPC(ctx, cfg, guard, a, audit); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) serveGRPC(cfg Config, guard identity.Interceptor, a *app.App, audit *app.Audit) error {
+func (s *Server) serveGRPC(ctx context.Context, cfg Config, guard identity.Interceptor, a *app.App, audit *app.Audit) error {
 	opts, err := cfg.Security.ServerOptions(guard)
 	if err != nil {
 		return err
@@ -86,7 +86,7 @@ func (s *Server) serveGRPC(cfg Config, guard identity.Interceptor, a *app.App, a
 	coordinatorv1.RegisterAccessAuditServiceServer(s.grpc, ports.NewAuditServer(audit))
 	s.rpc = serve.Register(s.grpc)
 	var lc net.ListenConfig
-	if s.lis, err = lc.Listen(context.Background(), "tcp", cfg.Listen); err != nil {
+	if s.lis, err = lc.Listen(ctx, "tcp", cfg.Listen); err != nil {
 		return fmt.Errorf("coordinator listen: %w", err)
 	}
 	go func() { s.served <- s.grpc.Serve(s.lis) }()
