@@ -209,9 +209,10 @@ func (s *Stack) Provider() *devoidc.Provider {
 	return s.sec.provider
 }
 
-// scheme is https, or http with -insecure.
+// scheme is https, or http with -insecure. It follows the configuration, not s.sec: the web
+// pages' redirect URIs are registered with the provider before s.sec is set.
 func (s *Stack) scheme() string {
-	if s.sec == nil {
+	if s.cfg.Insecure {
 		return "http"
 	}
 	return "https"
