@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
@@ -62,7 +64,7 @@ func TestEveryBinaryAnswersHelpVersionHealthReflectionAndMetrics(t *testing.T) {
 		}
 	}
 
-	d := startForTest(t, t.TempDir(), false)
+	d := startForTest(t, t.TempDir(), false, "--insecure") // the binaries below run -insecure beside it
 	es := "esdb://" + d.addr.eventstore + "?tls=false"
 	dir := t.TempDir()
 	services := []struct {
@@ -77,9 +79,9 @@ func TestEveryBinaryAnswersHelpVersionHealthReflectionAndMetrics(t *testing.T) {
 			own: []string{"eventstore_fsyncs_total{"}},
 		{name: "governance", args: []string{"-insecure", "-eventstore-url", es}, lists: "pathways.governance.v1.GovernanceService",
 			own: []string{`governance_pathway_transitions_total{action="draft"`}, exercise: draftPathway},
-		{name: "finance", args: []string{"-eventstore-url=", "-ledger", filepath.Join(dir, "finance.db")}, lists: "pathways.finance.v1.FinanceService",
+		{name: "finance", args: []string{"-insecure", "-eventstore-url=", "-ledger", filepath.Join(dir, "finance.db")}, lists: "pathways.finance.v1.FinanceService",
 			own: []string{`finance_ingest_events_total{duplicate="false",kind="activity"`}, exercise: ingestActivity},
-		{name: "dashboard", args: []string{"-data-dir", filepath.Join(dir, "dashboard")}, lists: "pathways.dashboard.v1.DashboardQueryService",
+		{name: "dashboard", args: []string{"-insecure", "-data-dir", filepath.Join(dir, "dashboard")}, lists: "pathways.dashboard.v1.DashboardQueryService",
 			own: []string{`dashboard_page_views_total{`}, exercise: viewPage},
 		{name: "coordinator", args: []string{"-insecure", "-http-listen=", "-temporal-address", d.addr.temporal, "-eventstore-url", es,
 			"-governance-addr", d.addr.governance}, lists: "pathways.coordinator.v1.CoordinatorService",
@@ -105,7 +107,7 @@ func TestEveryBinaryAnswersHelpVersionHealthReflectionAndMetrics(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
 			if grpcAddr != "" {
-				require.NoError(t, pollFor(ctx, 30*time.Second, func() error { return healthy(ctx, grpcAddr) }),
+				require.NoError(t, pollFor(ctx, 30*time.Second, func() error { return healthy(ctx, grpcAddr, nil) }),
 					"a health check without identity metadata\n%s", p.out)
 				require.Contains(t, listServices(t, grpcAddr), s.lists, "reflection lists the service")
 			}
@@ -202,7 +204,7 @@ func (p *process) stop() error {
 // listServices asks the server's reflection service for the services it serves.
 func listServices(t *testing.T, addr string) []string {
 	t.Helper()
-	stream, err := reflectionpb.NewServerReflectionClient(dial(t, addr)).ServerReflectionInfo(t.Context())
+	stream, err := reflectionpb.NewServerReflectionClient(dialPlain(t, addr)).ServerReflectionInfo(t.Context())
 	require.NoError(t, err)
 	require.NoError(t, stream.Send(&reflectionpb.ServerReflectionRequest{MessageRequest: &reflectionpb.ServerReflectionRequest_ListServices{}}))
 	answer, err := stream.Recv()
@@ -241,7 +243,7 @@ func scrapeMetrics(ctx context.Context, addr string) (string, error) {
 func draftPathway(t *testing.T, addr, _ string) {
 	t.Helper()
 	ctx := metadata.AppendToOutgoingContext(t.Context(), "x-actor", "alice", "x-roles", "author", "x-eog", "MSK Clinical Expert Oversight Group")
-	_, err := governancev1.NewGovernanceServiceClient(dial(t, addr)).CreateDraft(ctx,
+	_, err := governancev1.NewGovernanceServiceClient(dialPlain(t, addr)).CreateDraft(ctx,
 		&governancev1.CreateDraftRequest{PathwayId: "msk", FromVersion: 1, Reason: "binaries test"})
 	require.NoError(t, err)
 }
@@ -249,7 +251,7 @@ func draftPathway(t *testing.T, addr, _ string) {
 // ingestActivity creates this contract year's msk contract and charges one activity to it.
 func ingestActivity(t *testing.T, addr, _ string) {
 	t.Helper()
-	conn := dial(t, addr)
+	conn := dialPlain(t, addr)
 	now := time.Now().UTC()
 	year := now.Year()
 	if now.Month() < time.April {
@@ -273,13 +275,22 @@ func ingestActivity(t *testing.T, addr, _ string) {
 // until then) makes its first calls.
 func askForJourney(t *testing.T, addr, _ string) {
 	t.Helper()
-	ctx := metadata.AppendToOutgoingContext(t.Context(), "x-actor", "coord-017", "x-roles", "coordinator")
-	_, err := coordinatorv1.NewCoordinatorServiceClient(dial(t, addr)).GetJourney(ctx, &coordinatorv1.GetJourneyRequest{JourneyId: "ref-BIN-NONE"})
+	ctx := metadata.AppendToOutgoingContext(t.Context(), "x-actor", "coord-017", "x-roles", "coordinator", "x-orgs", "U12345")
+	_, err := coordinatorv1.NewCoordinatorServiceClient(dialPlain(t, addr)).GetJourney(ctx, &coordinatorv1.GetJourneyRequest{JourneyId: "ref-BIN-NONE"})
 	require.Equal(t, codes.NotFound, status.Code(err), "%v", err)
 }
 
 // viewPage loads the System Dashboard page once.
 func viewPage(t *testing.T, _, httpAddr string) {
 	t.Helper()
-	require.NoError(t, httpOK(t.Context(), "http://"+httpAddr+"/"))
+	require.NoError(t, httpOK(t.Context(), "http://"+httpAddr+"/", nil))
+}
+
+// dialPlain connects to a service started -insecure (plaintext).
+func dialPlain(t *testing.T, addr string) *grpc.ClientConn {
+	t.Helper()
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
 }

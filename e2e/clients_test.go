@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -12,9 +11,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
@@ -24,45 +20,28 @@ import (
 	"github.com/nhs-pathways/pathways/workflows/nhsnumber"
 )
 
-// actor and roles of the coordinator the tests act as.
-const (
-	actor = "e2e-coordinator"
-	roles = "coordinator"
-)
-
-func dial(t *testing.T, addr string) *grpc.ClientConn {
-	t.Helper()
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Close() })
-	return conn
-}
-
 func (d *devstack) coordinator(t *testing.T) coordinatorv1.CoordinatorServiceClient {
-	return coordinatorv1.NewCoordinatorServiceClient(dial(t, d.addr.coordinator))
+	return coordinatorv1.NewCoordinatorServiceClient(d.dial(t, d.addr.coordinator))
 }
 
 func (d *devstack) finance(t *testing.T) financev1.FinanceServiceClient {
-	return financev1.NewFinanceServiceClient(dial(t, d.addr.finance))
+	return financev1.NewFinanceServiceClient(d.dial(t, d.addr.finance))
 }
 
 func (d *devstack) dashboardQuery(t *testing.T) dashboardv1.DashboardQueryServiceClient {
-	return dashboardv1.NewDashboardQueryServiceClient(dial(t, d.addr.dashboard))
+	return dashboardv1.NewDashboardQueryServiceClient(d.dial(t, d.addr.dashboard))
 }
 
-// coordinating is a call context of the coordinator actor.
-func coordinating(t *testing.T) context.Context {
-	return metadata.AppendToOutgoingContext(t.Context(), "x-actor", actor, "x-roles", roles)
-}
-
-// restClient calls the coordinator's REST/JSON gateway.
+// restClient calls the coordinator's REST/JSON gateway over TLS with the coordinator's token.
 type restClient struct {
-	t    *testing.T
-	base string
+	t      *testing.T
+	base   string
+	token  string
+	client *http.Client
 }
 
 func (d *devstack) rest(t *testing.T) restClient {
-	return restClient{t: t, base: "http://" + d.addr.coordinatorHTTP}
+	return restClient{t: t, base: "https://" + d.addr.coordinatorHTTP, token: d.token(t, coordinatorPerson), client: d.httpClient(t)}
 }
 
 // do sends body (JSON-encoded unless nil) and returns the status code and the raw answer.
@@ -77,9 +56,8 @@ func (c restClient) do(method, path string, body any) (int, []byte) {
 	req, err := http.NewRequestWithContext(c.t.Context(), method, c.base+path, r)
 	require.NoError(c.t, err)
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Actor", actor)
-	req.Header.Set("X-Roles", roles)
-	resp, err := http.DefaultClient.Do(req)
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := c.client.Do(req)
 	require.NoError(c.t, err)
 	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(resp.Body)

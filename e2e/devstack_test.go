@@ -3,12 +3,15 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
@@ -34,24 +38,28 @@ const (
 	stopWithin = time.Minute
 	// upLine is what the devstack prints once it serves (after the demo loaded).
 	upLine = "devstack is up"
-	// lastDemoJourney is the demo journey loaded last (its script ends discharged).
-	lastDemoJourney = "ref-DEMO-COPD-0005"
+	// lastDemoJourney is the demo journey loaded last (its script ends discharged), and the
+	// demo coordinator of its PCN (U90002), who may read it.
+	lastDemoJourney            = "ref-DEMO-COPD-0005"
+	lastDemoJourneyCoordinator = "coord-u90002"
 )
 
 // ports are the addresses the devstack is told to use, one free loopback port each.
 type ports struct {
-	temporal, eventstore, governance, finance, financeHTTP, coordinator, coordinatorHTTP, dashboard, dashboardHTTP string
+	temporal, eventstore, governance, finance, financeHTTP, coordinator, coordinatorHTTP, dashboard, dashboardHTTP, oidc string
 }
 
 // devstack is one devstack child process.
 type devstack struct {
 	dataDir string
 	demo    bool
-	addr    ports
-	cmd     *exec.Cmd
-	out     *syncBuffer
-	exited  chan struct{}
-	waitErr error
+	// insecure: started --insecure (plaintext, no tokens), as binaries_test's own services need.
+	insecure bool
+	addr     ports
+	cmd      *exec.Cmd
+	out      *syncBuffer
+	exited   chan struct{}
+	waitErr  error
 	// readyIn is how long the start took until every probe answered.
 	readyIn time.Duration
 }
@@ -83,7 +91,7 @@ func freePorts() (ports, error) {
 			_ = l.Close()
 		}
 	}()
-	for range 9 {
+	for range 10 {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return ports{}, fmt.Errorf("free port: %w", err)
@@ -92,7 +100,7 @@ func freePorts() (ports, error) {
 		got = append(got, l.Addr().String())
 	}
 	return ports{temporal: got[0], eventstore: got[1], governance: got[2], finance: got[3], financeHTTP: got[4],
-		coordinator: got[5], coordinatorHTTP: got[6], dashboard: got[7], dashboardHTTP: got[8]}, nil
+		coordinator: got[5], coordinatorHTTP: got[6], dashboard: got[7], dashboardHTTP: got[8], oidc: got[9]}, nil
 }
 
 func portOf(addr string) string {
@@ -110,14 +118,15 @@ func startDevstack(dataDir string, demo bool, extra ...string) (*devstack, error
 	if err != nil {
 		return nil, err
 	}
-	d := &devstack{dataDir: dataDir, demo: demo, addr: p, out: &syncBuffer{}, exited: make(chan struct{})}
+	d := &devstack{dataDir: dataDir, demo: demo, addr: p, out: &syncBuffer{}, exited: make(chan struct{}),
+		insecure: slices.Contains(extra, "--insecure")}
 	d.cmd = exec.CommandContext(context.Background(), devstackBin,
 		"--data-dir", dataDir, "--demo="+strconv.FormatBool(demo), "--ui=false",
 		"--temporal-port", portOf(p.temporal), "--eventstore-port", portOf(p.eventstore),
 		"--governance-port", portOf(p.governance), "--finance-port", portOf(p.finance),
 		"--finance-http-port", portOf(p.financeHTTP), "--coordinator-port", portOf(p.coordinator),
 		"--coordinator-http-port", portOf(p.coordinatorHTTP), "--dashboard-port", portOf(p.dashboard),
-		"--dashboard-http-port", portOf(p.dashboardHTTP))
+		"--dashboard-http-port", portOf(p.dashboardHTTP), "--oidc-port", portOf(p.oidc))
 	d.cmd.Args = append(d.cmd.Args, extra...)
 	d.cmd.Env = withoutDevstackEnv(os.Environ())
 	// If the test binary dies (timeout, panic), the devstack goes with it.
@@ -172,25 +181,63 @@ func (d *devstack) waitReady() error {
 func (d *devstack) probe(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	ctx = metadata.AppendToOutgoingContext(ctx, "x-actor", "e2e-probe")
+	var tlsConf *tls.Config
+	scheme := "http://"
+	if !d.insecure {
+		var err error
+		if tlsConf, err = d.probeTLS(); err != nil {
+			return err // the CA is made at start
+		}
+		scheme = "https://"
+	}
 	for _, addr := range []string{d.addr.governance, d.addr.finance, d.addr.dashboard, d.addr.coordinator} {
-		if err := healthy(ctx, addr); err != nil {
+		if err := healthy(ctx, addr, tlsConf); err != nil {
 			return err
 		}
 	}
-	for _, url := range []string{"http://" + d.addr.coordinatorHTTP + "/openapi.json", "http://" + d.addr.dashboardHTTP + "/healthz"} {
-		if err := httpOK(ctx, url); err != nil {
+	urls := []string{scheme + d.addr.coordinatorHTTP + "/openapi.json", scheme + d.addr.dashboardHTTP + "/healthz"}
+	if !d.insecure {
+		urls = append(urls, d.issuer()+"/.well-known/openid-configuration")
+	}
+	for _, url := range urls {
+		if err := httpOK(ctx, url, tlsConf); err != nil {
 			return err
 		}
 	}
 	if !strings.Contains(d.out.String(), upLine) {
 		return fmt.Errorf("no %q line yet", upLine)
 	}
-	return d.probeJourneys(ctx)
+	return d.probeJourneys(ctx, tlsConf)
 }
 
-func (d *devstack) probeJourneys(ctx context.Context) error {
-	conn, err := grpc.NewClient(d.addr.coordinator, grpc.WithTransportCredentials(insecure.NewCredentials()))
+// probeTLS trusts the devstack's CA.
+func (d *devstack) probeTLS() (*tls.Config, error) {
+	pem, err := os.ReadFile(d.caFile())
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s: no certificate", d.caFile())
+	}
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
+}
+
+// probeJourneys asks the coordinator, as the demo coordinator (a token from the provider), for
+// a journey.
+func (d *devstack) probeJourneys(ctx context.Context, tlsConf *tls.Config) error {
+	creds := insecure.NewCredentials()
+	if d.insecure {
+		ctx = metadata.AppendToOutgoingContext(ctx, "x-actor", "e2e-probe", "x-roles", "coordinator", "x-orgs", "U90001,U90002")
+	} else {
+		tok, err := fetchToken(ctx, d.issuer(), lastDemoJourneyCoordinator, tlsConf)
+		if err != nil {
+			return err
+		}
+		ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+tok)
+		creds = credentials.NewTLS(tlsConf)
+	}
+	conn, err := grpc.NewClient(d.addr.coordinator, grpc.WithTransportCredentials(creds))
 	if err != nil {
 		return err
 	}
@@ -213,8 +260,13 @@ func (d *devstack) probeJourneys(ctx context.Context) error {
 	return nil
 }
 
-func healthy(ctx context.Context, addr string) error {
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+// healthy asks addr's gRPC health service (over TLS trusting tlsConf's CA; plaintext when nil).
+func healthy(ctx context.Context, addr string, tlsConf *tls.Config) error {
+	creds := insecure.NewCredentials()
+	if tlsConf != nil {
+		creds = credentials.NewTLS(tlsConf)
+	}
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(creds))
 	if err != nil {
 		return err
 	}
@@ -229,12 +281,14 @@ func healthy(ctx context.Context, addr string) error {
 	return nil
 }
 
-func httpOK(ctx context.Context, url string) error {
+func httpOK(ctx context.Context, url string, tlsConf *tls.Config) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = tlsConf // nil: plain HTTP or the system roots
+	resp, err := (&http.Client{Transport: tr}).Do(req)
 	if err != nil {
 		return err
 	}

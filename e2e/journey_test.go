@@ -22,11 +22,12 @@ import (
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
 )
 
-// Synthetic ODS codes of the journeys these tests make: apart from the demo's (Y9000x, U9000x),
-// so the dashboard's figures for the demo PCNs do not move while the tests run.
+// Synthetic ODS codes of the journeys these tests make: a practice apart from the demo's
+// (Y9000x), in the PCN of the demo coordinator the tests act as (coordinators see only their
+// own PCNs); the browser test reads the other demo PCN's figures, which these do not move.
 const (
 	testPractice = "Y99001"
-	testPCN      = "U99001"
+	testPCN      = coordinatorPCN
 )
 
 // Referrals are dated now: governance seeds the built-in pathways as in effect from its first
@@ -67,7 +68,7 @@ func TestMSKJourneyOverREST(t *testing.T) {
 	api.call(http.MethodPost, "/v1/referrals", restReferral(ref, testNHSNumber()), &sub)
 	require.True(t, sub.GetCreated())
 	id := sub.GetJourneyId()
-	awaitJourney(t, d.coordinator(t), id)
+	awaitJourney(t, d, d.coordinator(t), id)
 
 	var events []string
 	step := func(action string, body map[string]any) *coordinatorv1.TransitionResult {
@@ -133,7 +134,7 @@ func contractID(pathway string, now time.Time) string {
 
 func budget(t *testing.T, d *devstack, contract string) *financev1.GetBudgetPositionResponse {
 	t.Helper()
-	pos, err := d.finance(t).GetBudgetPosition(coordinating(t), &financev1.GetBudgetPositionRequest{ContractId: contract})
+	pos, err := d.finance(t).GetBudgetPosition(d.financeReading(t), &financev1.GetBudgetPositionRequest{ContractId: contract})
 	require.NoError(t, err, contract)
 	return pos
 }
@@ -145,7 +146,7 @@ func requireCostedOnce(t *testing.T, d *devstack, contract string, before *finan
 	c := d.coordinator(t)
 	var j *coordinatorv1.Journey
 	eventually(t, time.Minute, journeyID+" delivered to finance", func() error {
-		got, err := c.GetJourney(coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: journeyID})
+		got, err := c.GetJourney(d.coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: journeyID})
 		if err != nil {
 			return err
 		}
@@ -190,7 +191,7 @@ func TestCOPDJourneyOverGRPC(t *testing.T) {
 	t.Parallel()
 	d := sharedStack(t)
 	c := d.coordinator(t)
-	ctx := coordinating(t)
+	ctx := d.coordinating(t)
 	contract := contractID("copd", time.Now())
 	before := budget(t, d, contract)
 
@@ -201,7 +202,7 @@ func TestCOPDJourneyOverGRPC(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, sub.GetCreated())
 	id := sub.GetJourneyId()
-	awaitJourney(t, c, id)
+	awaitJourney(t, d, c, id)
 
 	n := 0
 	rid := func() string { n++; return fmt.Sprintf("copd-step-%d", n) }
@@ -254,25 +255,25 @@ func TestCOPDJourneyOverGRPC(t *testing.T) {
 }
 
 // submitted submits a fresh MSK referral over gRPC and returns its journey ID.
-func submitted(t *testing.T, c coordinatorv1.CoordinatorServiceClient, referralID string) (string, *coordinatorv1.SubmitReferralRequest) {
+func submitted(t *testing.T, d *devstack, c coordinatorv1.CoordinatorServiceClient, referralID string) (string, *coordinatorv1.SubmitReferralRequest) {
 	t.Helper()
 	req := &coordinatorv1.SubmitReferralRequest{ReferralId: referralID, PathwayId: "msk", NhsNumber: testNHSNumber(),
 		PracticeOdsCode: testPractice, PcnOdsCode: testPCN, Segment: journeyv1.Segment_SEGMENT_GENERALLY_HEALTHY,
 		Source: journeyv1.ReferralSource_REFERRAL_SOURCE_SELF, Reason: "back pain",
 		ReferredAt: timestamppb.Now()}
-	sub, err := c.SubmitReferral(coordinating(t), req)
+	sub, err := c.SubmitReferral(d.coordinating(t), req)
 	require.NoError(t, err)
-	awaitJourney(t, c, sub.GetJourneyId())
+	awaitJourney(t, d, c, sub.GetJourneyId())
 	return sub.GetJourneyId(), req
 }
 
 // awaitJourney waits until a just-submitted journey has pinned its pathway version. Until then
 // it takes no transition (the coordinator answers FailedPrecondition at stage "" / "starting"),
 // so a coordinator's client reads the journey first, as the devstack's demo loader does.
-func awaitJourney(t *testing.T, c coordinatorv1.CoordinatorServiceClient, journeyID string) {
+func awaitJourney(t *testing.T, d *devstack, c coordinatorv1.CoordinatorServiceClient, journeyID string) {
 	t.Helper()
 	eventually(t, 30*time.Second, journeyID+" pinned", func() error {
-		got, err := c.GetJourney(coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: journeyID})
+		got, err := c.GetJourney(d.coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: journeyID})
 		if err != nil {
 			return err
 		}
@@ -301,26 +302,26 @@ func TestRefusals(t *testing.T) {
 		}
 		require.Contains(t, fields, "nhs_number", "%+v", e)
 
-		_, err := c.SubmitReferral(coordinating(t), &coordinatorv1.SubmitReferralRequest{ReferralId: "E2E-BADNHS-" + suffix,
+		_, err := c.SubmitReferral(d.coordinating(t), &coordinatorv1.SubmitReferralRequest{ReferralId: "E2E-BADNHS-" + suffix,
 			PathwayId: "msk", NhsNumber: "12345", PracticeOdsCode: testPractice, PcnOdsCode: testPCN,
 			Segment: journeyv1.Segment_SEGMENT_COMPLEX, Source: journeyv1.ReferralSource_REFERRAL_SOURCE_GP, Reason: "x",
 			ReferredAt: timestamppb.Now()})
 		require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
 		require.Contains(t, violatedFields(err), "nhs_number")
 
-		_, err = c.GetJourney(coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: "ref-E2E-BADNHS-" + suffix})
+		_, err = c.GetJourney(d.coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: "ref-E2E-BADNHS-" + suffix})
 		require.Equal(t, codes.NotFound, status.Code(err), "a refused referral starts no journey: %v", err)
 	})
 
 	t.Run("a transition not allowed now is FailedPrecondition naming the stage", func(t *testing.T) {
-		id, _ := submitted(t, c, "E2E-EARLY-"+suffix)
+		id, _ := submitted(t, d, c, "E2E-EARLY-"+suffix)
 		triage := func(requestID string) error {
-			_, err := c.Triage(coordinating(t), &coordinatorv1.TriageRequest{JourneyId: id, RequestId: requestID,
+			_, err := c.Triage(d.coordinating(t), &coordinatorv1.TriageRequest{JourneyId: id, RequestId: requestID,
 				Disposition: "cats", Baseline: []*coordinatorv1.Measure{{Code: "msk-hq", Value: 30}}})
 			return err
 		}
 		require.NoError(t, triage("first-triage"))
-		now, err := c.GetJourney(coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: id})
+		now, err := c.GetJourney(d.coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: id})
 		require.NoError(t, err)
 		stage := now.GetJourney().GetStage()
 		require.Equal(t, "cats-assessment", stage)
@@ -330,35 +331,35 @@ func TestRefusals(t *testing.T) {
 		require.Contains(t, status.Convert(err).Message(), stage)
 		require.Equal(t, stage, errorInfoStage(err))
 
-		after, err := c.GetJourney(coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: id})
+		after, err := c.GetJourney(d.coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: id})
 		require.NoError(t, err)
 		require.Equal(t, now.GetJourney().GetRevision(), after.GetJourney().GetRevision(), "a refused transition changes nothing")
 	})
 
 	t.Run("the same referral ID with another payload is AlreadyExists; the same payload answers created=false", func(t *testing.T) {
-		id, req := submitted(t, c, "E2E-DUP-"+suffix)
-		again, err := c.SubmitReferral(coordinating(t), req)
+		id, req := submitted(t, d, c, "E2E-DUP-"+suffix)
+		again, err := c.SubmitReferral(d.coordinating(t), req)
 		require.NoError(t, err)
 		require.False(t, again.GetCreated())
 		require.Equal(t, id, again.GetJourneyId())
 
 		other := proto.CloneOf(req)
 		other.Reason = "a different reason"
-		_, err = c.SubmitReferral(coordinating(t), other)
+		_, err = c.SubmitReferral(d.coordinating(t), other)
 		require.Equal(t, codes.AlreadyExists, status.Code(err), "%v", err)
 	})
 
 	t.Run("a retried request ID returns the same answer and changes nothing", func(t *testing.T) {
-		id, _ := submitted(t, c, "E2E-RETRY-"+suffix)
+		id, _ := submitted(t, d, c, "E2E-RETRY-"+suffix)
 		req := &coordinatorv1.TriageRequest{JourneyId: id, RequestId: "triage-once-" + suffix, Disposition: "cats",
 			Baseline: []*coordinatorv1.Measure{{Code: "msk-hq", Value: 30}}}
-		first, err := c.Triage(coordinating(t), req)
+		first, err := c.Triage(d.coordinating(t), req)
 		require.NoError(t, err)
-		second, err := c.Triage(coordinating(t), req)
+		second, err := c.Triage(d.coordinating(t), req)
 		require.NoError(t, err)
 		require.True(t, proto.Equal(first, second), "first %v, retry %v", first, second)
 
-		got, err := c.GetJourney(coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: id})
+		got, err := c.GetJourney(d.coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: id})
 		require.NoError(t, err)
 		require.Equal(t, first.GetResult().GetRevision(), got.GetJourney().GetRevision())
 		triages := 0
@@ -371,12 +372,12 @@ func TestRefusals(t *testing.T) {
 	})
 
 	t.Run("two concurrent triages of one referral: exactly one succeeds", func(t *testing.T) {
-		id, _ := submitted(t, c, "E2E-RACE-"+suffix)
+		id, _ := submitted(t, d, c, "E2E-RACE-"+suffix)
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		for i := range errs {
 			wg.Go(func() {
-				_, errs[i] = c.Triage(coordinating(t), &coordinatorv1.TriageRequest{JourneyId: id,
+				_, errs[i] = c.Triage(d.coordinating(t), &coordinatorv1.TriageRequest{JourneyId: id,
 					RequestId: fmt.Sprintf("race-%d-%s", i, suffix), Disposition: "cats",
 					Baseline: []*coordinatorv1.Measure{{Code: "msk-hq", Value: float64(20 + i)}}})
 			})

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -445,7 +446,7 @@ func (g *scriptGen) copdScript(end ending) {
 }
 
 var (
-	testPCNs       = []string{"U99101", "U99102", "U99103", "U99104"}
+	testPCNs       = []string{coordinatorPCN} // the PCN of the coordinator the test acts as
 	testPractices  = []string{"Y99101", "Y99102", "Y99103", "Y99104"}
 	scriptSegments = []journeyv1.Segment{journeyv1.Segment_SEGMENT_GENERALLY_HEALTHY, journeyv1.Segment_SEGMENT_LONG_TERM_CONDITIONS, journeyv1.Segment_SEGMENT_COMPLEX}
 	pathwaySources = map[string][]journeyv1.ReferralSource{
@@ -506,24 +507,41 @@ const retryWithin = 3 * time.Minute
 
 // call runs send on the coordinator that is up until it answers, or fails for a reason other
 // than the stack being down or slow (Unavailable, DeadlineExceeded: retry with the same
-// request ID), or retryWithin passes.
+// request ID) or the caller going faster than their rate limit allows (ResourceExhausted: retry
+// after the delay its RetryInfo names, as a well-behaved client does), or retryWithin passes.
 func (run *journeyRun) call(ctx context.Context, line *coordinatorLine, send func(coordinatorv1.CoordinatorServiceClient) error) error {
 	deadline := time.Now().Add(retryWithin)
 	for {
 		c, changed := line.current()
 		err := send(c)
 		code := status.Code(err)
-		if err == nil || (code != codes.Unavailable && code != codes.DeadlineExceeded) || time.Now().After(deadline) {
+		if err == nil || (code != codes.Unavailable && code != codes.DeadlineExceeded && code != codes.ResourceExhausted) ||
+			time.Now().After(deadline) {
 			return err
 		}
-		run.retries++
+		wait := 200 * time.Millisecond
+		if code == codes.ResourceExhausted {
+			wait = retryDelay(err)
+		} else {
+			run.retries++
+		}
 		select {
 		case <-ctx.Done():
 			return err
 		case <-changed:
-		case <-time.After(200 * time.Millisecond):
+		case <-time.After(wait):
 		}
 	}
+}
+
+// retryDelay is the wait a ResourceExhausted answer's RetryInfo asks for (a second without one).
+func retryDelay(err error) time.Duration {
+	for _, d := range status.Convert(err).Details() {
+		if ri, ok := d.(*errdetails.RetryInfo); ok {
+			return ri.GetRetryDelay().AsDuration()
+		}
+	}
+	return time.Second
 }
 
 // journeyRun is one scripted journey being driven: the calls made so far and the interventions

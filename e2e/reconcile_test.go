@@ -16,7 +16,6 @@ import (
 	_ "time/tzdata" // Europe/London contract months without relying on the host's zoneinfo
 
 	"github.com/stretchr/testify/require"
-	"google.golang.org/grpc/metadata"
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
@@ -69,9 +68,11 @@ func TestReconcileLedgerAndFeedWithDeliveredInterventions(t *testing.T) {
 	}
 	crashAfter := int64(steps * (30 + r.IntN(41)) / 100)
 
-	line := &coordinatorLine{c: first.coordinator(t), changed: make(chan struct{})}
+	// Each connection carries the coordinator's token of its own stack (the restarted stack's
+	// provider has another address, so another issuer).
+	line := &coordinatorLine{c: first.coordinatorAs(t, coordinatorPerson), changed: make(chan struct{})}
 	var done progress
-	wait := driveAll(coordinating(t), line, runs, &done)
+	wait := driveAll(t.Context(), line, runs, &done)
 	eventually(t, 5*time.Minute, fmt.Sprintf("%d of %d calls made", crashAfter, steps), func() error {
 		if n := done.calls.Load(); n < crashAfter && done.failed.Load() == 0 {
 			return fmt.Errorf("%d calls made", n)
@@ -83,7 +84,7 @@ func TestReconcileLedgerAndFeedWithDeliveredInterventions(t *testing.T) {
 	t.Logf("SIGKILL after %d of %d calls (%s in); finance had answered %d RecordActivity calls",
 		done.calls.Load(), steps, time.Since(started).Round(time.Millisecond), callsBefore)
 	second := startForTest(t, dir, false)
-	line.switchTo(second.coordinator(t))
+	line.switchTo(second.coordinatorAs(t, coordinatorPerson))
 	wait()
 	retried := 0
 	for _, run := range runs {
@@ -131,10 +132,6 @@ func contractOf(t *testing.T, pathway string, at time.Time) string {
 	return fmt.Sprintf("%s-%d", pathway, year)
 }
 
-func financeAdmin(t *testing.T) context.Context {
-	return metadata.AppendToOutgoingContext(t.Context(), "x-actor", "e2e-finance", "x-roles", "finance-admin")
-}
-
 // createContracts creates the MSK and COPD contracts of the contract year holding now (and of
 // the next one, should a contract year start within the hour the test runs) and returns their IDs.
 // createContracts agrees each pathway's contracts at the unit prices of the versions in effect
@@ -152,7 +149,7 @@ func createContracts(t *testing.T, d *devstack, now time.Time, docs map[string]*
 			var year int32
 			_, err := fmt.Sscanf(id, pathway+"-%d", &year)
 			require.NoError(t, err, id)
-			_, err = fin.CreateContract(financeAdmin(t), &financev1.CreateContractRequest{Terms: &financev1.ContractTerms{
+			_, err = fin.CreateContract(d.financeAdmin(t), &financev1.CreateContractRequest{Terms: &financev1.ContractTerms{
 				PathwayId: pathway, ContractYear: year, AnnualBudgetPence: 900_000_000, Population: 250_000, Currency: "GBP",
 				UnitPrices: docPrices(docs[pathway])}})
 			require.NoError(t, err, id)
@@ -165,10 +162,10 @@ func createContracts(t *testing.T, d *devstack, now time.Time, docs map[string]*
 // versionsInEffect reads the pathway versions referrals pin now.
 func versionsInEffect(t *testing.T, d *devstack) map[string]*pathwayDoc {
 	t.Helper()
-	gov := governancev1.NewGovernanceServiceClient(dial(t, d.addr.governance))
+	gov := governancev1.NewGovernanceServiceClient(d.dial(t, d.addr.governance))
 	out := map[string]*pathwayDoc{}
 	for _, pathway := range []string{"msk", "copd"} {
-		v, err := gov.GetVersionInEffect(coordinating(t), &governancev1.GetVersionInEffectRequest{PathwayId: pathway})
+		v, err := gov.GetVersionInEffect(d.coordinating(t), &governancev1.GetVersionInEffectRequest{PathwayId: pathway})
 		require.NoError(t, err, pathway)
 		doc, err := parsePathwayDoc(v.GetDocumentYaml())
 		require.NoError(t, err, pathway)
@@ -181,9 +178,9 @@ func versionsInEffect(t *testing.T, d *devstack) map[string]*pathwayDoc {
 // it started (its Prometheus counter; a redelivered charge answers OK as a duplicate).
 func recordActivityCalls(t *testing.T, d *devstack) int64 {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+d.addr.financeHTTP+"/metrics", nil)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "https://"+d.addr.financeHTTP+"/metrics", nil)
 	require.NoError(t, err)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := d.scraper(t).Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -213,7 +210,7 @@ func awaitDelivered(t *testing.T, d *devstack, runs []*journeyRun) map[string]*c
 			if j := out[run.id]; j != nil && j.GetPendingPushes() == 0 {
 				continue
 			}
-			got, err := c.GetJourney(coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: run.id})
+			got, err := c.GetJourney(d.coordinating(t), &coordinatorv1.GetJourneyRequest{JourneyId: run.id})
 			if err != nil {
 				return err
 			}
@@ -265,13 +262,13 @@ func byAll(charge) string        { return "" }
 // interventions this test completed, in the month the workflow recorded each completion.
 func expectCharges(t *testing.T, d *devstack, runs []*journeyRun, journeys map[string]*coordinatorv1.Journey) expected {
 	t.Helper()
-	gov := governancev1.NewGovernanceServiceClient(dial(t, d.addr.governance))
+	gov := governancev1.NewGovernanceServiceClient(d.dial(t, d.addr.governance))
 	docs := map[string]*pathwayDoc{}
 	want := expected{charges: map[[2]string]charge{}}
 	pinned := func(pathway string, version int32) *pathwayDoc {
 		key := fmt.Sprintf("%s v%d", pathway, version)
 		if docs[key] == nil {
-			v, err := gov.GetVersion(coordinating(t), &governancev1.GetVersionRequest{PathwayId: pathway, Version: version})
+			v, err := gov.GetVersion(d.coordinating(t), &governancev1.GetVersionRequest{PathwayId: pathway, Version: version})
 			require.NoError(t, err, key)
 			doc, err := parsePathwayDoc(v.GetDocumentYaml())
 			require.NoError(t, err, key)
@@ -339,7 +336,7 @@ func requireStatements(t *testing.T, d *devstack, contract string, want expected
 	t.Helper()
 	fin := d.finance(t)
 	for _, provider := range want.providers {
-		st, err := fin.GetProviderStatement(coordinating(t), &financev1.GetProviderStatementRequest{ContractId: contract, Provider: provider})
+		st, err := fin.GetProviderStatement(d.financeReading(t), &financev1.GetProviderStatementRequest{ContractId: contract, Provider: provider})
 		require.NoError(t, err, "%s %s", contract, provider)
 		got := map[string]tally{}
 		for _, l := range st.GetLines() {
@@ -359,7 +356,7 @@ func requireStatements(t *testing.T, d *devstack, contract string, want expected
 		require.Equal(t, total.pence, st.GetTotalPence(), "statement total of %s under %s", provider, contract)
 		for month, m := range want.by(contract, func(c charge) string { return c.provider + " " + c.month }) {
 			if p, mon, _ := strings.Cut(month, " "); p == provider {
-				st, err := fin.GetProviderStatement(coordinating(t), &financev1.GetProviderStatementRequest{ContractId: contract, Provider: provider, Month: mon})
+				st, err := fin.GetProviderStatement(d.financeReading(t), &financev1.GetProviderStatementRequest{ContractId: contract, Provider: provider, Month: mon})
 				require.NoError(t, err)
 				require.Equal(t, m.pence, st.GetTotalPence(), "statement of %s under %s for %s", provider, contract, mon)
 			}
@@ -381,12 +378,12 @@ type fedEvents struct {
 func readFeed(t *testing.T, d *devstack) fedEvents {
 	t.Helper()
 	const marker = "reconmarker-2099"
-	_, err := d.finance(t).CreateContract(financeAdmin(t), &financev1.CreateContractRequest{Terms: &financev1.ContractTerms{
+	_, err := d.finance(t).CreateContract(d.financeAdmin(t), &financev1.CreateContractRequest{Terms: &financev1.ContractTerms{
 		PathwayId: "reconmarker", ContractYear: 2099, AnnualBudgetPence: 100, Currency: "GBP"}})
 	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(coordinating(t), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(d.financeReading(t), 2*time.Minute)
 	defer cancel()
-	stream, err := financev1.NewFinanceFeedServiceClient(dial(t, d.addr.finance)).Follow(ctx, &financev1.FollowRequest{})
+	stream, err := financev1.NewFinanceFeedServiceClient(d.dial(t, d.addr.finance)).Follow(ctx, &financev1.FollowRequest{})
 	require.NoError(t, err)
 	f := fedEvents{ids: map[string]int{}}
 	for last := uint64(0); ; {

@@ -66,7 +66,7 @@ func TestOneTraceFromTheAPIThroughTheJourneyToTheEventStoreAndIngest(t *testing.
 	})
 	c := d.coordinator(t)
 	traceContract(t, d)
-	id, _ := submitted(t, c, "E2E-TRACE-"+uniqueSuffix())
+	id, _ := submitted(t, d, c, "E2E-TRACE-"+uniqueSuffix())
 
 	// Triage over REST: gateway, gRPC, Temporal update, workflow, append, and the pushes of the
 	// baseline outcome to finance and of the triage fact to the dashboard.
@@ -79,7 +79,8 @@ func TestOneTraceFromTheAPIThroughTheJourneyToTheEventStoreAndIngest(t *testing.
 	tr.requireOneTree(t)
 	server := tr.only(t, spanTriage, "server")
 	require.Equal(t, triage.traceID, server.TraceID, "the coordinator's Triage server span is in the caller's trace")
-	appendSpan := tr.only(t, spanAppend, "client")
+	appendSpan := tr.append(t, "journey-")
+	tr.requireChain(t, tr.append(t, "audit-"), spanTriage) // the access audit trail records the change, in the same trace
 	require.Equal(t, "journey-"+id, appendSpan.Attributes["eventstore.stream"])
 	require.Equal(t, "Unset", appendSpan.Status, "the append succeeded")
 	for _, name := range []string{spanUpdateTriage, spanStartCommit} {
@@ -100,14 +101,14 @@ func TestOneTraceFromTheAPIThroughTheJourneyToTheEventStoreAndIngest(t *testing.
 	})
 
 	// Completing an intervention over gRPC (traceparent in the metadata) charges finance.
-	cats := scheduledAndStarted(t, c, id)
+	cats := scheduledAndStarted(t, d, c, id)
 	complete := newCallerSpan(t)
-	_, err := c.CompleteIntervention(complete.outgoing(t), &coordinatorv1.CompleteInterventionRequest{JourneyId: id,
+	_, err := c.CompleteIntervention(complete.outgoing(t, d), &coordinatorv1.CompleteInterventionRequest{JourneyId: id,
 		RequestId: "trace-complete", InterventionId: cats})
 	require.NoError(t, err)
 	tr = spans.await(t, complete, spanComplete, spanUpdateComplete, spanHandleComplete, spanRunCommit, spanAppend)
 	tr.requireOneTree(t)
-	tr.requireChain(t, tr.only(t, spanAppend, "client"), spanRunCommit, spanHandleComplete, spanUpdateComplete, spanComplete)
+	tr.requireChain(t, tr.append(t, "journey-"), spanRunCommit, spanHandleComplete, spanUpdateComplete, spanComplete)
 	t.Run("the completion's charge to finance is in its trace", func(t *testing.T) {
 		tr := spans.await(t, complete, spanPushFinance, spanFinanceIngest)
 		tr.requireOneTree(t)
@@ -120,7 +121,7 @@ func TestOneTraceFromTheAPIThroughTheJourneyToTheEventStoreAndIngest(t *testing.
 // journey's pushes.
 func traceContract(t *testing.T, d *devstack) {
 	t.Helper()
-	admin := metadata.AppendToOutgoingContext(t.Context(), "x-actor", "e2e-finance", "x-roles", "finance-admin")
+	admin := d.financeAdmin(t)
 	year := time.Now().Year()
 	if time.Now().Month() < time.April {
 		year--
@@ -132,13 +133,13 @@ func traceContract(t *testing.T, d *devstack) {
 }
 
 // scheduledAndStarted books and starts the CATS assessment of a triaged journey.
-func scheduledAndStarted(t *testing.T, c coordinatorv1.CoordinatorServiceClient, journeyID string) string {
+func scheduledAndStarted(t *testing.T, d *devstack, c coordinatorv1.CoordinatorServiceClient, journeyID string) string {
 	t.Helper()
-	booked, err := c.ScheduleIntervention(coordinating(t), &coordinatorv1.ScheduleInterventionRequest{JourneyId: journeyID,
+	booked, err := c.ScheduleIntervention(d.coordinating(t), &coordinatorv1.ScheduleInterventionRequest{JourneyId: journeyID,
 		RequestId: "trace-book", Intervention: "cats-assessment", ScheduledFor: timestamppb.New(time.Now().Add(time.Hour))})
 	require.NoError(t, err)
 	ivID := booked.GetResult().GetInterventionId()
-	_, err = c.StartIntervention(coordinating(t), &coordinatorv1.StartInterventionRequest{JourneyId: journeyID,
+	_, err = c.StartIntervention(d.coordinating(t), &coordinatorv1.StartInterventionRequest{JourneyId: journeyID,
 		RequestId: "trace-start", InterventionId: ivID})
 	require.NoError(t, err)
 	return ivID
@@ -163,8 +164,8 @@ func randomHex(t *testing.T, n int) string {
 func (c callerSpan) traceparent() string { return "00-" + c.traceID + "-" + c.spanID + "-01" }
 
 // outgoing is a coordinator call context carrying the traceparent.
-func (c callerSpan) outgoing(t *testing.T) context.Context {
-	return metadata.AppendToOutgoingContext(coordinating(t), "traceparent", c.traceparent())
+func (c callerSpan) outgoing(t *testing.T, d *devstack) context.Context {
+	return metadata.AppendToOutgoingContext(d.coordinating(t), "traceparent", c.traceparent())
 }
 
 // tracedTransition posts one REST transition with the caller's traceparent.
@@ -172,14 +173,13 @@ func tracedTransition(t *testing.T, d *devstack, caller callerSpan, journeyID, a
 	t.Helper()
 	raw, err := json.Marshal(body)
 	require.NoError(t, err)
-	url := "http://" + d.addr.coordinatorHTTP + "/v1/journeys/" + journeyID + ":" + action
+	url := "https://" + d.addr.coordinatorHTTP + "/v1/journeys/" + journeyID + ":" + action
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, bytes.NewReader(raw))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Actor", actor)
-	req.Header.Set("X-Roles", roles)
+	req.Header.Set("Authorization", "Bearer "+d.token(t, coordinatorPerson))
 	req.Header.Set("Traceparent", caller.traceparent())
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := d.httpClient(t).Do(req)
 	require.NoError(t, err)
 	defer func() { _ = resp.Body.Close() }()
 	answer, err := io.ReadAll(resp.Body)
@@ -283,6 +283,20 @@ func (tr trace) names() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// append returns the one event store append span to a stream named with prefix (the journey's
+// stream, or the day's access audit stream).
+func (tr trace) append(t *testing.T, prefix string) spanRecord {
+	t.Helper()
+	var found []spanRecord
+	for _, s := range tr.named(spanAppend) {
+		if stream, _ := s.Attributes["eventstore.stream"].(string); s.Kind == "client" && strings.HasPrefix(stream, prefix) {
+			found = append(found, s)
+		}
+	}
+	require.Len(t, found, 1, "one append to a %s stream in the trace (it has %v)", prefix, tr.names())
+	return found[0]
 }
 
 // only returns the one span of that name and kind.
