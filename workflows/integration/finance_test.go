@@ -13,6 +13,7 @@ import (
 
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	"github.com/nhs-pathways/pathways/services/finance/server"
+	"github.com/nhs-pathways/pathways/services/platform/secure"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
@@ -27,6 +28,7 @@ func startFinance(t *testing.T) realFinance {
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.EventStoreURL = "127.0.0.1:0", ""
 	cfg.LedgerPath = filepath.Join(t.TempDir(), "finance.db")
+	cfg.Security = secure.Insecure() // the workflow's pushes are under test here, not identity (finance's own tests cover it)
 	srv, err := server.Start(t.Context(), cfg)
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
