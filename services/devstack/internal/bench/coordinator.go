@@ -34,7 +34,7 @@ type coordinator struct {
 }
 
 func (c *coordinator) as(ctx context.Context) context.Context {
-	return metadata.AppendToOutgoingContext(ctx, "x-actor", c.actor, "x-roles", "coordinator")
+	return metadata.AppendToOutgoingContext(ctx, "x-actor", c.actor, "x-roles", "coordinator", "x-orgs", "U90001")
 }
 
 // transition makes the journey's next transition of the loop; after a failure the same step is
