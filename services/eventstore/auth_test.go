@@ -75,8 +75,18 @@ func TestSecureServerRefusesWrongCredentials(t *testing.T) {
 	for _, creds := range []string{"admin:wrong", "alice:bob-pw", "mallory:changeit"} {
 		name, password, _ := strings.Cut(creds, ":")
 		c := connect(t, srv.URLFor(name, password))
-		require.Equal(t, esdb.ErrorCodeUnauthenticated, errCode(appendTo(t, c, newStream("bad"), esdb.AppendToStreamOptions{})), creds)
-		_, err := readStream(t, c, "$$anything", esdb.ReadStreamOptions{}, 1)
+		stream := newStream("bad")
+		err := appendTo(t, c, stream, esdb.AppendToStreamOptions{})
+		// The refusal ends the call before the client has sent its request header; the
+		// official client then sometimes reports that send's EOF (an unknown error) instead of
+		// the status. Either way the append is refused and nothing is written.
+		require.Error(t, err, creds)
+		if code := errCode(err); code != esdb.ErrorCodeUnauthenticated {
+			require.Contains(t, err.Error(), "EOF", "%s: %v", creds, err)
+		}
+		_, err = readStream(t, connect(t, srv.URL()), stream, esdb.ReadStreamOptions{}, 1)
+		require.Equal(t, esdb.ErrorCodeResourceNotFound, errCode(err), "%s: nothing was appended", creds)
+		_, err = readStream(t, c, "$$anything", esdb.ReadStreamOptions{}, 1)
 		require.Equal(t, esdb.ErrorCodeUnauthenticated, errCode(err), creds)
 	}
 }
