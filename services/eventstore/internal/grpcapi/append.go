@@ -26,11 +26,14 @@ func (s *Streams) Append(srv api.Streams_AppendServer) error {
 	if verr != nil {
 		return streamError(srv, verr)
 	}
-	if verr := s.authorize(srv.Context(), stream, auth.Write); verr != nil {
-		return streamError(srv, verr)
-	}
+	// The whole (size-bounded) request is read before authorising it: a refusal that ended the
+	// call while the client was still sending its events would reach the official clients as
+	// the EOF of their send, not as the refusal.
 	events, verr := receiveEvents(srv)
 	if verr != nil {
+		return streamError(srv, verr)
+	}
+	if verr := s.authorize(srv.Context(), stream, auth.Write); verr != nil {
 		return streamError(srv, verr)
 	}
 	res, err := s.store.Append(srv.Context(), stream, exp, events)
