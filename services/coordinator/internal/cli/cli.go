@@ -176,11 +176,12 @@ func (c *call) dial(ctx context.Context, addr string) (*grpc.ClientConn, error) 
 		}
 		c.sess = s
 	}
-	transport := grpc.WithTransportCredentials(insecure.NewCredentials())
+	var transport grpc.DialOption
 	if c.insecure {
 		if host, _, err := net.SplitHostPort(addr); err != nil || !isLoopback(host) {
 			return nil, usagef("-insecure: only for a service on a loopback address (your token would cross the network unencrypted), not %q", addr)
 		}
+		transport = grpc.WithTransportCredentials(insecure.NewCredentials()) // asked for, on loopback only
 	} else {
 		cfg, err := c.tlsConfig()
 		if err != nil {
