@@ -263,7 +263,11 @@ type AccessEntry struct {
 	// The command's request_id (empty for reads).
 	RequestId string `protobuf:"bytes,12,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The calling service, when a service called with its certificate.
-	Service       string `protobuf:"bytes,13,opt,name=service,proto3" json:"service,omitempty"`
+	Service string `protobuf:"bytes,13,opt,name=service,proto3" json:"service,omitempty"`
+	// The reason the caller gave, for calls that need one (ErasePatient).
+	Reason string `protobuf:"bytes,14,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The pseudonymous patient reference the call concerned (ErasePatient).
+	PatientRef    string `protobuf:"bytes,15,opt,name=patient_ref,json=patientRef,proto3" json:"patient_ref,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -389,6 +393,20 @@ func (x *AccessEntry) GetService() string {
 	return ""
 }
 
+func (x *AccessEntry) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *AccessEntry) GetPatientRef() string {
+	if x != nil {
+		return x.PatientRef
+	}
+	return ""
+}
+
 var File_pathways_coordinator_v1_audit_proto protoreflect.FileDescriptor
 
 const file_pathways_coordinator_v1_audit_proto_rawDesc = "" +
@@ -405,7 +423,7 @@ const file_pathways_coordinator_v1_audit_proto_rawDesc = "" +
 	"page_token\x18\x06 \x01(\tR\tpageToken\"|\n" +
 	"\x12ListAccessResponse\x12>\n" +
 	"\aentries\x18\x01 \x03(\v2$.pathways.coordinator.v1.AccessEntryR\aentries\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x99\x03\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd2\x03\n" +
 	"\vAccessEntry\x12\x19\n" +
 	"\bentry_id\x18\x01 \x01(\tR\aentryId\x12*\n" +
 	"\x02at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x18\n" +
@@ -422,7 +440,10 @@ const file_pathways_coordinator_v1_audit_proto_rawDesc = "" +
 	"\rforwarded_for\x18\v \x01(\tR\fforwardedFor\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\f \x01(\tR\trequestId\x12\x18\n" +
-	"\aservice\x18\r \x01(\tR\aservice*\xa0\x01\n" +
+	"\aservice\x18\r \x01(\tR\aservice\x12\x16\n" +
+	"\x06reason\x18\x0e \x01(\tR\x06reason\x12\x1f\n" +
+	"\vpatient_ref\x18\x0f \x01(\tR\n" +
+	"patientRef*\xa0\x01\n" +
 	"\rAccessOutcome\x12\x1e\n" +
 	"\x1aACCESS_OUTCOME_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16ACCESS_OUTCOME_ALLOWED\x10\x01\x12\x1a\n" +

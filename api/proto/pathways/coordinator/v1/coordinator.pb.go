@@ -87,10 +87,13 @@ func (Worklist) EnumDescriptor() ([]byte, []int) {
 type SubmitReferralRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The caller's referral id (1-100 letters, digits, '.', '_', ':' or '-'); the idempotency key.
+	// It names the journey, so it must not carry an NHS number: an id holding 10 digits that pass
+	// the NHS number check is refused.
 	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
 	// Pathway id (e.g. "msk").
 	PathwayId string `protobuf:"bytes,2,opt,name=pathway_id,json=pathwayId,proto3" json:"pathway_id,omitempty"`
-	// The patient's NHS number: 10 digits with a valid modulus 11 check digit.
+	// The patient's NHS number: 10 digits with a valid modulus 11 check digit. It is sealed with the
+	// patient's data key before it is stored; journeys carry a pseudonymous patient reference.
 	NhsNumber string `protobuf:"bytes,3,opt,name=nhs_number,json=nhsNumber,proto3" json:"nhs_number,omitempty"`
 	// ODS code of the registered GP practice: a letter and 5 digits (e.g. A81001).
 	PracticeOdsCode string `protobuf:"bytes,4,opt,name=practice_ods_code,json=practiceOdsCode,proto3" json:"practice_ods_code,omitempty"`
@@ -1090,7 +1093,8 @@ type TimelineEntry struct {
 	Actor string `protobuf:"bytes,5,opt,name=actor,proto3" json:"actor,omitempty"`
 	// The request that caused it, when there was one.
 	RequestId string `protobuf:"bytes,6,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
-	// A one-line readable summary (never the NHS number).
+	// A one-line readable summary (never the NHS number). Sealed fields (notes, the reason for
+	// referral) are shown opened, or as "[erased]" once the patient's data key was destroyed.
 	Summary       string `protobuf:"bytes,7,opt,name=summary,proto3" json:"summary,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2251,10 +2255,16 @@ type DischargeRequest struct {
 	JourneyId string `protobuf:"bytes,1,opt,name=journey_id,json=journeyId,proto3" json:"journey_id,omitempty"`
 	// Request id for safe retry.
 	RequestId string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
-	// Reason for discharge.
+	// Discharge reason: a code of the journey's pinned version (its reasons.discharge list, or the
+	// default list: treatment-complete, goals-met, patient-choice, did-not-attend, referred-on,
+	// self-managing, died, other).
 	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
 	// Discharge stage, when the version has more than one reachable.
-	Stage         string `protobuf:"bytes,4,opt,name=stage,proto3" json:"stage,omitempty"`
+	Stage string `protobuf:"bytes,4,opt,name=stage,proto3" json:"stage,omitempty"`
+	// An optional note (at most 500 characters). It is identifying data: sealed with the patient's
+	// data key, shown only in the journey's timeline, erased with the patient, never sent to the
+	// dashboard.
+	Note          string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2317,6 +2327,13 @@ func (x *DischargeRequest) GetStage() string {
 	return ""
 }
 
+func (x *DischargeRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
 // DischargeResponse is the state after discharge.
 type DischargeResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2370,8 +2387,11 @@ type CancelRequest struct {
 	JourneyId string `protobuf:"bytes,1,opt,name=journey_id,json=journeyId,proto3" json:"journey_id,omitempty"`
 	// Request id for safe retry.
 	RequestId string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
-	// Reason for cancelling.
-	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Cancel reason: a code of the journey's pinned version (its reasons.cancel list, or the default
+	// list: duplicate, referred-in-error, patient-declined, moved-away, died, other).
+	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	// An optional note (at most 500 characters), treated as the discharge note is.
+	Note          string `protobuf:"bytes,4,opt,name=note,proto3" json:"note,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2423,6 +2443,13 @@ func (x *CancelRequest) GetRequestId() string {
 func (x *CancelRequest) GetReason() string {
 	if x != nil {
 		return x.Reason
+	}
+	return ""
+}
+
+func (x *CancelRequest) GetNote() string {
+	if x != nil {
+		return x.Note
 	}
 	return ""
 }
@@ -2482,10 +2509,14 @@ type MigrateVersionRequest struct {
 	RequestId string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// Target version of the journey's pathway (published in governance).
 	TargetVersion int32 `protobuf:"varint,3,opt,name=target_version,json=targetVersion,proto3" json:"target_version,omitempty"`
-	// Reason for the migration (audited).
+	// Reason for the migration (audited): a code of the journey's pinned version (its
+	// reasons.migrate list, or the default list: superseded-version, clinical-safety, correction,
+	// other).
 	Reason string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
 	// Check compatibility only; change nothing.
-	DryRun        bool `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	DryRun bool `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// An optional note (at most 500 characters), treated as the discharge note is.
+	Note          string `protobuf:"bytes,6,opt,name=note,proto3" json:"note,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2553,6 +2584,13 @@ func (x *MigrateVersionRequest) GetDryRun() bool {
 		return x.DryRun
 	}
 	return false
+}
+
+func (x *MigrateVersionRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
 }
 
 // MigrateVersionResponse is the state after the migration (or the dry run).
@@ -2932,24 +2970,26 @@ const file_pathways_coordinator_v1_coordinator_proto_rawDesc = "" +
 	"\x10collection_point\x18\x03 \x01(\tR\x0fcollectionPoint\x12<\n" +
 	"\bmeasures\x18\x04 \x03(\v2 .pathways.coordinator.v1.MeasureR\bmeasures\"Z\n" +
 	"\x15RecordOutcomeResponse\x12A\n" +
-	"\x06result\x18\x01 \x01(\v2).pathways.coordinator.v1.TransitionResultR\x06result\"~\n" +
+	"\x06result\x18\x01 \x01(\v2).pathways.coordinator.v1.TransitionResultR\x06result\"\x92\x01\n" +
 	"\x10DischargeRequest\x12\x1d\n" +
 	"\n" +
 	"journey_id\x18\x01 \x01(\tR\tjourneyId\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x14\n" +
-	"\x05stage\x18\x04 \x01(\tR\x05stage\"V\n" +
+	"\x05stage\x18\x04 \x01(\tR\x05stage\x12\x12\n" +
+	"\x04note\x18\x05 \x01(\tR\x04note\"V\n" +
 	"\x11DischargeResponse\x12A\n" +
-	"\x06result\x18\x01 \x01(\v2).pathways.coordinator.v1.TransitionResultR\x06result\"e\n" +
+	"\x06result\x18\x01 \x01(\v2).pathways.coordinator.v1.TransitionResultR\x06result\"y\n" +
 	"\rCancelRequest\x12\x1d\n" +
 	"\n" +
 	"journey_id\x18\x01 \x01(\tR\tjourneyId\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\x12\x16\n" +
-	"\x06reason\x18\x03 \x01(\tR\x06reason\"S\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x12\n" +
+	"\x04note\x18\x04 \x01(\tR\x04note\"S\n" +
 	"\x0eCancelResponse\x12A\n" +
-	"\x06result\x18\x01 \x01(\v2).pathways.coordinator.v1.TransitionResultR\x06result\"\xad\x01\n" +
+	"\x06result\x18\x01 \x01(\v2).pathways.coordinator.v1.TransitionResultR\x06result\"\xc1\x01\n" +
 	"\x15MigrateVersionRequest\x12\x1d\n" +
 	"\n" +
 	"journey_id\x18\x01 \x01(\tR\tjourneyId\x12\x1d\n" +
@@ -2957,7 +2997,8 @@ const file_pathways_coordinator_v1_coordinator_proto_rawDesc = "" +
 	"request_id\x18\x02 \x01(\tR\trequestId\x12%\n" +
 	"\x0etarget_version\x18\x03 \x01(\x05R\rtargetVersion\x12\x16\n" +
 	"\x06reason\x18\x04 \x01(\tR\x06reason\x12\x17\n" +
-	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"[\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\x12\x12\n" +
+	"\x04note\x18\x06 \x01(\tR\x04note\"[\n" +
 	"\x16MigrateVersionResponse\x12A\n" +
 	"\x06result\x18\x01 \x01(\v2).pathways.coordinator.v1.TransitionResultR\x06result\"\xec\x01\n" +
 	"\x16RecordAdmissionRequest\x12\x1d\n" +

@@ -28,15 +28,24 @@ type ReferralReceived struct {
 	JourneyId  string                 `protobuf:"bytes,1,opt,name=journey_id,json=journeyId,proto3" json:"journey_id,omitempty"`
 	ReferralId string                 `protobuf:"bytes,2,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
 	PathwayId  string                 `protobuf:"bytes,3,opt,name=pathway_id,json=pathwayId,proto3" json:"pathway_id,omitempty"`
-	// nhs_number is the patient's 10-digit NHS number (the only patient identifier in the stream).
+	// nhs_number is the patient's NHS number in clear, only in events written before patient
+	// references (empty since: see nhs_number_sealed).
 	NhsNumber string         `protobuf:"bytes,4,opt,name=nhs_number,json=nhsNumber,proto3" json:"nhs_number,omitempty"`
 	Source    ReferralSource `protobuf:"varint,5,opt,name=source,proto3,enum=pathways.journey.v1.ReferralSource" json:"source,omitempty"`
 	// pcn_ods_code is the ODS code of the patient's Primary Care Network.
-	PcnOdsCode    string                 `protobuf:"bytes,6,opt,name=pcn_ods_code,json=pcnOdsCode,proto3" json:"pcn_ods_code,omitempty"`
-	Segment       Segment                `protobuf:"varint,7,opt,name=segment,proto3,enum=pathways.journey.v1.Segment" json:"segment,omitempty"`
-	ReferredAt    *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=referred_at,json=referredAt,proto3" json:"referred_at,omitempty"`
-	OccurredAt    *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
-	Stage         string                 `protobuf:"bytes,10,opt,name=stage,proto3" json:"stage,omitempty"`
+	PcnOdsCode string                 `protobuf:"bytes,6,opt,name=pcn_ods_code,json=pcnOdsCode,proto3" json:"pcn_ods_code,omitempty"`
+	Segment    Segment                `protobuf:"varint,7,opt,name=segment,proto3,enum=pathways.journey.v1.Segment" json:"segment,omitempty"`
+	ReferredAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=referred_at,json=referredAt,proto3" json:"referred_at,omitempty"`
+	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	Stage      string                 `protobuf:"bytes,10,opt,name=stage,proto3" json:"stage,omitempty"`
+	// patient_ref is the patient's pseudonymous reference ("pt-" and 26 base32 characters): the
+	// same patient has the same reference in every journey, and it names the data key that sealed
+	// the fields below.
+	PatientRef string `protobuf:"bytes,11,opt,name=patient_ref,json=patientRef,proto3" json:"patient_ref,omitempty"`
+	// nhs_number_sealed is the NHS number sealed with the patient's data key.
+	NhsNumberSealed []byte `protobuf:"bytes,12,opt,name=nhs_number_sealed,json=nhsNumberSealed,proto3" json:"nhs_number_sealed,omitempty"`
+	// reason_sealed is the free-text reason for referral sealed with the patient's data key.
+	ReasonSealed  []byte `protobuf:"bytes,13,opt,name=reason_sealed,json=reasonSealed,proto3" json:"reason_sealed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -139,6 +148,27 @@ func (x *ReferralReceived) GetStage() string {
 		return x.Stage
 	}
 	return ""
+}
+
+func (x *ReferralReceived) GetPatientRef() string {
+	if x != nil {
+		return x.PatientRef
+	}
+	return ""
+}
+
+func (x *ReferralReceived) GetNhsNumberSealed() []byte {
+	if x != nil {
+		return x.NhsNumberSealed
+	}
+	return nil
+}
+
+func (x *ReferralReceived) GetReasonSealed() []byte {
+	if x != nil {
+		return x.ReasonSealed
+	}
+	return nil
 }
 
 // PathwayVersionPinned records the pathway version in effect at referral, kept for the journey's life.
@@ -1178,12 +1208,16 @@ func (x *OutcomeRecorded) GetStage() string {
 
 // Discharged records the end of active care.
 type Discharged struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	JourneyId     string                 `protobuf:"bytes,1,opt,name=journey_id,json=journeyId,proto3" json:"journey_id,omitempty"`
-	RequestId     string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
-	Reason        string                 `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
-	OccurredAt    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
-	Stage         string                 `protobuf:"bytes,5,opt,name=stage,proto3" json:"stage,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	JourneyId string                 `protobuf:"bytes,1,opt,name=journey_id,json=journeyId,proto3" json:"journey_id,omitempty"`
+	RequestId string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// reason is a discharge reason code of the pinned version (free text in events written before
+	// reason codes).
+	Reason     string                 `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	Stage      string                 `protobuf:"bytes,5,opt,name=stage,proto3" json:"stage,omitempty"`
+	// note_sealed is the coordinator's optional note, sealed with the patient's data key.
+	NoteSealed    []byte `protobuf:"bytes,6,opt,name=note_sealed,json=noteSealed,proto3" json:"note_sealed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1251,6 +1285,13 @@ func (x *Discharged) GetStage() string {
 		return x.Stage
 	}
 	return ""
+}
+
+func (x *Discharged) GetNoteSealed() []byte {
+	if x != nil {
+		return x.NoteSealed
+	}
+	return nil
 }
 
 // FollowUpDue records that follow-up measures fall due at a collection point after discharge.
@@ -1332,13 +1373,17 @@ func (x *FollowUpDue) GetOccurredAt() *timestamppb.Timestamp {
 
 // JourneyCancelled records that the journey was cancelled.
 type JourneyCancelled struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	JourneyId     string                 `protobuf:"bytes,1,opt,name=journey_id,json=journeyId,proto3" json:"journey_id,omitempty"`
-	RequestId     string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
-	Reason        string                 `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
-	OccurredAt    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
-	Stage         string                 `protobuf:"bytes,5,opt,name=stage,proto3" json:"stage,omitempty"`
-	RequestedBy   string                 `protobuf:"bytes,6,opt,name=requested_by,json=requestedBy,proto3" json:"requested_by,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	JourneyId string                 `protobuf:"bytes,1,opt,name=journey_id,json=journeyId,proto3" json:"journey_id,omitempty"`
+	RequestId string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// reason is a cancel reason code of the pinned version (free text in events written before
+	// reason codes).
+	Reason      string                 `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	OccurredAt  *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	Stage       string                 `protobuf:"bytes,5,opt,name=stage,proto3" json:"stage,omitempty"`
+	RequestedBy string                 `protobuf:"bytes,6,opt,name=requested_by,json=requestedBy,proto3" json:"requested_by,omitempty"`
+	// note_sealed is the coordinator's optional note, sealed with the patient's data key.
+	NoteSealed    []byte `protobuf:"bytes,7,opt,name=note_sealed,json=noteSealed,proto3" json:"note_sealed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1415,17 +1460,28 @@ func (x *JourneyCancelled) GetRequestedBy() string {
 	return ""
 }
 
+func (x *JourneyCancelled) GetNoteSealed() []byte {
+	if x != nil {
+		return x.NoteSealed
+	}
+	return nil
+}
+
 // PathwayVersionMigrated records the audited move of an in-flight journey to another version.
 type PathwayVersionMigrated struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	JourneyId     string                 `protobuf:"bytes,1,opt,name=journey_id,json=journeyId,proto3" json:"journey_id,omitempty"`
-	RequestId     string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
-	From          *PathwayRef            `protobuf:"bytes,3,opt,name=from,proto3" json:"from,omitempty"`
-	To            *PathwayRef            `protobuf:"bytes,4,opt,name=to,proto3" json:"to,omitempty"`
-	Stage         string                 `protobuf:"bytes,5,opt,name=stage,proto3" json:"stage,omitempty"`
-	RequestedBy   string                 `protobuf:"bytes,6,opt,name=requested_by,json=requestedBy,proto3" json:"requested_by,omitempty"`
-	Reason        string                 `protobuf:"bytes,7,opt,name=reason,proto3" json:"reason,omitempty"`
-	OccurredAt    *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	JourneyId   string                 `protobuf:"bytes,1,opt,name=journey_id,json=journeyId,proto3" json:"journey_id,omitempty"`
+	RequestId   string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	From        *PathwayRef            `protobuf:"bytes,3,opt,name=from,proto3" json:"from,omitempty"`
+	To          *PathwayRef            `protobuf:"bytes,4,opt,name=to,proto3" json:"to,omitempty"`
+	Stage       string                 `protobuf:"bytes,5,opt,name=stage,proto3" json:"stage,omitempty"`
+	RequestedBy string                 `protobuf:"bytes,6,opt,name=requested_by,json=requestedBy,proto3" json:"requested_by,omitempty"`
+	// reason is a migration reason code of the pathway (free text in events written before reason
+	// codes).
+	Reason     string                 `protobuf:"bytes,7,opt,name=reason,proto3" json:"reason,omitempty"`
+	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	// note_sealed is the coordinator's optional note, sealed with the patient's data key.
+	NoteSealed    []byte `protobuf:"bytes,9,opt,name=note_sealed,json=noteSealed,proto3" json:"note_sealed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1512,6 +1568,13 @@ func (x *PathwayVersionMigrated) GetReason() string {
 func (x *PathwayVersionMigrated) GetOccurredAt() *timestamppb.Timestamp {
 	if x != nil {
 		return x.OccurredAt
+	}
+	return nil
+}
+
+func (x *PathwayVersionMigrated) GetNoteSealed() []byte {
+	if x != nil {
+		return x.NoteSealed
 	}
 	return nil
 }
@@ -1696,7 +1759,7 @@ var File_pathways_journey_v1_events_proto protoreflect.FileDescriptor
 
 const file_pathways_journey_v1_events_proto_rawDesc = "" +
 	"\n" +
-	" pathways/journey/v1/events.proto\x12\x13pathways.journey.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a pathways/journey/v1/common.proto\"\xb7\x03\n" +
+	" pathways/journey/v1/events.proto\x12\x13pathways.journey.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a pathways/journey/v1/common.proto\"\xa9\x04\n" +
 	"\x10ReferralReceived\x12\x1d\n" +
 	"\n" +
 	"journey_id\x18\x01 \x01(\tR\tjourneyId\x12\x1f\n" +
@@ -1715,7 +1778,11 @@ const file_pathways_journey_v1_events_proto_rawDesc = "" +
 	"\voccurred_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"occurredAt\x12\x14\n" +
 	"\x05stage\x18\n" +
-	" \x01(\tR\x05stage\"\xcd\x02\n" +
+	" \x01(\tR\x05stage\x12\x1f\n" +
+	"\vpatient_ref\x18\v \x01(\tR\n" +
+	"patientRef\x12*\n" +
+	"\x11nhs_number_sealed\x18\f \x01(\fR\x0fnhsNumberSealed\x12#\n" +
+	"\rreason_sealed\x18\r \x01(\fR\freasonSealed\"\xcd\x02\n" +
 	"\x14PathwayVersionPinned\x12\x1d\n" +
 	"\n" +
 	"journey_id\x18\x01 \x01(\tR\tjourneyId\x129\n" +
@@ -1837,7 +1904,7 @@ const file_pathways_journey_v1_events_proto_rawDesc = "" +
 	"\bmeasures\x18\x04 \x03(\v2\x1c.pathways.journey.v1.MeasureR\bmeasures\x12;\n" +
 	"\voccurred_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"occurredAt\x12\x14\n" +
-	"\x05stage\x18\x06 \x01(\tR\x05stage\"\xb5\x01\n" +
+	"\x05stage\x18\x06 \x01(\tR\x05stage\"\xd6\x01\n" +
 	"\n" +
 	"Discharged\x12\x1d\n" +
 	"\n" +
@@ -1847,7 +1914,9 @@ const file_pathways_journey_v1_events_proto_rawDesc = "" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12;\n" +
 	"\voccurred_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"occurredAt\x12\x14\n" +
-	"\x05stage\x18\x05 \x01(\tR\x05stage\"\xe3\x01\n" +
+	"\x05stage\x18\x05 \x01(\tR\x05stage\x12\x1f\n" +
+	"\vnote_sealed\x18\x06 \x01(\fR\n" +
+	"noteSealed\"\xe3\x01\n" +
 	"\vFollowUpDue\x12\x1d\n" +
 	"\n" +
 	"journey_id\x18\x01 \x01(\tR\tjourneyId\x12)\n" +
@@ -1855,7 +1924,7 @@ const file_pathways_journey_v1_events_proto_rawDesc = "" +
 	"\bmeasures\x18\x03 \x03(\tR\bmeasures\x121\n" +
 	"\x06due_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x05dueAt\x12;\n" +
 	"\voccurred_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"occurredAt\"\xde\x01\n" +
+	"occurredAt\"\xff\x01\n" +
 	"\x10JourneyCancelled\x12\x1d\n" +
 	"\n" +
 	"journey_id\x18\x01 \x01(\tR\tjourneyId\x12\x1d\n" +
@@ -1865,7 +1934,9 @@ const file_pathways_journey_v1_events_proto_rawDesc = "" +
 	"\voccurred_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"occurredAt\x12\x14\n" +
 	"\x05stage\x18\x05 \x01(\tR\x05stage\x12!\n" +
-	"\frequested_by\x18\x06 \x01(\tR\vrequestedBy\"\xca\x02\n" +
+	"\frequested_by\x18\x06 \x01(\tR\vrequestedBy\x12\x1f\n" +
+	"\vnote_sealed\x18\a \x01(\fR\n" +
+	"noteSealed\"\xeb\x02\n" +
 	"\x16PathwayVersionMigrated\x12\x1d\n" +
 	"\n" +
 	"journey_id\x18\x01 \x01(\tR\tjourneyId\x12\x1d\n" +
@@ -1877,7 +1948,9 @@ const file_pathways_journey_v1_events_proto_rawDesc = "" +
 	"\frequested_by\x18\x06 \x01(\tR\vrequestedBy\x12\x16\n" +
 	"\x06reason\x18\a \x01(\tR\x06reason\x12;\n" +
 	"\voccurred_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"occurredAt\"\x88\x03\n" +
+	"occurredAt\x12\x1f\n" +
+	"\vnote_sealed\x18\t \x01(\fR\n" +
+	"noteSealed\"\x88\x03\n" +
 	"\x19HospitalAdmissionRecorded\x12\x1d\n" +
 	"\n" +
 	"journey_id\x18\x01 \x01(\tR\tjourneyId\x12\x1d\n" +
