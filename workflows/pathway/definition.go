@@ -33,6 +33,9 @@ type Definition struct {
 	SLA SLA `yaml:"sla"`
 	// Discharge holds what must be true before discharge and what follows it.
 	Discharge DischargeRules `yaml:"discharge"`
+	// Reasons are the coded reasons for discharge, cancellation and migration (defaults when
+	// absent).
+	Reasons Reasons `yaml:"reasons,omitempty"`
 }
 
 // WayIn is a referral source, e.g. GP referral, First Contact Practitioner or

@@ -72,6 +72,7 @@ func (d *Definition) Validate() error {
 	v.interventionList()
 	v.sla()
 	v.discharge()
+	v.reasons()
 	if len(v.problems) == 0 {
 		return nil
 	}
