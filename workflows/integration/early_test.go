@@ -41,7 +41,7 @@ func TestUpdatesSentRightAfterStart(t *testing.T) {
 	require.Equal(t, 1, r.Version)
 	require.Equal(t, []string{"TriageCompleted", "RTTClockStarted"}, r.Events)
 
-	s.update(t, id, journey.UpdateCancel, "cancel", journey.CancelRequest{Reason: "moved out of area", RequestedBy: nurse})
+	s.update(t, id, journey.UpdateCancel, "cancel", journey.CancelRequest{Reason: "moved-away", RequestedBy: nurse})
 	var final journey.View
 	require.NoError(t, run.Get(ctx, &final))
 	require.Equal(t, journey.StatusCancelled, final.Status)

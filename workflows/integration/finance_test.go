@@ -87,7 +87,7 @@ func TestOutcomeIncentiveIsEarnedFromTheTriageBaseline(t *testing.T) {
 	require.Positive(t, status.GetEarnedPence())
 	require.Equal(t, status.GetAvailablePence(), status.GetEarnedPence(), "the whole withhold is earned back")
 
-	s.update(t, id, journey.UpdateCancel, "cancel", journey.CancelRequest{Reason: "test over", RequestedBy: nurse})
+	s.update(t, id, journey.UpdateCancel, "cancel", journey.CancelRequest{Reason: "other", RequestedBy: nurse})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	require.NoError(t, run.Get(ctx, nil))

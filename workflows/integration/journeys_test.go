@@ -23,7 +23,7 @@ type step struct {
 
 func referral(id, pathwayID string) journey.Referral {
 	return journey.Referral{
-		ReferralID: id, PathwayID: pathwayID, NHSNumber: "9990000018", PCN: "U12345",
+		ReferralID: id, PathwayID: pathwayID, PatientRef: "pt-abcdefghijklmnopqrstuvwxyz", NHSNumberSealed: []byte("sealed-by-the-coordinator"), PCN: "U12345",
 		Segment: journeyv1.Segment_SEGMENT_LONG_TERM_CONDITIONS, Source: journeyv1.ReferralSource_REFERRAL_SOURCE_GP,
 		ReferredAt: time.Now().UTC().Add(-time.Hour),
 	}
@@ -49,7 +49,7 @@ func mskSteps(now time.Time) []step {
 		{journey.UpdateCompleteIntervention, "done-injection", iv("iv-3")},
 		{journey.UpdateRecordOutcome, "outcome-discharge", journey.OutcomeRequest{CollectionPoint: journey.CollectionDischarge, RequestedBy: nurse,
 			Measures: append(later, journey.Score{Measure: "feeling-supported", Value: 8})}},
-		{journey.UpdateDischarge, "discharge", journey.DischargeRequest{Reason: "treatment complete", RequestedBy: nurse}},
+		{journey.UpdateDischarge, "discharge", journey.DischargeRequest{Reason: "treatment-complete", RequestedBy: nurse}},
 		{journey.UpdateRecordOutcome, "outcome-3m", journey.OutcomeRequest{CollectionPoint: "follow-up-3m", Measures: later, RequestedBy: nurse}},
 		{journey.UpdateRecordOutcome, "outcome-6m", journey.OutcomeRequest{CollectionPoint: "follow-up-6m", Measures: later, RequestedBy: nurse}},
 	}
@@ -84,7 +84,7 @@ func copdSteps(now time.Time) []step {
 		{journey.UpdateCompleteIntervention, "done-review", iv("iv-5")},
 		{journey.UpdateRecordOutcome, "outcome-discharge", journey.OutcomeRequest{CollectionPoint: journey.CollectionDischarge, RequestedBy: nurse, Measures: []journey.Score{
 			mrc(2), {Measure: "cat", Value: 15}, {Measure: "days-at-home", Value: 86}, {Measure: "feeling-supported", Value: 8}}}},
-		{journey.UpdateDischarge, "discharge", journey.DischargeRequest{Reason: "stable, self-managing", RequestedBy: nurse}},
+		{journey.UpdateDischarge, "discharge", journey.DischargeRequest{Reason: "self-managing", RequestedBy: nurse}},
 	}
 }
 

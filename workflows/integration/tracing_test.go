@@ -28,7 +28,7 @@ func TestEachWorkflowAndActivitySpanIsRecordedOnce(t *testing.T) {
 	run := s.start(t, ref)
 	baseline := []journey.Score{{Measure: "msk-hq", Value: 30}, {Measure: "eq5d5l-index", Value: 0.61}, {Measure: "eq-vas", Value: 60}}
 	s.update(t, id, journey.UpdateTriage, "triage", journey.TriageRequest{Disposition: "cats", Baseline: baseline, RequestedBy: nurse})
-	s.update(t, id, journey.UpdateCancel, "cancel", journey.CancelRequest{Reason: "moved out of area", RequestedBy: nurse})
+	s.update(t, id, journey.UpdateCancel, "cancel", journey.CancelRequest{Reason: "moved-away", RequestedBy: nurse})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	require.NoError(t, run.Get(ctx, nil))

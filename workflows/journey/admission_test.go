@@ -26,7 +26,7 @@ func TestAdmissionsAreRecordedAtAnyStageWhileTheJourneyIsOpen(t *testing.T) {
 	h.after(20*day, UpdateRecordAdmission, "adm-after-discharge", admission(50*time.Minute, 10*day))
 	var v View
 	h.do(time.Hour, func() { v = h.query() })
-	h.after(0, UpdateCancel, "end", CancelRequest{Reason: "test over", RequestedBy: nurse})
+	h.after(0, UpdateCancel, "end", CancelRequest{Reason: "other", RequestedBy: nurse})
 	h.run(Input{Referral: referral("msk")})
 
 	h.requireOK("adm-before-triage", "triage", "outcome", "discharge", "adm-after-discharge")
@@ -81,7 +81,7 @@ func TestRetriedAdmissionReturnsTheFirstAnswer(t *testing.T) {
 	h.do(time.Hour, func() { retry.update(UpdateRecordAdmission, "adm-req", admission(10*time.Minute, 20*time.Minute)) })
 	var v View
 	h.do(time.Hour, func() { v = h.query() })
-	h.after(0, UpdateCancel, "end", CancelRequest{Reason: "test over", RequestedBy: nurse})
+	h.after(0, UpdateCancel, "end", CancelRequest{Reason: "other", RequestedBy: nurse})
 	h.run(Input{Referral: referral("copd")})
 
 	h.requireOK("adm-req")
@@ -140,7 +140,7 @@ func TestInvalidAdmissionsAreRefusedNamingTheField(t *testing.T) {
 			h.after(time.Minute, UpdateRecordAdmission, "refused", tt.req)
 			var after View
 			h.do(time.Hour, func() { after = h.query() })
-			h.after(0, UpdateCancel, "end", CancelRequest{Reason: "test over", RequestedBy: nurse})
+			h.after(0, UpdateCancel, "end", CancelRequest{Reason: "other", RequestedBy: nurse})
 			h.run(Input{Referral: referral("copd")})
 
 			h.requireOK(ids...)
@@ -160,7 +160,7 @@ func TestAdmissionsOnAnEndedJourneyAreRefused(t *testing.T) {
 		before []call
 		ending call
 	}{
-		{"cancelled", nil, call{UpdateCancel, CancelRequest{Reason: "moved away", RequestedBy: nurse}}},
+		{"cancelled", nil, call{UpdateCancel, CancelRequest{Reason: "moved-away", RequestedBy: nurse}}},
 		{"closed", []call{
 			{UpdateTriage, TriageRequest{Disposition: "advice-self-management", Baseline: mskBaseline(), RequestedBy: nurse}},
 			{UpdateRecordOutcome, OutcomeRequest{CollectionPoint: CollectionDischarge, Measures: mskDischargeScores(), RequestedBy: nurse}},

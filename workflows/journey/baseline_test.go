@@ -61,7 +61,7 @@ func TestTriageSendsTheBaselineToFinance(t *testing.T) {
 func TestTriageWithoutBaselineSendsNoOutcome(t *testing.T) {
 	h := newHarness(t, builtinYAML(t, "msk", 1))
 	h.after(time.Hour, UpdateTriage, "triage", TriageRequest{Disposition: "cats", RequestedBy: nurse})
-	h.after(time.Hour, UpdateCancel, "end", CancelRequest{Reason: "test over", RequestedBy: nurse})
+	h.after(time.Hour, UpdateCancel, "end", CancelRequest{Reason: "other", RequestedBy: nurse})
 	h.run(Input{Referral: referral("msk")})
 	h.requireOK("triage", "end")
 	require.Empty(t, h.journal.financeOutcomes())
@@ -73,7 +73,7 @@ func TestJourneysBeforeTheChangeSendNoBaselineOutcome(t *testing.T) {
 	h := newHarness(t, builtinYAML(t, "msk", 1))
 	h.env.OnGetVersion(changeBaselineOutcome, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	h.after(time.Hour, UpdateTriage, "triage", TriageRequest{Disposition: "cats", Baseline: mskBaseline(), RequestedBy: nurse})
-	h.after(time.Hour, UpdateCancel, "end", CancelRequest{Reason: "test over", RequestedBy: nurse})
+	h.after(time.Hour, UpdateCancel, "end", CancelRequest{Reason: "other", RequestedBy: nurse})
 	h.run(Input{Referral: referral("msk")})
 	h.requireOK("triage", "end")
 	require.Empty(t, h.journal.financeOutcomes())

@@ -30,7 +30,7 @@ func TestTriageBreachIsRecordedWhenTriageFallsDue(t *testing.T) {
 			h.do(tt.wantDue.Sub(tt.begin)-time.Minute, func() { before = h.query() })
 			h.do(2*time.Minute, func() { after = h.query() })
 			h.after(time.Hour, UpdateTriage, "late-triage", TriageRequest{Disposition: "physio-telephone", Baseline: mskBaseline(), RequestedBy: nurse})
-			h.after(time.Hour, UpdateCancel, "cancel", CancelRequest{Reason: "moved out of area", RequestedBy: nurse})
+			h.after(time.Hour, UpdateCancel, "cancel", CancelRequest{Reason: "moved-away", RequestedBy: nurse})
 			h.run(Input{Referral: referralAt("msk", tt.begin)})
 
 			require.NoError(t, h.env.GetWorkflowError())
@@ -52,7 +52,7 @@ func TestRTTClockStopsAtFirstDefinitiveTreatment(t *testing.T) {
 	h.after(20*day, UpdateStartIntervention, "start", InterventionRequest{InterventionID: "iv-1", RequestedBy: nurse})
 	var v View
 	h.do(time.Hour, func() { v = h.query() })
-	h.after(0, UpdateCancel, "cancel", CancelRequest{Reason: "test over", RequestedBy: nurse})
+	h.after(0, UpdateCancel, "cancel", CancelRequest{Reason: "other", RequestedBy: nurse})
 	h.run(Input{Referral: referral("msk")})
 
 	require.NoError(t, h.env.GetWorkflowError())
@@ -72,7 +72,7 @@ func TestRTTClockIsNullifiedByMissedFirstAppointmentAndRestartsOnRebooking(t *te
 	h.after(day, UpdateScheduleIntervention, "rebook", ScheduleInterventionRequest{Intervention: "orthopaedic-opinion", ScheduledFor: start.Add(60 * day), RequestedBy: nurse})
 	var restarted View
 	h.do(time.Hour, func() { restarted = h.query() })
-	h.after(0, UpdateCancel, "cancel", CancelRequest{Reason: "test over", RequestedBy: nurse})
+	h.after(0, UpdateCancel, "cancel", CancelRequest{Reason: "other", RequestedBy: nurse})
 	h.run(Input{Referral: referral("msk")})
 
 	require.NoError(t, h.env.GetWorkflowError())
@@ -94,7 +94,7 @@ func TestRTTClockBreachesAtEighteenWeeks(t *testing.T) {
 	var before, after View
 	h.do(18*7*day-2*time.Hour, func() { before = h.query() }) // breach is 1h earlier in UTC after the clocks go forward
 	h.do(2*time.Hour, func() { after = h.query() })
-	h.after(time.Hour, UpdateCancel, "cancel", CancelRequest{Reason: "test over", RequestedBy: nurse})
+	h.after(time.Hour, UpdateCancel, "cancel", CancelRequest{Reason: "other", RequestedBy: nurse})
 	h.run(Input{Referral: referral("msk")})
 
 	require.NoError(t, h.env.GetWorkflowError())

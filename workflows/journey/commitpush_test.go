@@ -64,7 +64,7 @@ func TestJourneysBeforeTheChangePushWithActivities(t *testing.T) {
 	h := newHarness(t, builtinYAML(t, "msk", 1))
 	h.env.OnGetVersion(changeCommitPushes, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	h.after(time.Hour, UpdateTriage, "triage", TriageRequest{Disposition: "cats", Baseline: mskBaseline(), RequestedBy: nurse})
-	h.after(time.Hour, UpdateCancel, "end", CancelRequest{Reason: "test over", RequestedBy: nurse})
+	h.after(time.Hour, UpdateCancel, "end", CancelRequest{Reason: "other", RequestedBy: nurse})
 	h.run(Input{Referral: referral("msk")})
 	h.requireOK("triage", "end")
 	require.Zero(t, h.journal.offers)

@@ -28,7 +28,7 @@ func scheduleCOPDJourney(h *harness) {
 	h.after(300*day, UpdateCompleteIntervention, "done-review", InterventionRequest{InterventionID: "iv-5", RequestedBy: nurse})
 	h.after(time.Hour, UpdateRecordOutcome, "outcome-discharge", OutcomeRequest{CollectionPoint: CollectionDischarge, RequestedBy: nurse, Measures: []Score{
 		mrc(2), {Measure: "cat", Value: 15}, {Measure: "days-at-home", Value: 86}, {Measure: "feeling-supported", Value: 8}}})
-	h.after(time.Hour, UpdateDischarge, "discharge", DischargeRequest{Reason: "stable, self-managing", RequestedBy: nurse})
+	h.after(time.Hour, UpdateDischarge, "discharge", DischargeRequest{Reason: "self-managing", RequestedBy: nurse})
 }
 
 var copdTimeline = []string{

@@ -126,7 +126,8 @@ func decideDischarge(c *change, req DischargeRequest, window time.Duration) {
 	s.Stage, _ = dischargeStage(s, c.def, req.Stage)
 	c.stopRTT(string(pathway.EventDischarged))
 	s.Status, s.DischargedAt = StatusDischarged, timePtr(c.now)
-	i := c.emit(&journeyv1.Discharged{JourneyId: s.JourneyID, RequestId: c.reqID, Reason: req.Reason, OccurredAt: c.ts(), Stage: s.Stage})
+	i := c.emit(&journeyv1.Discharged{JourneyId: s.JourneyID, RequestId: c.reqID, Reason: req.Reason, OccurredAt: c.ts(), Stage: s.Stage,
+		NoteSealed: req.NoteSealed})
 	c.dashboard(i, func(r *dashboardv1.RecordJourneyFactRequest) {
 		r.Fact = &dashboardv1.RecordJourneyFactRequest_Discharge{Discharge: &dashboardv1.DischargeFact{Reason: req.Reason}}
 	})
@@ -168,6 +169,7 @@ func decideCancel(c *change, req CancelRequest) {
 	s.Status = StatusCancelled
 	i := c.emit(&journeyv1.JourneyCancelled{
 		JourneyId: s.JourneyID, RequestId: c.reqID, Reason: req.Reason, OccurredAt: c.ts(), Stage: s.Stage, RequestedBy: req.RequestedBy,
+		NoteSealed: req.NoteSealed,
 	})
 	c.dashboard(i, func(r *dashboardv1.RecordJourneyFactRequest) {
 		r.Fact = &dashboardv1.RecordJourneyFactRequest_Cancellation{Cancellation: &dashboardv1.CancellationFact{Reason: req.Reason}}

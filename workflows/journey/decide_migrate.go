@@ -76,6 +76,6 @@ func decideMigrate(c *change, target *pathway.Definition, req MigrateVersionRequ
 	c.def = target
 	c.emit(&journeyv1.PathwayVersionMigrated{
 		JourneyId: s.JourneyID, RequestId: c.reqID, From: from, To: c.pathwayRef(), Stage: s.Stage,
-		RequestedBy: req.RequestedBy, Reason: req.Reason, OccurredAt: c.ts(),
+		RequestedBy: req.RequestedBy, Reason: req.Reason, OccurredAt: c.ts(), NoteSealed: req.NoteSealed,
 	})
 }

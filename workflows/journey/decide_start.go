@@ -28,6 +28,7 @@ func decideStart(r Referral, def *pathway.Definition, yaml string, now time.Time
 		JourneyId: s.JourneyID, ReferralId: r.ReferralID, PathwayId: def.ID, NhsNumber: r.NHSNumber,
 		Source: r.Source, PcnOdsCode: r.PCN, Segment: r.Segment, ReferredAt: timestamppb.New(r.ReferredAt),
 		OccurredAt: c.ts(), Stage: s.Stage,
+		PatientRef: r.PatientRef, NhsNumberSealed: r.NHSNumberSealed, ReasonSealed: r.ReasonSealed,
 	})
 	pinned := &journeyv1.PathwayVersionPinned{
 		JourneyId: s.JourneyID, Pathway: c.pathwayRef(), ReferredAt: timestamppb.New(r.ReferredAt),

@@ -17,7 +17,7 @@ func TestRequestsBeforeThePinWaitForIt(t *testing.T) {
 	h.after(0, UpdateScheduleIntervention, "not-in-catalogue", ScheduleInterventionRequest{Intervention: "hip-replacement", ScheduledFor: start.Add(day), RequestedBy: nurse})
 	h.after(0, UpdateTriage, "triage", TriageRequest{Disposition: "cats", Baseline: mskBaseline(), RequestedBy: nurse})
 	h.after(0, UpdateRecordAdmission, "admission-no-reason", AdmissionRequest{AdmittedAt: start, DischargedAt: start, RequestedBy: nurse})
-	h.after(time.Hour, UpdateCancel, "end", CancelRequest{Reason: "test over", RequestedBy: nurse})
+	h.after(time.Hour, UpdateCancel, "end", CancelRequest{Reason: "other", RequestedBy: nurse})
 	h.run(Input{Referral: referral("msk")})
 
 	require.Equal(t, Starting, before.Status, "the requests arrived before the pin")

@@ -70,11 +70,17 @@ func handleAt[R fieldChecked](ctx workflow.Context, j *journey, name string,
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req R) error {
 			switch {
 			case j.s == nil:
-				return req.checkFields() // the handler waits for the pin, then checks fully
+				if err := req.checkFields(); err != nil {
+					return err // the handler waits for the pin, then checks fully
+				}
+				return checkCoded(req, nil)
 			case j.answered(ctx):
 				return nil
 			}
-			return check(j.s, j.def, workflow.Now(ctx), req)
+			if err := check(j.s, j.def, workflow.Now(ctx), req); err != nil {
+				return err
+			}
+			return checkCoded(req, j.def)
 		}})
 }
 
@@ -92,12 +98,17 @@ func (j *journey) registerMigrate(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req MigrateVersionRequest) error {
 			switch {
 			case j.s == nil:
-				return req.checkFields()
+				if err := req.checkFields(); err != nil {
+					return err
+				}
+				return checkCoded(req, nil)
 			case j.answered(ctx):
 				return nil
 			}
-			_, err := checkMigrate(j.s, j.def, req)
-			return err
+			if _, err := checkMigrate(j.s, j.def, req); err != nil {
+				return err
+			}
+			return checkCoded(req, j.def)
 		}})
 }
 

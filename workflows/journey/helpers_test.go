@@ -37,11 +37,14 @@ func builtinYAML(t *testing.T, id string, version int) string {
 	return string(doc)
 }
 
+// testPatientRef is a well-formed pseudonymous patient reference.
+const testPatientRef = "pt-abcdefghijklmnopqrstuvwxyz"
+
 func referral(pathwayID string) Referral { return referralAt(pathwayID, start) }
 
 func referralAt(pathwayID string, at time.Time) Referral {
 	return Referral{
-		ReferralID: "R-1001", PathwayID: pathwayID, NHSNumber: "9990000018", PCN: "U12345",
+		ReferralID: "R-1001", PathwayID: pathwayID, PatientRef: testPatientRef, NHSNumberSealed: []byte("sealed-by-the-coordinator"), PCN: "U12345",
 		Segment: journeyv1.Segment_SEGMENT_LONG_TERM_CONDITIONS, Source: journeyv1.ReferralSource_REFERRAL_SOURCE_GP,
 		ReferredAt: at,
 	}

@@ -35,7 +35,7 @@ func scheduleMSKJourney(h *harness) {
 	h.after(time.Hour, UpdateScheduleIntervention, "book-injection", ScheduleInterventionRequest{Intervention: "msk-injection", ScheduledFor: start.Add(30 * day), RequestedBy: nurse})
 	h.after(15*day, UpdateCompleteIntervention, "done-injection", InterventionRequest{InterventionID: "iv-3", RequestedBy: nurse})
 	h.after(20*day, UpdateRecordOutcome, "outcome-discharge", OutcomeRequest{CollectionPoint: CollectionDischarge, Measures: mskDischargeScores(), RequestedBy: nurse})
-	h.after(time.Hour, UpdateDischarge, "discharge", DischargeRequest{Reason: "treatment complete", RequestedBy: nurse})
+	h.after(time.Hour, UpdateDischarge, "discharge", DischargeRequest{Reason: "treatment-complete", RequestedBy: nurse})
 	h.after(93*day, UpdateRecordOutcome, "outcome-3m", OutcomeRequest{CollectionPoint: "follow-up-3m", Measures: mskFollowUp(), RequestedBy: nurse})
 	h.after(92*day, UpdateRecordOutcome, "outcome-6m", OutcomeRequest{CollectionPoint: "follow-up-6m", Measures: mskFollowUp(), RequestedBy: nurse})
 }
@@ -83,7 +83,8 @@ func TestMSKJourneyFromReferralToClose(t *testing.T) {
 
 	evs := h.journal.decoded(t)
 	rr := evs[0].(*journeyv1.ReferralReceived)
-	require.Equal(t, "9990000018", rr.GetNhsNumber(), "the NHS number lives in ReferralReceived")
+	require.Empty(t, rr.GetNhsNumber(), "no NHS number in clear")
+	require.Equal(t, testPatientRef, rr.GetPatientRef(), "the patient is named by reference")
 	stop := evs[11].(*journeyv1.RTTClockStopped)
 	require.EqualValues(t, 29, stop.GetDaysWaited(), "2 March to 31 March")
 	completed := evs[3].(*journeyv1.InterventionCompleted)

@@ -43,9 +43,9 @@ func TestInvalidRequestsAreRefusedAndRecordNothing(t *testing.T) {
 			{UpdateRecordDidNotAttend, InterventionRequest{InterventionID: "iv-1", RequestedBy: nurse}}},
 			call{UpdateCompleteIntervention, InterventionRequest{InterventionID: "iv-1", RequestedBy: nurse}}, ErrInvalidTransition},
 		{"discharge with an appointment booked", "msk", []call{triage, book},
-			call{UpdateDischarge, DischargeRequest{Reason: "done", RequestedBy: nurse}}, ErrInvalidTransition},
+			call{UpdateDischarge, DischargeRequest{Reason: "treatment-complete", RequestedBy: nurse}}, ErrInvalidTransition},
 		{"discharge without the outcome measures", "msk", []call{triage},
-			call{UpdateDischarge, DischargeRequest{Reason: "done", RequestedBy: nurse}}, ErrInvalidTransition},
+			call{UpdateDischarge, DischargeRequest{Reason: "treatment-complete", RequestedBy: nurse}}, ErrInvalidTransition},
 		{"COPD triage before spirometry confirms it", "copd", nil,
 			call{UpdateTriage, TriageRequest{Disposition: "care-bundle", RequestedBy: nurse}}, ErrNotEligible},
 		{"pulmonary rehab for a patient not breathless enough", "copd", []call{
@@ -74,7 +74,7 @@ func TestInvalidRequestsAreRefusedAndRecordNothing(t *testing.T) {
 			h.after(time.Minute, tt.refused.name, "refused", tt.refused.req)
 			var after View
 			h.do(time.Hour, func() { after = h.query() })
-			h.after(0, UpdateCancel, "end", CancelRequest{Reason: "test over", RequestedBy: nurse})
+			h.after(0, UpdateCancel, "end", CancelRequest{Reason: "other", RequestedBy: nurse})
 			h.run(Input{Referral: referral(tt.pathway)})
 
 			h.requireOK(ids...)

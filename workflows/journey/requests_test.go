@@ -22,7 +22,7 @@ func TestRetriedRequestReturnsTheFirstAnswerAndChangesNothing(t *testing.T) {
 	})
 	var v View
 	h.do(time.Hour, func() { v = h.query() })
-	h.after(0, UpdateCancel, "end", CancelRequest{Reason: "test over", RequestedBy: nurse})
+	h.after(0, UpdateCancel, "end", CancelRequest{Reason: "other", RequestedBy: nurse})
 	h.run(Input{Referral: referral("msk")})
 
 	h.requireOK("req-7")
@@ -58,7 +58,8 @@ func TestContinueAsNewCarriesStateAndRequestIDs(t *testing.T) {
 
 	first.requireOK("triage", "book-A", "book-Z", "last")
 	next := continueAsNewInput(t, first)
-	require.Empty(t, next.Referral.NHSNumber, "the NHS number is not carried")
+	require.Empty(t, next.Referral.NHSNumberSealed, "the sealed NHS number is not carried")
+	require.Equal(t, testPatientRef, next.Referral.PatientRef)
 	require.NotNil(t, next.Carried)
 	require.Len(t, next.Carried.Interventions, 40)
 	require.Equal(t, "physio-face-to-face", next.Carried.Stage)
@@ -74,7 +75,7 @@ func TestContinueAsNewCarriesStateAndRequestIDs(t *testing.T) {
 	second.after(time.Hour, UpdateStartIntervention, "start-1", InterventionRequest{InterventionID: "iv-1", RequestedBy: nurse})
 	var v View
 	second.do(time.Hour, func() { v = second.query() })
-	second.after(0, UpdateCancel, "end", CancelRequest{Reason: "test over", RequestedBy: nurse})
+	second.after(0, UpdateCancel, "end", CancelRequest{Reason: "other", RequestedBy: nurse})
 	second.run(next)
 
 	require.NoError(t, second.env.GetWorkflowError())
@@ -116,7 +117,7 @@ func TestMigrateVersion(t *testing.T) {
 		return doc[:i] + strings.Replace(doc[i:], "kind: assessment", "kind: intervention", 1)
 	}
 	migrate := func(doc string, dry bool) MigrateVersionRequest {
-		return MigrateVersionRequest{TargetVersion: 2, DefinitionYAML: doc, Reason: "EOG approved v2 prices", RequestedBy: "eog-chair", DryRun: dry}
+		return MigrateVersionRequest{TargetVersion: 2, DefinitionYAML: doc, Reason: "superseded-version", RequestedBy: "eog-chair", DryRun: dry}
 	}
 	tests := []struct {
 		name        string
@@ -137,10 +138,10 @@ func TestMigrateVersion(t *testing.T) {
 			return r
 		}, ErrInvalidRequest, 1, nil},
 		{"same version is refused", func(t *testing.T) MigrateVersionRequest {
-			return MigrateVersionRequest{TargetVersion: 1, DefinitionYAML: builtinYAML(t, "msk", 1), Reason: "x", RequestedBy: "eog-chair"}
+			return MigrateVersionRequest{TargetVersion: 1, DefinitionYAML: builtinYAML(t, "msk", 1), Reason: "correction", RequestedBy: "eog-chair"}
 		}, ErrInvalidRequest, 1, nil},
 		{"COPD document is refused", func(t *testing.T) MigrateVersionRequest {
-			return MigrateVersionRequest{TargetVersion: 2, DefinitionYAML: strings.Replace(builtinYAML(t, "copd", 1), "version: 1", "version: 2", 1), Reason: "x", RequestedBy: "eog-chair"}
+			return MigrateVersionRequest{TargetVersion: 2, DefinitionYAML: strings.Replace(builtinYAML(t, "copd", 1), "version: 1", "version: 2", 1), Reason: "correction", RequestedBy: "eog-chair"}
 		}, ErrInvalidRequest, 1, nil},
 	}
 	for _, tt := range tests {
@@ -151,7 +152,7 @@ func TestMigrateVersion(t *testing.T) {
 			h.after(time.Hour, UpdateScheduleIntervention, "book", ScheduleInterventionRequest{Intervention: "cats-assessment", ScheduledFor: start.Add(7 * day), RequestedBy: nurse})
 			var v View
 			h.do(time.Hour, func() { v = h.query() })
-			h.after(0, UpdateCancel, "end", CancelRequest{Reason: "test over", RequestedBy: nurse})
+			h.after(0, UpdateCancel, "end", CancelRequest{Reason: "other", RequestedBy: nurse})
 			h.run(Input{Referral: referral("msk")})
 
 			if tt.errType != "" {

@@ -88,17 +88,28 @@ func StartOptions(r Referral) client.StartWorkflowOptions {
 	}
 }
 
-// Referral is what starts a journey. NHSNumber is recorded in the ReferralReceived event only:
-// it never reaches logs, search attributes or the journey's carried state.
+// Referral is what starts a journey. The patient travels as a pseudonymous PatientRef; their
+// NHS number and the reason for referral arrive sealed with the patient's data key (by the
+// coordinator, which holds the keys), are recorded as such in ReferralReceived, and never reach
+// logs, search attributes or the journey's carried state. The workflow cannot read them.
+//
+// NHSNumber (in clear) is only ever set in the histories of journeys started before patient
+// references; a journey started now refuses it.
 type Referral struct {
-	ReferralID string                   `json:"referralId"`
-	PathwayID  string                   `json:"pathwayId"`
-	NHSNumber  string                   `json:"nhsNumber"`
-	PCN        string                   `json:"pcn"`
-	Segment    journeyv1.Segment        `json:"segment"`
-	Source     journeyv1.ReferralSource `json:"source"`
-	ReferredAt time.Time                `json:"referredAt"`
+	ReferralID      string                   `json:"referralId"`
+	PathwayID       string                   `json:"pathwayId"`
+	NHSNumber       string                   `json:"nhsNumber,omitempty"`
+	PatientRef      string                   `json:"patientRef,omitempty"`
+	NHSNumberSealed []byte                   `json:"nhsNumberSealed,omitempty"`
+	ReasonSealed    []byte                   `json:"reasonSealed,omitempty"`
+	PCN             string                   `json:"pcn"`
+	Segment         journeyv1.Segment        `json:"segment"`
+	Source          journeyv1.ReferralSource `json:"source"`
+	ReferredAt      time.Time                `json:"referredAt"`
 }
+
+// MaxSealedBytes bounds a sealed field (a note of at most 500 characters sealed takes well under).
+const MaxSealedBytes = 4096
 
 // Input is the journey workflow's argument. Carried is set only by continue-as-new.
 type Input struct {
@@ -156,16 +167,21 @@ type OutcomeRequest struct {
 
 // DischargeRequest ends active care. Stage optionally names the discharge stage when the version
 // has more than one reachable.
+// Reason is a discharge reason code of the pinned version; NoteSealed an optional note sealed
+// with the patient's data key.
 type DischargeRequest struct {
 	Reason      string `json:"reason"`
 	Stage       string `json:"stage,omitempty"`
 	RequestedBy string `json:"requestedBy"`
+	NoteSealed  []byte `json:"noteSealed,omitempty"`
 }
 
 // CancelRequest cancels the journey.
+// Reason is a cancel reason code of the pinned version; NoteSealed an optional sealed note.
 type CancelRequest struct {
 	Reason      string `json:"reason"`
 	RequestedBy string `json:"requestedBy"`
+	NoteSealed  []byte `json:"noteSealed,omitempty"`
 }
 
 // AdmissionRequest records an unplanned hospital admission, once the patient has left hospital.
@@ -185,6 +201,7 @@ type MigrateVersionRequest struct {
 	Reason         string `json:"reason"`
 	RequestedBy    string `json:"requestedBy"`
 	DryRun         bool   `json:"dryRun,omitempty"`
+	NoteSealed     []byte `json:"noteSealed,omitempty"`
 }
 
 // UpdateResult answers an update. A retried request ID gets the same answer again.

@@ -40,7 +40,7 @@ func tracedJourney(t *testing.T, offersDown bool) []sdktrace.ReadOnlySpan {
 	// The test environment has no client to inherit the interceptor from: the worker lists it.
 	h.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{tracing}})
 	h.after(time.Hour, UpdateTriage, "triage", TriageRequest{Disposition: "cats", Baseline: mskBaseline(), RequestedBy: nurse})
-	h.after(time.Hour, UpdateCancel, "end", CancelRequest{Reason: "test over", RequestedBy: nurse})
+	h.after(time.Hour, UpdateCancel, "end", CancelRequest{Reason: "other", RequestedBy: nurse})
 	h.run(Input{Referral: referral("msk")})
 	h.requireOK("triage", "end")
 	return recorder.Ended()

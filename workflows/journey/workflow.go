@@ -82,7 +82,8 @@ func (j *journey) begin(ctx workflow.Context) error {
 		j.s, j.def = c, def
 		return j.upsertSearchAttributes(ctx, true)
 	}
-	if err := validateReferral(j.in.Referral); err != nil {
+	pseudonymous := workflow.GetVersion(ctx, changePatientRef, workflow.DefaultVersion, 1) >= 1
+	if err := validateReferral(j.in.Referral, pseudonymous); err != nil {
 		return err
 	}
 	var pinned PinnedVersion
@@ -169,6 +170,7 @@ func (j *journey) finish(ctx workflow.Context) (*View, error) {
 	carried := j.s.clone()
 	carried.Outbox = append([]Push(nil), j.outbox...)
 	next := Input{Referral: j.in.Referral, Options: j.in.Options, Carried: carried}
-	next.Referral.NHSNumber = "" // recorded in ReferralReceived; never carried
+	// Recorded in ReferralReceived; never carried.
+	next.Referral.NHSNumber, next.Referral.NHSNumberSealed, next.Referral.ReasonSealed = "", nil, nil
 	return nil, workflow.NewContinueAsNewError(ctx, WorkflowName, next)
 }

@@ -13,6 +13,7 @@ package nhsnumber
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Errors of Check. None of them contains the number.
@@ -93,3 +94,50 @@ func TestNumbers(n int) []string {
 	}
 	return out
 }
+
+// Contains reports whether s holds something shaped like an NHS number: ten digits in a row,
+// or grouped 3-3-4 by single spaces or dashes, not part of a longer run of digits, that pass the
+// modulus 11 check. An identifier that will be shown or logged (a referral id names its
+// journey's workflow) must not, so it is refused when Contains says so.
+func Contains(s string) bool {
+	for start := 0; start < len(s); start++ {
+		if !isDigit(s[start]) || (start > 0 && isDigit(s[start-1])) {
+			continue
+		}
+		if digits, end, ok := tenDigits(s, start); ok && (end == len(s) || !isDigit(s[end])) && Check(digits) == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// tenDigits reads ten digits from s at start, plain or grouped 3-3-4 with one separator (' ' or
+// '-') used consistently; end is the index after the last digit.
+func tenDigits(s string, start int) (digits string, end int, ok bool) {
+	var b []byte
+	var sep byte
+	i := start
+	for len(b) < 10 && i < len(s) {
+		c := s[i]
+		switch {
+		case isDigit(c):
+			b = append(b, c)
+			i++
+			continue
+		case (c == ' ' || c == '-') && (len(b) == 3 || len(b) == 6) && (sep == 0 || sep == c) && i > start && isDigit(s[i-1]):
+			if sep == 0 && len(b) == 6 {
+				return "", 0, false // 3-3-4 groups both or neither
+			}
+			sep = c
+			i++
+			continue
+		}
+		break
+	}
+	if len(b) != 10 || (sep != 0 && strings.Count(s[start:i], string(sep)) != 2) {
+		return "", 0, false
+	}
+	return string(b), i, true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

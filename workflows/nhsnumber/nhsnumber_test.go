@@ -84,3 +84,23 @@ func TestTestNumbersAreValidDistinctAndInTheTestRange(t *testing.T) {
 	}
 	require.Equal(t, []string{"9990000018", "9990000026", "9990000034", "9990000042", "9990000050"}, got[:5])
 }
+
+func TestContainsFindsNumbersShapedLikeAnNHSNumber(t *testing.T) {
+	n, ok := nhsnumber.FromBase(nhsnumber.TestRangeFirst + 12345)
+	if !ok {
+		t.Fatal("no number")
+	}
+	grouped := n[:3] + " " + n[3:6] + " " + n[6:]
+	dashed := n[:3] + "-" + n[3:6] + "-" + n[6:]
+	for _, s := range []string{n, "ref-" + n, n + "-2026", "GP:" + grouped, "x" + dashed + "y"} {
+		if !nhsnumber.Contains(s) {
+			t.Errorf("Contains(%q) = false, want true", s)
+		}
+	}
+	wrongCheck := n[:9] + string(rune('0'+(int(n[9]-'0')+1)%10))
+	for _, s := range []string{"", "REF-2026-000123", wrongCheck, "1" + n, n + "7", n[:3] + " " + n[3:6] + "-" + n[6:], n[:3] + n[3:6] + " " + n[6:]} {
+		if nhsnumber.Contains(s) {
+			t.Errorf("Contains(%q) = true, want false", s)
+		}
+	}
+}

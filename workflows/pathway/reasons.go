@@ -99,16 +99,8 @@ func (d *Definition) CheckReason(kind ReasonKind, code string) error {
 	if code == "" {
 		return fmt.Errorf("is required: a %s reason code of %s v%d (%s)", kind, d.ID, d.Version, strings.Join(codes, ", "))
 	}
-	return fmt.Errorf("must be a %s reason code of %s v%d (%s), got %q", kind, d.ID, d.Version, strings.Join(codes, ", "), clip(code))
-}
-
-// clip shortens an echoed value: a wrong reason may be free text a caller meant as a note.
-func clip(s string) string {
-	const n = 40
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "..."
-	}
-	return s
+	// The value is not echoed: a wrong reason may be free text a caller meant as a note.
+	return fmt.Errorf("must be a %s reason code of %s v%d (%s)", kind, d.ID, d.Version, strings.Join(codes, ", "))
 }
 
 var reasonCodePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)

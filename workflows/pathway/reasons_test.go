@@ -14,7 +14,7 @@ func TestReasonsDefaultWhenAVersionListsNone(t *testing.T) {
 	require.NoError(t, d.CheckReason(ReasonMigrate, "superseded-version"))
 	err := d.CheckReason(ReasonDischarge, "Mrs Smith moved to Leeds and no longer needs physio")
 	require.ErrorContains(t, err, "treatment-complete, goals-met")
-	require.NotContains(t, err.Error(), "no longer needs physio", "a wrong reason is echoed clipped: it may be a note")
+	require.NotContains(t, err.Error(), "no longer needs physio", "a wrong reason is not echoed: it may be a note")
 	require.ErrorContains(t, d.CheckReason(ReasonCancel, ""), "is required")
 }
 
