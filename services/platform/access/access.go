@@ -91,6 +91,11 @@ var CoordinatorPolicy = identity.Policy{
 	"GET /openapi-audit.json":      public,
 	audit + "ListAccess":           rule(Auditor),
 	"GET /metrics":                 services(identity.Rule{}, PrometheusService),
+	// The codec server (platform/payloadcrypt): the Temporal Web UI shows journeys' payloads
+	// decrypted to the people who may read them; encoding (the UI's start and signal forms) is
+	// for the people who run journeys.
+	"POST /codec/decode": rule(Coordinator, Auditor),
+	"POST /codec/encode": rule(Coordinator),
 }
 
 // GovernancePolicy is governance's table.
