@@ -11,6 +11,8 @@ import (
 	"go.temporal.io/sdk/interceptor"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/nhs-pathways/pathways/services/platform/payloadcrypt"
 )
 
 // traceSpanKey is the workflow.Context key the tracing interceptor keeps the current span under
@@ -53,6 +55,16 @@ func ClientOptions(tel Telemetry) (client.Options, error) {
 		Logger:         tlog.NewStructuredLogger(logger),
 		MetricsHandler: opentelemetry.NewMetricsHandler(opentelemetry.MetricsHandlerOptions{Meter: meter}),
 	}, nil
+}
+
+// WithPayloadKeys makes a client (and every worker built from it) encrypt every payload it
+// writes to Temporal (workflow and activity inputs and results, updates, memos, and failures'
+// messages and stack traces) under src's current key, and decrypt payloads under any key src
+// holds (platform/payloadcrypt). Payloads written before encryption was on still read.
+func WithPayloadKeys(opts *client.Options, src payloadcrypt.KeySource) {
+	dc := payloadcrypt.DataConverter(opts.DataConverter, payloadcrypt.NewCodec(src))
+	opts.DataConverter = dc
+	opts.FailureConverter = payloadcrypt.FailureConverter(dc)
 }
 
 // ClientInterceptors returns the interceptors of every client of journeys: OpenTelemetry tracing

@@ -10,8 +10,10 @@ import (
 	"strings"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/nhs-pathways/pathways/services/platform/config"
+	"github.com/nhs-pathways/pathways/services/platform/payloadcrypt"
 	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 )
 
@@ -35,11 +37,20 @@ const (
 	EnvTemporalTLSDisableHostVerification = "TEMPORAL_TLS_DISABLE_HOST_VERIFICATION"
 )
 
+// The environment variables of the payload keys (pathways' own: Temporal has none).
+const (
+	// EnvPayloadKeysFile names the keyring file (-payload-keys-file).
+	EnvPayloadKeysFile = "PATHWAYS_PAYLOAD_KEYS_FILE"
+	// EnvPayloadKeys holds the keyring's JSON itself (a secret, so it has no flag).
+	EnvPayloadKeys = "PATHWAYS_PAYLOAD_KEYS"
+)
+
 // TemporalConnection is how a client of journeys (the worker's, the coordinator's) reaches
 // Temporal: the frontend's address, the namespace, TLS (the frontend verified against a CA, a
 // client certificate for mutual TLS) and an API key. Its settings and rules are the SDK's
 // environment configuration's: TLS is on when TLS.Enabled says so, else when any other TLS
-// setting or an API key is given. A value; safe to copy.
+// setting or an API key is given. PayloadKeys* are pathways' own: the keys every payload it
+// writes to Temporal is encrypted with (platform/payloadcrypt). A value; safe to copy.
 type TemporalConnection struct {
 	// Address is the frontend, host:port (TEMPORAL_ADDRESS, -temporal-address).
 	Address string
@@ -49,6 +60,15 @@ type TemporalConnection struct {
 	// has no flag) and turns TLS on unless TLS.Enabled is false.
 	APIKey string
 	TLS    TemporalTLS
+	// PayloadKeysFile is the keyring file (JSON, 0600: payloadcrypt.LoadFile) whose primary key
+	// encrypts every payload and whose every key decrypts (PATHWAYS_PAYLOAD_KEYS_FILE,
+	// -payload-keys-file).
+	PayloadKeysFile string
+	// PayloadKeysJSON is the same keyring as JSON (PATHWAYS_PAYLOAD_KEYS; a secret, no flag),
+	// for deployments that inject secrets as variables. At most one of the two.
+	PayloadKeysJSON string
+	// PayloadKeys, when set (a KMS, a test), is the key source, whatever the two above say.
+	PayloadKeys payloadcrypt.KeySource
 }
 
 // TemporalTLS is the TLS of a TemporalConnection.
@@ -97,6 +117,11 @@ func (c *TemporalConnection) RegisterFlags(fs *config.FlagSet) {
 	if key := fs.Getenv(EnvTemporalAPIKey); key != "" {
 		c.APIKey = key
 	}
+	fs.String(&c.PayloadKeysFile, "payload-keys-file", EnvPayloadKeysFile,
+		"keyring (JSON, mode 0600) encrypting every Temporal payload: the primary key encrypts, every key decrypts (or the JSON itself in "+EnvPayloadKeys+")")
+	if keys := fs.Getenv(EnvPayloadKeys); keys != "" {
+		c.PayloadKeysJSON = keys
+	}
 }
 
 // TLSEnabled reports whether the connection uses TLS.
@@ -125,17 +150,67 @@ func (c TemporalConnection) Validate() error {
 	if t.Enabled != nil && !*t.Enabled && (t.ServerCACertPath != "" || t.ServerName != "" || t.ClientCertPath != "" || t.ClientKeyPath != "" || t.DisableHostVerification) {
 		errs = append(errs, errors.New("temporal-tls: false, so it cannot be combined with -temporal-tls-ca, -temporal-tls-server-name, -temporal-tls-cert, -temporal-tls-key or -temporal-tls-disable-host-verification (drop one or the other)"))
 	}
+	if c.PayloadKeysFile != "" && c.PayloadKeysJSON != "" {
+		errs = append(errs, errors.New("payload-keys-file, "+EnvPayloadKeys+": set one or the other, not both"))
+	}
 	return errors.Join(errs...)
 }
 
-// CheckPlaintext refuses a plaintext connection to a frontend off loopback unless insecure (the
-// operator's -insecure): journeys carry patients' details.
-func (c TemporalConnection) CheckPlaintext(insecure bool) error {
-	if insecure || c.TLSEnabled() || !wellFormed(c.Address) || !errors.Is(tlsconf.CheckBind(c.Address, false, false), tlsconf.ErrPlaintextBind) {
-		return nil // a malformed address is Validate's to report
+// HasPayloadKeys reports whether payload keys are configured.
+func (c TemporalConnection) HasPayloadKeys() bool {
+	return c.PayloadKeys != nil || c.PayloadKeysFile != "" || c.PayloadKeysJSON != ""
+}
+
+// PayloadKeySource returns the configured key source: PayloadKeys, else the keyring read from
+// PayloadKeysFile or PayloadKeysJSON; nil when none is configured (insecure development only:
+// CheckPlaintext refuses that otherwise).
+func (c TemporalConnection) PayloadKeySource() (payloadcrypt.KeySource, error) {
+	switch {
+	case c.PayloadKeys != nil:
+		return c.PayloadKeys, nil
+	case c.PayloadKeysFile != "":
+		k, err := payloadcrypt.LoadFile(c.PayloadKeysFile)
+		if err != nil {
+			return nil, fmt.Errorf("payload-keys-file: %w", err)
+		}
+		return k, nil
+	case c.PayloadKeysJSON != "":
+		k, err := payloadcrypt.ParseKeyring([]byte(c.PayloadKeysJSON))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", EnvPayloadKeys, err)
+		}
+		return k, nil
 	}
-	return fmt.Errorf("temporal-address %q: refusing plaintext off loopback: turn TLS on (-temporal-tls, %s=true, or a CA, "+
-		"client certificate or %s), or pass -insecure to connect in plaintext anyway", c.Address, EnvTemporalTLS, EnvTemporalAPIKey)
+	return nil, nil //nolint:nilnil // no keys configured is not an error here: CheckPlaintext decides
+}
+
+// PayloadCodec returns the codec of the configured keys (payloadcrypt.Codec), nil when none are
+// configured: what the codec server of the Web UI decodes with.
+func (c TemporalConnection) PayloadCodec() (converter.PayloadCodec, error) {
+	src, err := c.PayloadKeySource()
+	if err != nil || src == nil {
+		return nil, err
+	}
+	return payloadcrypt.NewCodec(src), nil
+}
+
+// CheckPlaintext refuses, unless insecure (the operator's -insecure), what would let patients'
+// details through in clear: payloads written to Temporal unencrypted (no payload keys), and a
+// plaintext connection to a frontend off loopback.
+func (c TemporalConnection) CheckPlaintext(insecure bool) error {
+	if insecure {
+		return nil
+	}
+	var errs []error
+	if !c.HasPayloadKeys() {
+		errs = append(errs, errors.New("payload-keys-file: required: every payload written to Temporal (patients' details) is encrypted with "+
+			"these keys ("+EnvPayloadKeysFile+", or the keyring JSON in "+EnvPayloadKeys+"); or pass -insecure to write them in clear, for development"))
+	}
+	if c.TLSEnabled() || !wellFormed(c.Address) || !errors.Is(tlsconf.CheckBind(c.Address, false, false), tlsconf.ErrPlaintextBind) {
+		return errors.Join(errs...) // a malformed address is Validate's to report
+	}
+	return errors.Join(append(errs, fmt.Errorf("temporal-address %q: refusing plaintext off loopback: turn TLS on (-temporal-tls, %s=true, or a CA, "+
+		"client certificate or %s), or pass -insecure to connect in plaintext anyway", c.Address, EnvTemporalTLS, EnvTemporalAPIKey))...)
 }
 
 func wellFormed(addr string) bool {
@@ -144,9 +219,10 @@ func wellFormed(addr string) bool {
 }
 
 // ClientOptions returns the options of every client of journeys (the package's ClientOptions)
-// connecting as c says: HostPort, Namespace, the TLS configuration (or TLS explicitly off) and the
-// API key credentials. It reads the certificate files; the caller adds its own dial options to
-// ConnectionOptions and dials.
+// connecting as c says: HostPort, Namespace, the TLS configuration (or TLS explicitly off), the
+// API key credentials and, with payload keys, the data and failure converters that encrypt every
+// payload (WithPayloadKeys). It reads the certificate and key files; the caller adds its own dial
+// options to ConnectionOptions and dials.
 func (c TemporalConnection) ClientOptions(tel Telemetry) (client.Options, error) {
 	if err := c.Validate(); err != nil {
 		return client.Options{}, err
@@ -154,6 +230,13 @@ func (c TemporalConnection) ClientOptions(tel Telemetry) (client.Options, error)
 	opts, err := ClientOptions(tel)
 	if err != nil {
 		return client.Options{}, err
+	}
+	src, err := c.PayloadKeySource()
+	if err != nil {
+		return client.Options{}, err
+	}
+	if src != nil {
+		WithPayloadKeys(&opts, src)
 	}
 	opts.HostPort, opts.Namespace = c.Address, c.Namespace
 	if c.APIKey != "" {

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"net"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/platform/config"
 	"github.com/nhs-pathways/pathways/services/platform/devca"
 	"github.com/nhs-pathways/pathways/services/platform/devca/devcatest"
+	"github.com/nhs-pathways/pathways/services/platform/payloadcrypt"
 	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
@@ -118,6 +120,7 @@ func TestTemporalClientOptionsCarryTLSAndTheAPIKey(t *testing.T) {
 
 func TestTemporalPlaintextOffLoopbackIsRefusedUnlessInsecure(t *testing.T) {
 	c := journey.DefaultTemporalConnection()
+	c.PayloadKeysFile = "payload-keys.json"
 	require.NoError(t, c.CheckPlaintext(false), "loopback")
 	c.Address = "temporal.example:7233"
 	err := c.CheckPlaintext(false)
@@ -126,6 +129,56 @@ func TestTemporalPlaintextOffLoopbackIsRefusedUnlessInsecure(t *testing.T) {
 	require.NoError(t, c.CheckPlaintext(true), "-insecure")
 	c.APIKey = "key-1"
 	require.NoError(t, c.CheckPlaintext(false), "an API key turns TLS on")
+}
+
+func TestTemporalPayloadKeysAreRequiredUnlessInsecure(t *testing.T) {
+	c := journey.DefaultTemporalConnection()
+	err := c.CheckPlaintext(false)
+	require.ErrorContains(t, err, "payload-keys-file: required")
+	require.ErrorContains(t, err, journey.EnvPayloadKeysFile)
+	require.ErrorContains(t, err, journey.EnvPayloadKeys)
+	require.ErrorContains(t, err, "-insecure")
+	require.NoError(t, c.CheckPlaintext(true), "-insecure: payloads in clear, for development")
+	opts, err := c.ClientOptions(journey.Telemetry{})
+	require.NoError(t, err)
+	require.Nil(t, opts.DataConverter, "no keys (-insecure): the SDK's default converter")
+}
+
+func TestTemporalPayloadKeysFromTheFileOrTheVariable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "payload-keys.json")
+	k, err := payloadcrypt.EnsureFile(path)
+	require.NoError(t, err)
+	keysJSON, err := k.MarshalJSON()
+	require.NoError(t, err)
+	for name, env := range map[string]map[string]string{
+		"PATHWAYS_PAYLOAD_KEYS_FILE": {journey.EnvPayloadKeysFile: path},
+		"PATHWAYS_PAYLOAD_KEYS":      {journey.EnvPayloadKeys: string(keysJSON)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, err := temporalConnection(t, env)
+			require.NoError(t, err)
+			require.NoError(t, c.CheckPlaintext(false))
+			opts, err := c.ClientOptions(journey.Telemetry{})
+			require.NoError(t, err)
+			require.NotNil(t, opts.FailureConverter, "failure messages are encrypted too")
+			p, err := opts.DataConverter.ToPayload(map[string]string{"nhsNumber": "9990000018"})
+			require.NoError(t, err)
+			require.Equal(t, payloadcrypt.EncodingEncrypted, string(p.GetMetadata()[payloadcrypt.MetadataEncoding]))
+			require.Equal(t, "k1", string(p.GetMetadata()[payloadcrypt.MetadataKeyID]))
+			require.NotContains(t, string(p.GetData()), "9990000018")
+		})
+	}
+	c, err := temporalConnection(t, map[string]string{journey.EnvPayloadKeysFile: path}, "-payload-keys-file", "/nonexistent/keys.json")
+	require.NoError(t, err)
+	_, err = c.ClientOptions(journey.Telemetry{})
+	require.ErrorContains(t, err, "payload-keys-file: payload key file", "the flag over the variable")
+
+	_, err = temporalConnection(t, map[string]string{journey.EnvPayloadKeysFile: path, journey.EnvPayloadKeys: string(keysJSON)})
+	require.ErrorContains(t, err, "set one or the other")
+	c, err = temporalConnection(t, map[string]string{journey.EnvPayloadKeys: `{"primary":"k1"}`})
+	require.NoError(t, err)
+	_, err = c.ClientOptions(journey.Telemetry{})
+	require.ErrorContains(t, err, journey.EnvPayloadKeys+": keys: at least one key")
 }
 
 // frontend is a Temporal frontend as far as a client's dial goes (GetSystemInfo), recording who

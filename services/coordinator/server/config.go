@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/nhs-pathways/pathways/services/platform/limits"
+	"github.com/nhs-pathways/pathways/services/platform/payloadcrypt"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
@@ -58,6 +59,10 @@ type Config struct {
 	Security secure.Config
 	// HTTP bounds the REST gateway's requests (timeouts, body size).
 	HTTP limits.HTTPConfig
+	// CodecCORSOrigins are the web origins (scheme://host:port: the Temporal Web UI's) whose
+	// pages may call the codec server, /codec on the HTTP listener, served when payload keys are
+	// configured (Temporal.PayloadKeys*).
+	CodecCORSOrigins []string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -92,7 +97,8 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.Actor) == "" {
 		errs = append(errs, errors.New("actor: is required"))
 	}
-	errs = append(errs, c.Security.Validate(c.Listen, c.HTTPListen, c.MetricsListen), c.HTTP.Validate())
+	errs = append(errs, c.Security.Validate(c.Listen, c.HTTPListen, c.MetricsListen), c.HTTP.Validate(),
+		payloadcrypt.CheckOrigins("codec-cors-origins", c.CodecCORSOrigins))
 	return errors.Join(errs...)
 }
 

@@ -114,6 +114,9 @@ func (s *Server) serveHTTP(ctx context.Context, cfg Config, guard identity.Inter
 	if err != nil {
 		return err
 	}
+	if h, err = withCodec(cfg, guard, h); err != nil {
+		return err
+	}
 	var lc net.ListenConfig
 	if s.hlis, err = lc.Listen(ctx, "tcp", cfg.HTTPListen); err != nil {
 		return fmt.Errorf("coordinator http listen: %w", err)

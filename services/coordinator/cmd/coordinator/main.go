@@ -11,6 +11,7 @@ import (
 
 	"github.com/nhs-pathways/pathways/services/coordinator/server"
 	"github.com/nhs-pathways/pathways/services/platform/config"
+	"github.com/nhs-pathways/pathways/services/platform/payloadcrypt"
 	"github.com/nhs-pathways/pathways/services/platform/serve"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
@@ -48,6 +49,8 @@ func loadConfig(args []string, getenv func(string) string, out io.Writer) (serve
 	fs.String(&cfg.GovernanceAddr, "governance-addr", "COORDINATOR_GOVERNANCE_ADDR", "governance gRPC host:port")
 	fs.String(&cfg.Actor, "actor", "COORDINATOR_ACTOR", "x-actor this service uses towards governance")
 	cfg.FingerprintKey = getenv("COORDINATOR_FINGERPRINT_KEY") // a secret: no flag, so it never shows in ps
+	fs.Var((*payloadcrypt.Origins)(&cfg.CodecCORSOrigins), "codec-cors-origins", "COORDINATOR_CODEC_CORS_ORIGINS",
+		"comma-separated web origins (the Temporal Web UI's, https://host:port) whose pages may call the codec server at /codec")
 	cfg.Security.RegisterFlags(fs, "COORDINATOR")
 	cfg.HTTP.Register(fs, "COORDINATOR")
 	tel.RegisterFlags(fs)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nhs-pathways/pathways/services/devstack/internal/temporalserver"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
@@ -72,7 +73,17 @@ type Config struct {
 	// Insecure runs every service without TLS, tokens or access tables (the services' own
 	// -insecure); by default the devstack makes a local CA and runs an OpenID provider.
 	Insecure bool
+	// Retention is how long Temporal keeps a closed journey's history (the namespace's
+	// retention); the event store is the record of a journey, Temporal only runs it.
+	Retention time.Duration
+	// RotatePayloadKey adds a new primary key to the payload keyring (payloadKeysFile) before
+	// anything starts; the old keys stay, so journeys started before keep running.
+	RotatePayloadKey bool
 }
+
+// DefaultRetention is the devstack's Temporal retention of closed journeys: a week to look at
+// them in the Web UI.
+const DefaultRetention = 7 * 24 * time.Hour
 
 // Telemetry is the OpenTelemetry configuration of the devstack process: one tracer and meter
 // provider that every in-process service shares, so a journey's spans form one trace.
@@ -82,7 +93,7 @@ func (c Config) Telemetry() telemetry.Config {
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
-	return Config{DataDir: DefaultDataDir, Host: DefaultHost, Namespace: DefaultNamespace, UI: true,
+	return Config{DataDir: DefaultDataDir, Host: DefaultHost, Namespace: DefaultNamespace, UI: true, Retention: DefaultRetention,
 		Ports: Ports{Temporal: DefaultTemporalPort, UI: DefaultUIPort, EventStore: DefaultEventStorePort,
 			Coordinator: DefaultCoordinatorPort, CoordinatorHTTP: DefaultCoordinatorHTTP, Governance: DefaultGovernancePort,
 			Finance: DefaultFinancePort, FinanceHTTP: DefaultFinanceHTTPPort, Dashboard: DefaultDashboardPort,
@@ -100,6 +111,9 @@ func (c Config) Validate() error {
 	}
 	if strings.TrimSpace(c.Namespace) == "" {
 		errs = append(errs, errors.New("namespace: is required"))
+	}
+	if c.Retention < temporalserver.MinRetention {
+		errs = append(errs, fmt.Errorf("temporal-retention: must be at least %s (Temporal's minimum), not %s", temporalserver.MinRetention, c.Retention))
 	}
 	errs = append(errs, c.Ports.validate()...)
 	errs = append(errs, c.Telemetry().Validate())
@@ -139,6 +153,11 @@ func (c Config) temporalDir() string   { return filepath.Join(c.DataDir, "tempor
 func (c Config) eventStoreDir() string { return filepath.Join(c.DataDir, "eventstore") }
 func (c Config) financeLedger() string { return filepath.Join(c.DataDir, "finance", "finance.db") }
 func (c Config) dashboardDir() string  { return filepath.Join(c.DataDir, "dashboard") }
+
+// PayloadKeysFile is the keyring encrypting every Temporal payload (made at first start, 0600).
+func (c Config) PayloadKeysFile() string {
+	return filepath.Join(c.DataDir, "keys", "payload-keys.json")
+}
 
 // addr is host:port for a configured port (port 0 asks for a free one).
 func (c Config) addr(port int) string { return fmt.Sprintf("%s:%d", c.Host, port) }

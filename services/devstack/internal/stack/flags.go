@@ -27,6 +27,10 @@ func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Con
 	fs.String(&cfg.OTLPEndpoint, "otlp-endpoint", envName("otlp-endpoint"),
 		"OpenTelemetry collector OTLP/gRPC URL, e.g. http://127.0.0.1:4317, for traces and metrics (default $"+telemetry.EnvOTLPEndpoint+"; empty: off)")
 	fs.Bool(&cfg.Insecure, "insecure", envName("insecure"), "run without TLS, tokens or access control (loopback development only)")
+	fs.Duration(&cfg.Retention, "temporal-retention", envName("temporal-retention"),
+		"how long Temporal keeps closed journeys' histories (the namespace retention; the event store is the record)")
+	fs.Bool(&cfg.RotatePayloadKey, "rotate-payload-key", envName("rotate-payload-key"),
+		"add a new primary key to <data-dir>/keys/payload-keys.json before starting (old keys kept: earlier journeys still decrypt)")
 	for _, p := range cfg.Ports.pointers() {
 		fs.Int(p.ptr, p.flag, envName(p.flag), p.usage+" (0 picks a free port)")
 	}

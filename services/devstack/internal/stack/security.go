@@ -91,6 +91,12 @@ func (s *Stack) startSecurity(ctx context.Context) error {
 		_ = lis.Close()
 		return err
 	}
+	// The Web UI is told the coordinator's codec server before the coordinator listens.
+	s.cfg.Ports.CoordinatorHTTP, err = portOrFree(s.cfg.Host, s.cfg.Ports.CoordinatorHTTP)
+	if err != nil {
+		_ = lis.Close()
+		return err
+	}
 	sec.provider, err = devoidc.New(devoidc.Options{Issuer: sec.issuer, SigningKeyDir: s.cfg.oidcDir(), Clients: []devoidc.Client{
 		{ID: dashboardClientID, Secret: sec.dashboardSecret, RedirectURIs: []string{s.DashboardURL() + "/auth/callback"},
 			PostLogoutRedirectURIs: []string{s.DashboardURL() + "/"}},

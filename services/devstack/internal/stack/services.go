@@ -13,6 +13,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/eventstore/embedded"
 	finance "github.com/nhs-pathways/pathways/services/finance/server"
 	governance "github.com/nhs-pathways/pathways/services/governance/server"
+	"github.com/nhs-pathways/pathways/services/platform/payloadcrypt"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
@@ -23,7 +24,7 @@ func (s *Stack) startTemporal(ctx context.Context) error {
 	}
 	opts := temporalserver.Options{DataDir: s.cfg.temporalDir(), IP: s.cfg.Host,
 		FrontendPort: s.cfg.Ports.Temporal, UIPort: s.cfg.Ports.UI, UI: s.cfg.UI, Namespace: s.cfg.Namespace,
-		SearchAttributes: attrs}
+		SearchAttributes: attrs, Retention: s.cfg.Retention}
 	if s.sec != nil {
 		ca := s.sec.ca
 		// Mutual TLS on every listener: only holders of a certificate of the local CA (the
@@ -34,6 +35,11 @@ func (s *Stack) startTemporal(ctx context.Context) error {
 			opts.UITLS = &temporalserver.KeyPair{CertFile: ca.Cert("temporal"), KeyFile: ca.Key("temporal")}
 			opts.UIAuth = &temporalserver.UIAuthOptions{IssuerURL: s.sec.issuer, ClientID: temporalUIClientID,
 				ClientSecret: s.sec.temporalUISecret, CallbackURL: s.temporalUIURL() + "/auth/sso/callback", CAFile: ca.CAFile}
+		}
+		if s.uiCodec() {
+			// The browser posts what it shows to the coordinator's codec server with the person's
+			// access token: payloads show decrypted to coordinators and auditors only.
+			opts.UICodec = &temporalserver.UICodec{Endpoint: s.codecURL(), PassAccessToken: true, IncludeCredentials: true}
 		}
 	}
 	t, err := temporalserver.Start(ctx, opts)
@@ -133,6 +139,10 @@ func (s *Stack) startCoordinator(ctx context.Context) error {
 	cfg.Listen, cfg.HTTPListen = s.cfg.addr(s.cfg.Ports.Coordinator), s.cfg.addr(s.cfg.Ports.CoordinatorHTTP)
 	cfg.Temporal.Address, cfg.Temporal.Namespace, cfg.Temporal.TLS = s.TemporalAddr, s.cfg.Namespace, s.temporalTLS("coordinator")
 	cfg.EventStoreURL, cfg.GovernanceAddr, cfg.Security = s.EventStoreURL, s.GovernanceAddr, s.Secure("coordinator")
+	cfg.Temporal.PayloadKeysFile = s.cfg.PayloadKeysFile()
+	if s.uiCodec() {
+		cfg.CodecCORSOrigins = []string{s.temporalUIURL()} // the Web UI decodes payloads through /codec
+	}
 	c, err := coordinator.Start(ctx, cfg)
 	if err != nil {
 		return err
@@ -141,7 +151,19 @@ func (s *Stack) startCoordinator(ctx context.Context) error {
 	s.CoordinatorAddr, s.CoordinatorHTTPAddr = c.Addr(), c.HTTPAddr()
 	s.listens("coordinator", "gRPC", s.CoordinatorAddr)
 	s.listens("coordinator", "REST/JSON + OpenAPI", s.scheme()+"://"+s.CoordinatorHTTPAddr)
+	if s.uiCodec() {
+		s.listens("coordinator", "codec server of the Web UI", s.codecURL())
+	}
 	return nil
+}
+
+// uiCodec reports whether the Web UI decodes payloads through the coordinator's codec server:
+// when it is served with sign-in (not -insecure, where it has no token to show the server).
+func (s *Stack) uiCodec() bool { return s.cfg.UI && !s.cfg.Insecure }
+
+// codecURL is the coordinator's codec server (platform/payloadcrypt), on its REST port.
+func (s *Stack) codecURL() string {
+	return s.scheme() + "://" + s.cfg.addr(s.cfg.Ports.CoordinatorHTTP) + payloadcrypt.Path
 }
 
 // redacted is a connection string with its password replaced (the banner is often pasted).

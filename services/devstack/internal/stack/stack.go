@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+
+	"github.com/nhs-pathways/pathways/services/platform/payloadcrypt"
 )
 
 // Endpoint is one address a service listens on, for the banner and for clients.
@@ -16,10 +18,12 @@ type Endpoint struct {
 
 // Stack is the running system. Close stops it; it is not safe to Close concurrently.
 type Stack struct {
-	cfg       Config
-	sec       *security
-	endpoints []Endpoint
-	stops     []stop
+	cfg Config
+	sec *security
+	// payloadKeys encrypt every Temporal payload (startPayloadKeys).
+	payloadKeys *payloadcrypt.Keyring
+	endpoints   []Endpoint
+	stops       []stop
 	// Addresses of the running services, for the demo loader and tests.
 	TemporalAddr, UIAddr, EventStoreURL, GovernanceAddr, FinanceAddr string
 	CoordinatorAddr, CoordinatorHTTPAddr, DashboardAddr              string
@@ -40,7 +44,7 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 		name string
 		fn   func(context.Context) error
 	}{
-		{"security", s.startSecurity}, {"temporal", s.startTemporal}, {"eventstore", s.startEventStore}, {"governance", s.startGovernance},
+		{"security", s.startSecurity}, {"payload keys", s.startPayloadKeys}, {"temporal", s.startTemporal}, {"eventstore", s.startEventStore}, {"governance", s.startGovernance},
 		{"finance", s.startFinance}, {"dashboard", s.startDashboard}, {"worker", s.startWorker},
 		{"coordinator", s.startCoordinator},
 	}

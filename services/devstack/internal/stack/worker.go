@@ -14,6 +14,7 @@ func (s *Stack) startWorker(ctx context.Context) error {
 	cfg := worker.DefaultConfig()
 	cfg.Temporal.Address, cfg.Temporal.Namespace, cfg.EventStoreURL = s.TemporalAddr, s.cfg.Namespace, s.EventStoreURL
 	cfg.Temporal.TLS, cfg.Security = s.temporalTLS("worker"), s.Secure("worker")
+	cfg.Temporal.PayloadKeysFile = s.cfg.PayloadKeysFile()
 	cfg.GovernanceAddr, cfg.FinanceAddr, cfg.DashboardAddr = s.GovernanceAddr, s.FinanceAddr, s.DashboardAddr
 	cfg.RegisterSearchAttributes = true
 	w, err := worker.Start(ctx, cfg)

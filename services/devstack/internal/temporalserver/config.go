@@ -13,6 +13,7 @@ import (
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	"go.temporal.io/server/common/primitives"
 	sqliteschema "go.temporal.io/server/schema/sqlite"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 const clusterName = "active"
@@ -66,6 +67,9 @@ func prepareDatabase(o Options, sql *config.SQL) error {
 	ns, err := sqliteschema.NewNamespaceConfig(clusterName, o.Namespace, false, o.SearchAttributes)
 	if err != nil {
 		return fmt.Errorf("namespace %s: %w", o.Namespace, err)
+	}
+	if o.Retention > 0 {
+		ns.Detail.Config.Retention = durationpb.New(o.Retention)
 	}
 	if err := sqliteschema.CreateNamespaces(sql, ns); err != nil {
 		return fmt.Errorf("register namespace %s: %w", o.Namespace, err)

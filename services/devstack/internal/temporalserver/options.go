@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 )
@@ -39,6 +40,29 @@ type Options struct {
 	// UIAuth puts the Web UI behind an OpenID Connect provider; nil leaves it open to anyone
 	// who can reach it. It needs UI.
 	UIAuth *UIAuthOptions
+	// UICodec makes the Web UI decode payloads through a codec server (the coordinator's
+	// /codec); nil shows them as stored. It needs UI.
+	UICodec *UICodec
+	// Retention is how long the namespace keeps a closed workflow's history: set when the
+	// namespace is registered, and again at each start when it differs. Zero leaves the
+	// server's (24h at registration). At least MinRetention.
+	Retention time.Duration
+}
+
+// MinRetention is the shortest retention Temporal accepts.
+const MinRetention = 24 * time.Hour
+
+// UICodec is the Web UI's remote codec (ui-server's codec settings): the browser posts the
+// payloads it shows to Endpoint + "/decode" and shows what comes back.
+type UICodec struct {
+	// Endpoint is the codec server's base URL (https://host:port/codec).
+	Endpoint string
+	// PassAccessToken sends the signed-in person's access token (Authorization: Bearer), which
+	// the codec server checks.
+	PassAccessToken bool
+	// IncludeCredentials makes the browser's calls carry credentials (the codec server must
+	// allow the UI's origin with credentials).
+	IncludeCredentials bool
 }
 
 // KeyPair names a certificate (PEM, the leaf first, then any intermediates) and its private key
@@ -78,6 +102,17 @@ func (o Options) validate() error {
 			errs = append(errs, errors.New("temporal ui auth: needs the UI to be served (UI)"))
 		}
 		errs = append(errs, o.UIAuth.validate())
+	}
+	if o.UICodec != nil {
+		if !o.UI {
+			errs = append(errs, errors.New("temporal ui codec: needs the UI to be served (UI)"))
+		}
+		if !strings.HasPrefix(o.UICodec.Endpoint, "https://") && !strings.HasPrefix(o.UICodec.Endpoint, "http://") {
+			errs = append(errs, fmt.Errorf("temporal ui codec endpoint: must be an http(s):// URL, not %q", o.UICodec.Endpoint))
+		}
+	}
+	if o.Retention != 0 && o.Retention < MinRetention {
+		errs = append(errs, fmt.Errorf("temporal retention: must be at least %s (Temporal's minimum), not %s", MinRetention, o.Retention))
 	}
 	return errors.Join(errs...)
 }

@@ -5,25 +5,39 @@ import (
 	"fmt"
 	"time"
 
+	namespacepb "go.temporal.io/api/namespace/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 const pollEvery = 100 * time.Millisecond
 
 // waitReady polls the frontend, as the server's own clients reach it (over TLS with the client
-// certificate when TLS is on), until the namespace can be described or ctx ends.
-func (s *Server) waitReady(ctx context.Context, namespace string) error {
+// certificate when TLS is on), until the namespace can be described or ctx ends; then it sets
+// the namespace's retention when it differs from retention (non-zero). The client reads and
+// writes no payloads (namespace calls only), so it needs no payload codec.
+func (s *Server) waitReady(ctx context.Context, namespace string, retention time.Duration) error {
 	c, err := client.NewLazyClient(client.Options{HostPort: s.frontend, Namespace: namespace, Logger: quietLogger{},
 		ConnectionOptions: client.ConnectionOptions{TLS: s.clientTLS}})
 	if err != nil {
 		return fmt.Errorf("temporal client for %s: %w", s.frontend, err)
 	}
 	defer c.Close()
-	return poll(ctx, "temporal frontend "+s.frontend, func(ctx context.Context) error {
-		_, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace})
+	var ns *workflowservice.DescribeNamespaceResponse
+	err = poll(ctx, "temporal frontend "+s.frontend, func(ctx context.Context) error {
+		ns, err = c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace})
 		return err
 	})
+	if err != nil || retention == 0 || ns.GetConfig().GetWorkflowExecutionRetentionTtl().AsDuration() == retention {
+		return err
+	}
+	_, err = c.WorkflowService().UpdateNamespace(ctx, &workflowservice.UpdateNamespaceRequest{Namespace: namespace,
+		Config: &namespacepb.NamespaceConfig{WorkflowExecutionRetentionTtl: durationpb.New(retention)}})
+	if err != nil {
+		return fmt.Errorf("set the retention of namespace %s to %s: %w", namespace, retention, err)
+	}
+	return nil
 }
 
 // poll calls try until it succeeds or ctx ends, returning the last error with ctx's.

@@ -58,7 +58,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		return nil, fmt.Errorf("start temporal server: %w", err)
 	}
 	s := &Server{srv: srv, frontend: p.hostPort(o.IP, primitives.FrontendService), clientTLS: ownTLS}
-	if err := s.waitReady(ctx, o.Namespace); err != nil {
+	if err := s.waitReady(ctx, o.Namespace, o.Retention); err != nil {
 		_ = srv.Stop()
 		return nil, err
 	}

@@ -77,6 +77,9 @@ func (s *Server) uiConfig(o Options, port int) uiconfig.Config {
 	if a := o.UIAuth; a != nil {
 		cfg.Auth = a.uiAuth(s.uiURL)
 	}
+	if c := o.UICodec; c != nil {
+		cfg.Codec = uiconfig.Codec{Endpoint: c.Endpoint, PassAccessToken: c.PassAccessToken, IncludeCredentials: c.IncludeCredentials}
+	}
 	return cfg
 }
 
