@@ -85,7 +85,7 @@ func TestCOPDAdmissionsOverGRPC(t *testing.T) {
 	require.Contains(t, admissions[0].GetSummary(), "reason=copd-exacerbation")
 	require.Contains(t, admissions[1].GetSummary(), "days_since_adm-1_discharge=15 (readmission within 30 days)")
 
-	_, err = s.coordinator.Cancel(coordinator(), &coordinatorv1.CancelRequest{JourneyId: id, RequestId: "cancel", Reason: "moved away"})
+	_, err = s.coordinator.Cancel(coordinator(), &coordinatorv1.CancelRequest{JourneyId: id, RequestId: "cancel", Reason: "moved-away"})
 	require.NoError(t, err)
 	_, err = s.admit("admit-3", id, s.daysAgo(10), s.daysAgo(8), "copd-exacerbation")
 	require.Error(t, err)

@@ -79,7 +79,7 @@ func TestMSKJourneyOverGRPC(t *testing.T) {
 		Intervention: "msk-injection", ScheduledFor: timestamppb.New(time.Now().Add(48 * time.Hour))})
 	s.advance(t, "done-injection", &coordinatorv1.CompleteInterventionRequest{JourneyId: journeyID, InterventionId: inj.GetInterventionId()})
 	s.advance(t, "outcome-discharge", &coordinatorv1.RecordOutcomeRequest{JourneyId: journeyID, CollectionPoint: "discharge", Measures: dischargeScores()})
-	d := s.advance(t, "discharge", &coordinatorv1.DischargeRequest{JourneyId: journeyID, Reason: "treatment complete"})
+	d := s.advance(t, "discharge", &coordinatorv1.DischargeRequest{JourneyId: journeyID, Reason: "treatment-complete"})
 	require.Equal(t, "discharged", d.GetStage())
 
 	got, err := c.GetJourney(ctx, &coordinatorv1.GetJourneyRequest{JourneyId: journeyID})

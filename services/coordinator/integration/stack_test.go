@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +57,8 @@ func newStack(t *testing.T) *stack {
 	cfg.Listen, cfg.HTTPListen = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.Temporal.Address, cfg.Temporal.Namespace = js.FrontendAddr, js.Namespace // its own client, as the binary's
 	cfg.EventStoreURL, cfg.GovernanceAddr, cfg.Security = js.EventStoreURL, gov.Addr(), tokensOnLoopback()
+	dir := t.TempDir()
+	cfg.VaultPath, cfg.MasterKeyFile, cfg.CreateMasterKey = filepath.Join(dir, "vault.db"), filepath.Join(dir, "master.key"), true
 	s, err := server.Start(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(s.Close)

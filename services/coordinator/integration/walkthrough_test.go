@@ -33,9 +33,9 @@ func TestWalkthroughWithPathwayctl(t *testing.T) {
 		{[]string{"complete", "ref-R-1001", "-intervention-id", "iv-2"}, []string{"InterventionCompleted,RTTClockStopped"}},
 		{[]string{"outcome", "ref-R-1001", "-point", "discharge", "-measure", "msk-hq=44", "-measure", "eq5d5l-index=0.82",
 			"-measure", "eq-vas=80"}, []string{"outcome-review", "OutcomeRecorded"}},
-		{[]string{"discharge", "ref-R-1001", "-reason", "treatment complete"}, []string{"discharged", "Discharged"}},
+		{[]string{"discharge", "ref-R-1001", "-reason", "treatment-complete", "-note", "home exercises going well"}, []string{"discharged", "Discharged"}},
 		{[]string{"show", "ref-R-1001"}, []string{"Stage:          discharged (discharged)", "RTT clock:      stopped",
-			"iv-2  msk-injection    completed", "reason=treatment complete"}},
+			"iv-2  msk-injection    completed", "reason=treatment-complete"}},
 	}
 	for _, st := range steps {
 		var code int

@@ -25,6 +25,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/platform/devca/devcatest"
 	"github.com/nhs-pathways/pathways/services/platform/identity"
 	"github.com/nhs-pathways/pathways/services/platform/identity/identitytest"
+	"github.com/nhs-pathways/pathways/services/platform/patientkeys/patientkeystest"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
@@ -59,6 +60,7 @@ func startCoordinator(t *testing.T, temporal client.Client) *coordinator {
 	cfg.Listen, cfg.HTTPListen, cfg.EventStoreURL, cfg.GovernanceAddr = "127.0.0.1:0", "127.0.0.1:0", es.URL(), "127.0.0.1:1"
 	cfg.MetricsListen = "127.0.0.1:0"
 	cfg.TemporalClient = temporal
+	cfg.Vault = patientkeystest.Open(t)
 	cfg.Security.TLS, cfg.Security.OIDC = ca.Settings(access.CoordinatorService), identitytest.Shared().Config()
 	cfg.Security.Limits.Rate.PerSecond = 0 // the test calls faster than a person would (platform/limits tests the limit)
 	srv, err := server.Start(t.Context(), cfg)

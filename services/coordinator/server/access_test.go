@@ -20,7 +20,8 @@ import (
 )
 
 // coordinatorServices are the gRPC services the coordinator serves.
-var coordinatorServices = []grpc.ServiceDesc{coordinatorv1.CoordinatorService_ServiceDesc, coordinatorv1.AccessAuditService_ServiceDesc}
+var coordinatorServices = []grpc.ServiceDesc{coordinatorv1.CoordinatorService_ServiceDesc, coordinatorv1.AccessAuditService_ServiceDesc,
+	coordinatorv1.PatientDataService_ServiceDesc}
 
 // otherPCN is a coordinator of a PCN no journey of these tests belongs to.
 var otherPCN = identitytest.Person{Subject: "accesstest-coordinator-u99999", Name: "coordinator of U99999",

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/nhs-pathways/pathways/services/platform/limits"
+	"github.com/nhs-pathways/pathways/services/platform/patientkeys"
 	"github.com/nhs-pathways/pathways/services/platform/payloadcrypt"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
 	"github.com/nhs-pathways/pathways/workflows/journey"
@@ -53,6 +54,19 @@ type Config struct {
 	// FingerprintKey keys the referral fingerprints kept in each journey's memo. Set a secret in
 	// production; empty uses a fixed development key.
 	FingerprintKey string
+	// VaultPath is the patient key vault (services/platform/patientkeys; a SQLite file): each
+	// patient's data key, wrapped by the master key. Required unless Vault is set.
+	VaultPath string
+	// MasterKeyFile holds the master key wrapping the vault's keys (base64 of 32 bytes; created
+	// when CreateMasterKey). Production names a KMS instead (MasterKey).
+	MasterKeyFile string
+	// CreateMasterKey creates MasterKeyFile when it does not exist (the devstack; never in
+	// production, where a missing key must stop the service rather than start an empty vault).
+	CreateMasterKey bool
+	// MasterKey, when set, is used instead of MasterKeyFile (a KMS).
+	MasterKey patientkeys.MasterKey
+	// Vault, when set, is used instead of opening VaultPath (and not closed).
+	Vault *patientkeys.Vault
 	// Security is TLS (serving, and calling governance and Temporal), OpenID Connect and the
 	// access table (platform/secure); secure by default, secure.Insecure() for a development
 	// server on loopback.
@@ -96,6 +110,14 @@ func (c Config) Validate() error {
 	}
 	if strings.TrimSpace(c.Actor) == "" {
 		errs = append(errs, errors.New("actor: is required"))
+	}
+	if c.Vault == nil {
+		if strings.TrimSpace(c.VaultPath) == "" {
+			errs = append(errs, errors.New("patient-vault: is required: the patient key vault file (SQLite) holding each patient's data key"))
+		}
+		if c.MasterKey == nil && strings.TrimSpace(c.MasterKeyFile) == "" {
+			errs = append(errs, errors.New("master-key-file: is required: the master key wrapping the patient key vault"))
+		}
 	}
 	errs = append(errs, c.Security.Validate(c.Listen, c.HTTPListen, c.MetricsListen), c.HTTP.Validate(),
 		payloadcrypt.CheckOrigins("codec-cors-origins", c.CodecCORSOrigins))

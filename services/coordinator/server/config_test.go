@@ -13,6 +13,8 @@ func TestConfigValidate(t *testing.T) {
 	require.ErrorContains(t, DefaultConfig().Validate(), "oidc-issuer", "secure by default")
 	dev := DefaultConfig()
 	dev.Security = secure.Insecure()
+	require.ErrorContains(t, dev.Validate(), "patient-vault: is required")
+	dev.VaultPath, dev.MasterKeyFile = "vault.db", "master.key"
 	require.NoError(t, dev.Validate())
 
 	bad := Config{Listen: "nowhere", HTTPListen: "8081", MetricsListen: "9111", Temporal: journey.TemporalConnection{Address: "", Namespace: " "}, EventStoreURL: "http://x", GovernanceAddr: "gov"}

@@ -82,7 +82,10 @@ func (s *Server) serveGRPC(ctx context.Context, cfg Config, guard identity.Inter
 	s.grpc = grpc.NewServer(append(opts, grpc.StatsHandler(telemetry.GRPCServerHandler()))...)
 	// Every read of a journey and every change is recorded in the access audit trail first;
 	// auditors read it through AccessAuditService.
-	coordinatorv1.RegisterCoordinatorServiceServer(s.grpc, ports.NewServer(a, ports.WithAudit(audit)))
+	coord := ports.NewServer(a, ports.WithAudit(audit))
+	coordinatorv1.RegisterCoordinatorServiceServer(s.grpc, coord)
+	// Information governance erases patients; each erasure is recorded in the same trail.
+	coordinatorv1.RegisterPatientDataServiceServer(s.grpc, ports.NewPatientDataServer(coord))
 	coordinatorv1.RegisterAccessAuditServiceServer(s.grpc, ports.NewAuditServer(audit))
 	s.rpc = serve.Register(s.grpc)
 	var lc net.ListenConfig

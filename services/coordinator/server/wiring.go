@@ -12,6 +12,7 @@ import (
 	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/app"
+	"github.com/nhs-pathways/pathways/services/platform/patientkeys"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 	"github.com/nhs-pathways/pathways/workflows/journey"
@@ -61,8 +62,14 @@ func NewApp(ctx context.Context, cfg Config) (*app.App, *app.Audit, func(), erro
 	if now == nil {
 		now = time.Now
 	}
-	a := app.New(adapters.Journeys{Client: tc}, adapters.Timeline{Journal: j},
-		&adapters.Governance{Client: governancev1.NewGovernanceServiceClient(gc), Actor: cfg.Actor}, []byte(key), now)
+	vault, closeVault, err := openVault(ctx, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, nil, err
+	}
+	closers = append(closers, closeVault)
+	a := app.New(adapters.Journeys{Client: tc}, adapters.Timeline{Journal: j, Patients: vault},
+		&adapters.Governance{Client: governancev1.NewGovernanceServiceClient(gc), Actor: cfg.Actor}, vault, []byte(key), now)
 	return a, app.NewAudit(adapters.AccessTrail{Journal: j}, now), cleanup, nil
 }
 
@@ -83,4 +90,24 @@ func temporalClient(cfg Config) (client.Client, error) {
 		return nil, fmt.Errorf("coordinator: temporal client for %s: %w", cfg.Temporal.Address, err)
 	}
 	return c, nil
+}
+
+// openVault returns the configured vault, or opens VaultPath under the master key.
+func openVault(ctx context.Context, cfg Config) (*patientkeys.Vault, func(), error) {
+	if cfg.Vault != nil {
+		return cfg.Vault, func() {}, nil
+	}
+	master := cfg.MasterKey
+	if master == nil {
+		m, err := patientkeys.LocalMasterKey(cfg.MasterKeyFile, cfg.CreateMasterKey)
+		if err != nil {
+			return nil, nil, fmt.Errorf("coordinator: master-key-file: %w", err)
+		}
+		master = m
+	}
+	v, err := patientkeys.Open(ctx, cfg.VaultPath, master)
+	if err != nil {
+		return nil, nil, fmt.Errorf("coordinator: patient-vault: %w", err)
+	}
+	return v, func() { _ = v.Close() }, nil
 }

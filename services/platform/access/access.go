@@ -25,10 +25,13 @@ const (
 	FinanceReader = "finance-reader" // reads budgets, statements, exports and the feed
 	Board         = "board"          // reads the System Dashboard
 	Auditor       = "auditor"        // reads the access audit trail
+	// InformationGovernance acts on patients' identifying data for the organisation's information
+	// governance: erasure by destroying a patient's data key.
+	InformationGovernance = "information-governance"
 )
 
 // Roles lists the roles in the order the table shows them.
-var Roles = []string{Coordinator, Author, Reviewer, Publisher, FinanceAdmin, FinanceReader, Board, Auditor}
+var Roles = []string{Coordinator, Author, Reviewer, Publisher, FinanceAdmin, FinanceReader, Board, Auditor, InformationGovernance}
 
 // The services, by the name in their certificate's SPIFFE ID (spiffe://pathways.local/<name>).
 const (
@@ -56,6 +59,7 @@ var public = identity.Rule{Public: true}
 const (
 	coord = "/" + "pathways.coordinator.v1.CoordinatorService/"
 	audit = "/" + "pathways.coordinator.v1.AccessAuditService/"
+	pdata = "/" + "pathways.coordinator.v1.PatientDataService/"
 	gov   = "/" + "pathways.governance.v1.GovernanceService/"
 	fin   = "/" + "pathways.finance.v1.FinanceService/"
 	feed  = "/" + "pathways.finance.v1.FinanceFeedService/"
@@ -74,23 +78,25 @@ var readFigures = rule(Board, Coordinator, FinanceAdmin, FinanceReader)
 
 // CoordinatorPolicy is the coordinator's table (gRPC and its REST gateway, which calls the same RPCs).
 var CoordinatorPolicy = identity.Policy{
-	coord + "SubmitReferral":       scoped(Coordinator),
-	coord + "GetJourney":           scoped(Coordinator),
-	coord + "ListWorklist":         scoped(Coordinator),
-	coord + "Triage":               scoped(Coordinator),
-	coord + "ScheduleIntervention": scoped(Coordinator),
-	coord + "StartIntervention":    scoped(Coordinator),
-	coord + "CompleteIntervention": scoped(Coordinator),
-	coord + "RecordDidNotAttend":   scoped(Coordinator),
-	coord + "RecordOutcome":        scoped(Coordinator),
-	coord + "Discharge":            scoped(Coordinator),
-	coord + "Cancel":               scoped(Coordinator),
-	coord + "MigrateVersion":       scoped(Coordinator),
-	coord + "RecordAdmission":      scoped(Coordinator),
-	"GET /openapi.json":            public,
-	"GET /openapi-audit.json":      public,
-	audit + "ListAccess":           rule(Auditor),
-	"GET /metrics":                 services(identity.Rule{}, PrometheusService),
+	coord + "SubmitReferral":        scoped(Coordinator),
+	coord + "GetJourney":            scoped(Coordinator),
+	coord + "ListWorklist":          scoped(Coordinator),
+	coord + "Triage":                scoped(Coordinator),
+	coord + "ScheduleIntervention":  scoped(Coordinator),
+	coord + "StartIntervention":     scoped(Coordinator),
+	coord + "CompleteIntervention":  scoped(Coordinator),
+	coord + "RecordDidNotAttend":    scoped(Coordinator),
+	coord + "RecordOutcome":         scoped(Coordinator),
+	coord + "Discharge":             scoped(Coordinator),
+	coord + "Cancel":                scoped(Coordinator),
+	coord + "MigrateVersion":        scoped(Coordinator),
+	coord + "RecordAdmission":       scoped(Coordinator),
+	"GET /openapi.json":             public,
+	"GET /openapi-audit.json":       public,
+	audit + "ListAccess":            rule(Auditor),
+	"GET /openapi-patientdata.json": public,
+	pdata + "ErasePatient":          rule(InformationGovernance),
+	"GET /metrics":                  services(identity.Rule{}, PrometheusService),
 	// The codec server (platform/payloadcrypt): the Temporal Web UI shows journeys' payloads
 	// decrypted to the people who may read them; encoding (the UI's start and signal forms) is
 	// for the people who run journeys.
@@ -157,7 +163,7 @@ var Services = []struct {
 	GRPC   []string
 }{
 	{"coordinator", CoordinatorPolicy, []string{coordinatorv1.CoordinatorService_ServiceDesc.ServiceName,
-		coordinatorv1.AccessAuditService_ServiceDesc.ServiceName}},
+		coordinatorv1.AccessAuditService_ServiceDesc.ServiceName, coordinatorv1.PatientDataService_ServiceDesc.ServiceName}},
 	{"governance", GovernancePolicy, []string{governancev1.GovernanceService_ServiceDesc.ServiceName}},
 	{"finance", FinancePolicy, []string{financev1.FinanceService_ServiceDesc.ServiceName,
 		financev1.FinanceFeedService_ServiceDesc.ServiceName, financev1.FinanceIngestService_ServiceDesc.ServiceName}},

@@ -23,6 +23,7 @@ var update = flag.Bool("update", false, "rewrite README.md's access table")
 var descs = map[string]grpc.ServiceDesc{
 	coordinatorv1.CoordinatorService_ServiceDesc.ServiceName:   coordinatorv1.CoordinatorService_ServiceDesc,
 	coordinatorv1.AccessAuditService_ServiceDesc.ServiceName:   coordinatorv1.AccessAuditService_ServiceDesc,
+	coordinatorv1.PatientDataService_ServiceDesc.ServiceName:   coordinatorv1.PatientDataService_ServiceDesc,
 	governancev1.GovernanceService_ServiceDesc.ServiceName:     governancev1.GovernanceService_ServiceDesc,
 	financev1.FinanceService_ServiceDesc.ServiceName:           financev1.FinanceService_ServiceDesc,
 	financev1.FinanceFeedService_ServiceDesc.ServiceName:       financev1.FinanceFeedService_ServiceDesc,

@@ -15,7 +15,8 @@ func TestLoadConfig(t *testing.T) {
 	env := map[string]string{"COORDINATOR_LISTEN": "127.0.0.1:9999", "TEMPORAL_NAMESPACE": "pathways", "COORDINATOR_FINGERPRINT_KEY": "s3cret",
 		"COORDINATOR_ACTOR": "", telemetry.EnvTraceFile: "spans.jsonl",
 		"COORDINATOR_OIDC_ISSUER": "https://login.microsoftonline.com/tenant/v2.0", "COORDINATOR_OIDC_AUDIENCE": "api://pathways",
-		"COORDINATOR_OIDC_CLAIM_SUBJECT": "oid"}
+		"COORDINATOR_OIDC_CLAIM_SUBJECT": "oid", "COORDINATOR_PATIENT_VAULT": "/var/lib/pathways/vault.db",
+		"COORDINATOR_MASTER_KEY_FILE": "/run/secrets/vault-master.key", "PATHWAYS_PAYLOAD_KEYS_FILE": "/run/secrets/payload-keys.json"}
 	cfg, tel, err := loadConfig([]string{"-listen", "127.0.0.1:7777", "-http-listen", "", "-otlp-endpoint", "https://collector:4317"},
 		func(k string) string { return env[k] }, &bytes.Buffer{})
 	require.NoError(t, err)
@@ -28,9 +29,14 @@ func TestLoadConfig(t *testing.T) {
 	require.Equal(t, "s3cret", cfg.FingerprintKey)
 	require.Equal(t, "https://login.microsoftonline.com/tenant/v2.0", cfg.Security.OIDC.Issuer)
 	require.Equal(t, "oid", cfg.Security.OIDC.Claims.Subject)
+	require.Equal(t, "/var/lib/pathways/vault.db", cfg.VaultPath)
+	require.Equal(t, "/run/secrets/vault-master.key", cfg.MasterKeyFile)
+	require.False(t, cfg.CreateMasterKey, "a production coordinator never makes up a master key")
 
 	_, _, err = loadConfig(nil, func(string) string { return "" }, &bytes.Buffer{})
 	require.ErrorContains(t, err, "oidc-issuer", "secure by default: an issuer, or -insecure")
+	require.ErrorContains(t, err, "patient-vault: is required")
+	require.ErrorContains(t, err, "master-key-file: is required")
 
 	_, _, err = loadConfig([]string{"-eventstore-url", "postgres://x", "-otlp-endpoint", "collector:4317", "-metrics-listen", "9111"},
 		func(string) string { return "" }, &bytes.Buffer{})

@@ -63,18 +63,23 @@ func (t AccessTrail) ReadDay(ctx context.Context, day time.Time, from uint64, li
 }
 
 func accessEventID(a domain.Access) uuid.UUID {
-	return events.EventID("access", a.At.UTC().Format(time.RFC3339Nano), a.Subject, a.Service, a.Method,
-		strings.Join(a.JourneyIDs, ","), a.RequestID, a.Peer, a.ForwardedFor, a.Code)
+	parts := []string{"access", a.At.UTC().Format(time.RFC3339Nano), a.Subject, a.Service, a.Method,
+		strings.Join(a.JourneyIDs, ","), a.RequestID, a.Peer, a.ForwardedFor, a.Code}
+	if a.Reason != "" || a.PatientRef != "" { // entries without them keep the ids they always had
+		parts = append(parts, a.Reason, a.PatientRef)
+	}
+	return events.EventID(parts...)
 }
 
 func accessToEntry(a domain.Access) *coordinatorv1.AccessEntry {
 	return &coordinatorv1.AccessEntry{At: timestamppb.New(a.At), Subject: a.Subject, Actor: a.Actor, Service: a.Service,
 		Orgs: a.Orgs, Method: a.Method, JourneyIds: a.JourneyIDs, Outcome: coordinatorv1.AccessOutcome(a.Outcome),
-		Code: a.Code, Peer: a.Peer, ForwardedFor: a.ForwardedFor, RequestId: a.RequestID}
+		Code: a.Code, Peer: a.Peer, ForwardedFor: a.ForwardedFor, RequestId: a.RequestID, Reason: a.Reason, PatientRef: a.PatientRef}
 }
 
 func accessFromEntry(e *coordinatorv1.AccessEntry) domain.Access {
 	return domain.Access{At: e.GetAt().AsTime(), Subject: e.GetSubject(), Actor: e.GetActor(), Service: e.GetService(),
 		Orgs: e.GetOrgs(), Method: e.GetMethod(), JourneyIDs: e.GetJourneyIds(), Outcome: domain.Outcome(e.GetOutcome()),
-		Code: e.GetCode(), Peer: e.GetPeer(), ForwardedFor: e.GetForwardedFor(), RequestID: e.GetRequestId()}
+		Code: e.GetCode(), Peer: e.GetPeer(), ForwardedFor: e.GetForwardedFor(), RequestID: e.GetRequestId(),
+		Reason: e.GetReason(), PatientRef: e.GetPatientRef()}
 }

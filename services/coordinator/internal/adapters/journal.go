@@ -4,20 +4,54 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	_ "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1" // registers the journey event types
+	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1" // also registers the journey event types
 	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/app"
+	"github.com/nhs-pathways/pathways/services/coordinator/internal/domain"
+	"github.com/nhs-pathways/pathways/services/platform/patientkeys"
 )
 
-// Timeline reads journey streams through the journal.
+// Timeline reads journey streams through the journal, opening their sealed fields with the
+// patients' data keys.
 type Timeline struct {
-	Journal *events.Journal
+	Journal  *events.Journal
+	Patients Opener
+}
+
+// Opener opens sealed fields (app.Patients does).
+type Opener interface {
+	Open(ctx context.Context, ref, purpose string, sealed []byte) ([]byte, error)
+}
+
+// Erased is how a sealed field whose patient was erased reads.
+const Erased = "[erased]"
+
+// Patient reads the journey's patient reference from its first event, ReferralReceived.
+func (t Timeline) Patient(ctx context.Context, journeyID string) (string, bool, error) {
+	recs, err := t.Journal.ReadStreamFrom(ctx, events.JourneyStream(journeyID), 0, 1)
+	if errors.Is(err, events.ErrStreamNotFound) || (err == nil && len(recs) == 0) {
+		return "", false, domain.JourneyNotFound(journeyID)
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("read journey stream: %w", err)
+	}
+	rr, ok := recs[0].Payload.(*journeyv1.ReferralReceived)
+	if !ok {
+		return "", false, fmt.Errorf("journey %s: its first event is %s, not ReferralReceived", journeyID, recs[0].Type)
+	}
+	if rr.GetPatientRef() == "" {
+		return "", true, nil
+	}
+	return rr.GetPatientRef(), false, nil
 }
 
 // Read returns the journey's events oldest first; a journey whose stream has no events yet has
@@ -32,8 +66,15 @@ func (t Timeline) Read(ctx context.Context, journeyID string) ([]app.TimelineEnt
 	}
 	out := make([]app.TimelineEntry, len(recs))
 	var admissions readmissions
+	var patient string
 	for i, r := range recs {
 		out[i] = entry(r)
+		if rr, ok := r.Payload.(*journeyv1.ReferralReceived); ok {
+			patient = rr.GetPatientRef()
+		}
+		if opened := t.opened(ctx, patient, r.Payload); opened != "" {
+			out[i].Summary += " " + opened
+		}
 		if note := admissions.note(r.Payload); note != "" {
 			out[i].Summary += " " + note
 		}
@@ -53,9 +94,45 @@ func (t Timeline) Revision(ctx context.Context, journeyID string) (int64, error)
 	return int64(rev), nil
 }
 
-// hidden are fields the summary leaves out: identifiers shown elsewhere and the NHS number.
+// hidden are fields the summary leaves out: identifiers shown elsewhere, the NHS number (in clear
+// in journeys recorded before patient references, sealed since), and the sealed fields, which
+// opened adds opened.
 var hidden = map[protoreflect.Name]bool{"journey_id": true, "nhs_number": true, "request_id": true,
-	"stage": true, "occurred_at": true, "requested_by": true}
+	"stage": true, "occurred_at": true, "requested_by": true, "nhs_number_sealed": true,
+	"reason_sealed": true, "note_sealed": true}
+
+// opened renders the sealed free-text fields of an event, opened with the patient's key:
+// reason_for_referral="..." and note="...", or [erased] once the patient was erased. The NHS
+// number is never shown.
+func (t Timeline) opened(ctx context.Context, patient string, m proto.Message) string {
+	var field, purpose string
+	var sealed []byte
+	switch e := m.(type) {
+	case *journeyv1.ReferralReceived:
+		field, purpose, sealed = "reason_for_referral", app.PurposeReferralReason, e.GetReasonSealed()
+	case *journeyv1.Discharged:
+		field, purpose, sealed = "note", app.PurposeNote, e.GetNoteSealed()
+	case *journeyv1.JourneyCancelled:
+		field, purpose, sealed = "note", app.PurposeNote, e.GetNoteSealed()
+	case *journeyv1.PathwayVersionMigrated:
+		field, purpose, sealed = "note", app.PurposeNote, e.GetNoteSealed()
+	}
+	if len(sealed) == 0 || patient == "" {
+		return ""
+	}
+	if t.Patients == nil {
+		return field + "=" + Erased
+	}
+	plain, err := t.Patients.Open(ctx, patient, purpose, sealed)
+	switch {
+	case errors.Is(err, patientkeys.ErrErased):
+		return field + "=" + Erased
+	case err != nil:
+		slog.WarnContext(ctx, "timeline: a sealed field does not open", "patient", patient, "field", field, "error", err)
+		return field + "=[unreadable]"
+	}
+	return field + "=" + strconv.Quote(string(plain))
+}
 
 func entry(r events.Recorded) app.TimelineEntry {
 	m := r.Payload.ProtoReflect()

@@ -23,8 +23,10 @@ type Journeys struct {
 }
 
 // Start starts a referral's journey, or recognises it as already submitted.
-func (j Journeys) Start(ctx context.Context, r domain.Referral, fingerprint string) (string, bool, error) {
-	ref := journey.Referral{ReferralID: r.ReferralID, PathwayID: r.PathwayID, NHSNumber: r.NHSNumber,
+// The journey gets the patient's reference and the sealed fields, never the NHS number.
+func (j Journeys) Start(ctx context.Context, r domain.Referral, sealed domain.SealedReferral, fingerprint string) (string, bool, error) {
+	ref := journey.Referral{ReferralID: r.ReferralID, PathwayID: r.PathwayID, PatientRef: sealed.PatientRef,
+		NHSNumberSealed: sealed.NHSNumber, ReasonSealed: sealed.Reason,
 		PCN: r.PCNCode, Segment: r.Segment, Source: r.Source, ReferredAt: r.ReferredAt.UTC()}
 	opts := journey.StartOptions(ref)
 	opts.Memo = map[string]any{MemoFingerprint: fingerprint}

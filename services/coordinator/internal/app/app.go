@@ -15,14 +15,16 @@ type App struct {
 	journeys Journeys
 	timeline Timeline
 	pathways Pathways
+	patients Patients
 	key      []byte
 	now      func() time.Time
 	pcns     pcnMemory
 }
 
-// New returns an App. key keys the referral fingerprints; now is the clock.
-func New(j Journeys, t Timeline, p Pathways, key []byte, now func() time.Time) *App {
-	return &App{journeys: j, timeline: t, pathways: p, key: key, now: now}
+// New returns an App. pt holds the patients' data keys; key keys the referral fingerprints; now is
+// the clock.
+func New(j Journeys, t Timeline, p Pathways, pt Patients, key []byte, now func() time.Time) *App {
+	return &App{journeys: j, timeline: t, pathways: p, patients: pt, key: key, now: now}
 }
 
 // Submitted is the answer to SubmitReferral.
@@ -41,7 +43,11 @@ func (a *App) SubmitReferral(ctx context.Context, scope domain.Scope, r domain.R
 	if !scope.Covers(r.PCNCode) {
 		return Submitted{}, domain.PCNNotInScope("pcn_ods_code", r.PCNCode, scope)
 	}
-	id, created, err := a.journeys.Start(ctx, r, r.Fingerprint(a.key))
+	sealed, err := a.seal(ctx, r)
+	if err != nil {
+		return Submitted{}, fmt.Errorf("submit referral: %w", err)
+	}
+	id, created, err := a.journeys.Start(ctx, r, sealed, r.Fingerprint(a.key))
 	if err != nil {
 		return Submitted{}, fmt.Errorf("submit referral: %w", err)
 	}
@@ -49,6 +55,22 @@ func (a *App) SubmitReferral(ctx context.Context, scope domain.Scope, r domain.R
 		a.pcns.put(id, r.PCNCode, a.now())
 	}
 	return Submitted{JourneyID: id, Created: created}, nil
+}
+
+// seal names the referral's patient by reference and seals its identifying fields.
+func (a *App) seal(ctx context.Context, r domain.Referral) (domain.SealedReferral, error) {
+	ref, err := a.patients.PatientRef(ctx, r.NHSNumber)
+	if err != nil {
+		return domain.SealedReferral{}, fmt.Errorf("patient reference: %w", err)
+	}
+	out := domain.SealedReferral{PatientRef: ref}
+	if out.NHSNumber, err = a.patients.Seal(ctx, ref, PurposeNHSNumber, []byte(r.NHSNumber)); err != nil {
+		return domain.SealedReferral{}, fmt.Errorf("seal the NHS number: %w", err)
+	}
+	if out.Reason, err = a.patients.Seal(ctx, ref, PurposeReferralReason, []byte(r.Reason)); err != nil {
+		return domain.SealedReferral{}, fmt.Errorf("seal the reason for referral: %w", err)
+	}
+	return out, nil
 }
 
 // JourneyDetail is a journey with its timeline.

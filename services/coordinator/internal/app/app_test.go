@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"math"
+	"os"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,6 +13,7 @@ import (
 
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/domain"
+	"github.com/nhs-pathways/pathways/services/platform/patientkeys"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
@@ -19,9 +23,36 @@ func newApp(j *fakeJourneys, stages ...string) *App {
 	return newAppAt(j, -1, stages...)
 }
 
+// vaultDir holds the patient key vault every app of the package's tests shares (TestMain).
+var vaultDir string
+
+// vault is that vault, opened once.
+var vault = sync.OnceValue(func() *patientkeys.Vault {
+	master, err := patientkeys.LocalMasterKey(filepath.Join(vaultDir, "master.key"), true)
+	if err != nil {
+		panic(err)
+	}
+	v, err := patientkeys.Open(context.Background(), filepath.Join(vaultDir, "vault.db"), master)
+	if err != nil {
+		panic(err)
+	}
+	return v
+})
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "coordinator-app-vault-")
+	if err != nil {
+		panic(err)
+	}
+	vaultDir = dir
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code) //nolint:forbidigo // TestMain must exit with the tests' code
+}
+
 // newAppAt is newApp with the journey stream's last revision at rev when a request arrives.
 func newAppAt(j *fakeJourneys, rev int64, stages ...string) *App {
-	return New(j, fakeTimeline{rev: rev}, fakePathways{stages: stages}, []byte("k"), func() time.Time { return now })
+	return New(j, fakeTimeline{rev: rev}, fakePathways{stages: stages}, vault(), []byte("k"), func() time.Time { return now })
 }
 
 func triageCmd() domain.Command {

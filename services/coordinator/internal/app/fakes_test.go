@@ -45,7 +45,7 @@ func (f *fakeJourneys) PCN(_ context.Context, id string) (string, error) {
 	return "", domain.JourneyNotFound(id)
 }
 
-func (f *fakeJourneys) Start(_ context.Context, r domain.Referral, _ string) (string, bool, error) {
+func (f *fakeJourneys) Start(_ context.Context, r domain.Referral, _ domain.SealedReferral, _ string) (string, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.started++
@@ -92,6 +92,11 @@ type fakeTimeline struct{ rev int64 }
 func (fakeTimeline) Read(context.Context, string) ([]TimelineEntry, error) { return nil, nil }
 
 func (f fakeTimeline) Revision(context.Context, string) (int64, error) { return f.rev, nil }
+
+// Patient names the same patient for every journey.
+func (fakeTimeline) Patient(context.Context, string) (string, bool, error) {
+	return "pt-abcdefghijklmnopqrstuvwxyz", false, nil
+}
 
 type fakePathways struct{ stages []string }
 

@@ -13,7 +13,8 @@ import (
 type Journeys interface {
 	// Start starts the journey of a referral carrying its fingerprint. When the referral id was
 	// used before it returns created=false if the fingerprint matches, else KindAlreadyExists.
-	Start(ctx context.Context, r domain.Referral, fingerprint string) (journeyID string, created bool, err error)
+	// The journey is started with the sealed referral only: the NHS number never reaches Temporal.
+	Start(ctx context.Context, r domain.Referral, sealed domain.SealedReferral, fingerprint string) (journeyID string, created bool, err error)
 	// State queries a journey's current view (KindNotFound for an unknown journey).
 	State(ctx context.Context, journeyID string) (journey.View, error)
 	// Update sends one transition as a Temporal update with the request id as update id and
@@ -48,7 +49,28 @@ type Timeline interface {
 	// Revision returns the revision of the journey stream's last event (-1 when it has none): the
 	// journey's State.Revision once the workflow has stored it.
 	Revision(ctx context.Context, journeyID string) (int64, error)
+	// Patient returns the patient reference of the journey's ReferralReceived (domain.JourneyNotFound
+	// when the stream has no events; legacy=true, ref empty, for a journey recorded before patient
+	// references, whose NHS number is in clear in its stream).
+	Patient(ctx context.Context, journeyID string) (ref string, legacy bool, err error)
 }
+
+// Patients holds every patient's data key (the vault, services/platform/patientkeys): the one place
+// an NHS number is turned into a pseudonymous reference, and identifying fields sealed and opened.
+type Patients interface {
+	PatientRef(ctx context.Context, nhsNumber string) (string, error)
+	Seal(ctx context.Context, ref, purpose string, plaintext []byte) ([]byte, error)
+	Open(ctx context.Context, ref, purpose string, sealed []byte) ([]byte, error)
+	// Erase destroys the patient's data key; false when there was none (already erased).
+	Erase(ctx context.Context, ref string) (bool, error)
+}
+
+// Purposes of sealed fields: each is sealed for one, and opens only for it.
+const (
+	PurposeNHSNumber      = "nhs_number"
+	PurposeReferralReason = "referral_reason"
+	PurposeNote           = "note"
+)
 
 // TimelineEntry is one event of a journey's stream.
 type TimelineEntry struct {

@@ -57,9 +57,9 @@ func TestTransitionsOnAJourneyOfAnotherPCNChangeNothing(t *testing.T) {
 		{Transition: domain.CompleteIntervention, InterventionID: "iv-1"},
 		{Transition: domain.RecordDidNotAttend, InterventionID: "iv-1"},
 		{Transition: domain.RecordOutcome, CollectionPoint: "discharge", Measures: []domain.Measure{{Code: "msk-hq", Value: 40}}},
-		{Transition: domain.Discharge, Reason: "done"},
-		{Transition: domain.Cancel, Reason: "moved away"},
-		{Transition: domain.MigrateVersion, TargetVersion: 2, Reason: "new triage SLA"},
+		{Transition: domain.Discharge, Reason: "treatment-complete"},
+		{Transition: domain.Cancel, Reason: "moved-away"},
+		{Transition: domain.MigrateVersion, TargetVersion: 2, Reason: "superseded-version"},
 		{Transition: domain.RecordAdmission, Reason: "copd-exacerbation", AdmittedAt: past.Add(-time.Hour), DischargedAt: past},
 	} {
 		t.Run(string(cmd.Transition), func(t *testing.T) {
@@ -128,7 +128,7 @@ func TestACallerWithoutPCNsSeesNothing(t *testing.T) {
 	require.Empty(t, p.Items)
 	_, err = a.GetJourney(ctx, none, "ref-own")
 	requireAnsweredAsMissing(t, err, "ref-own")
-	_, err = a.Apply(ctx, none, domain.Command{Transition: domain.Cancel, JourneyID: "ref-own", RequestID: "r1", Reason: "x"})
+	_, err = a.Apply(ctx, none, domain.Command{Transition: domain.Cancel, JourneyID: "ref-own", RequestID: "r1", Reason: "other"})
 	requireAnsweredAsMissing(t, err, "ref-own")
 	require.Empty(t, j.updates)
 	require.Empty(t, j.queries)
@@ -138,7 +138,7 @@ func TestScopeCheckReusesThePCNOfAJourneyAlreadySeen(t *testing.T) {
 	j := twoPCNs()
 	a := newApp(j)
 	ctx := context.Background()
-	cancel := domain.Command{Transition: domain.Cancel, JourneyID: "ref-own", RequestID: "r1", Reason: "x"}
+	cancel := domain.Command{Transition: domain.Cancel, JourneyID: "ref-own", RequestID: "r1", Reason: "other"}
 	_, err := a.Apply(ctx, own, cancel)
 	require.NoError(t, err)
 	_, err = a.Apply(ctx, own, cancel)

@@ -41,7 +41,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad segment", []string{"submit", "-segment", "healthy"}, "-segment"},
 		{"bad time", []string{"submit", "-segment", "LTC", "-source", "GP", "-referred-at", "yesterday"}, "RFC3339"},
 		{"bad measure", []string{"triage", "ref-1", "-measure", "msk-hq"}, "code=value"},
-		{"two journeys", []string{"cancel", "a", "b", "-reason", "x"}, "one journey id"},
+		{"two journeys", []string{"cancel", "a", "b", "-reason", "other"}, "one journey id"},
 		{"unquoted reason", []string{"discharge", "ref-R-1", "-reason", "treatment", "complete"},
 			"discharge needs one journey id, got 2 arguments (ref-R-1 complete); quote flag values that contain spaces"},
 		{"bad version", []string{"pathways", "show", "msk", "latest"}, "must be a number"},

@@ -177,38 +177,44 @@ func outcome(ctx context.Context, c *call, args []string) error {
 	})
 }
 
+// noteUsage describes the -note flag of discharge, cancel and migrate.
+const noteUsage = "optional note, at most 500 characters: sealed with the patient's key, shown in the timeline, erased with the patient"
+
 func discharge(ctx context.Context, c *call, args []string) error {
-	var reason, stage string
+	var reason, stage, note string
 	return c.transition(ctx, "discharge", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&reason, "reason", "", "reason for discharge")
+		fs.StringVar(&reason, "reason", "", "discharge reason code of the journey's pathway version (e.g. treatment-complete)")
 		fs.StringVar(&stage, "stage", "", "discharge stage, when more than one is reachable")
+		fs.StringVar(&note, "note", "", noteUsage)
 	}, func(ctx context.Context, cl coordinatorv1.CoordinatorServiceClient, id, rid string) (*coordinatorv1.TransitionResult, error) {
-		r, err := cl.Discharge(ctx, &coordinatorv1.DischargeRequest{JourneyId: id, RequestId: rid, Reason: reason, Stage: stage})
+		r, err := cl.Discharge(ctx, &coordinatorv1.DischargeRequest{JourneyId: id, RequestId: rid, Reason: reason, Stage: stage, Note: note})
 		return r.GetResult(), err
 	})
 }
 
 func cancel(ctx context.Context, c *call, args []string) error {
-	var reason string
+	var reason, note string
 	return c.transition(ctx, "cancel", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&reason, "reason", "", "reason for cancelling")
+		fs.StringVar(&reason, "reason", "", "cancel reason code of the journey's pathway version (e.g. duplicate)")
+		fs.StringVar(&note, "note", "", noteUsage)
 	}, func(ctx context.Context, cl coordinatorv1.CoordinatorServiceClient, id, rid string) (*coordinatorv1.TransitionResult, error) {
-		r, err := cl.Cancel(ctx, &coordinatorv1.CancelRequest{JourneyId: id, RequestId: rid, Reason: reason})
+		r, err := cl.Cancel(ctx, &coordinatorv1.CancelRequest{JourneyId: id, RequestId: rid, Reason: reason, Note: note})
 		return r.GetResult(), err
 	})
 }
 
 func migrate(ctx context.Context, c *call, args []string) error {
-	var reason string
+	var reason, note string
 	var to int
 	var dry bool
 	return c.transition(ctx, "migrate", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&to, "to", 0, "target version of the journey's pathway")
-		fs.StringVar(&reason, "reason", "", "reason for the migration")
+		fs.StringVar(&reason, "reason", "", "migration reason code (e.g. superseded-version)")
+		fs.StringVar(&note, "note", "", noteUsage)
 		fs.BoolVar(&dry, "dry-run", false, "check compatibility only")
 	}, func(ctx context.Context, cl coordinatorv1.CoordinatorServiceClient, id, rid string) (*coordinatorv1.TransitionResult, error) {
 		r, err := cl.MigrateVersion(ctx, &coordinatorv1.MigrateVersionRequest{JourneyId: id, RequestId: rid,
-			TargetVersion: int32(to), Reason: reason, DryRun: dry})
+			TargetVersion: int32(to), Reason: reason, DryRun: dry, Note: note})
 		return r.GetResult(), err
 	})
 }

@@ -44,6 +44,10 @@ type Access struct {
 	Peer         string
 	ForwardedFor string
 	RequestID    string
+	// Reason is the reason the caller gave, for calls that need one (ErasePatient).
+	Reason string
+	// PatientRef is the pseudonymous patient the call concerned (ErasePatient).
+	PatientRef string
 }
 
 // Day is the UTC day an entry instant belongs to, as the trail's streams are named (2026-03-02).

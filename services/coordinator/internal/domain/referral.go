@@ -38,8 +38,11 @@ type Referral struct {
 // (a referral cannot come from the future, allowing 5 minutes of clock skew).
 func (r Referral) Validate(now time.Time) error {
 	var v Violations
-	if !idPattern.MatchString(r.ReferralID) {
+	switch {
+	case !idPattern.MatchString(r.ReferralID):
 		v.Addf("referral_id", "must be 1-100 letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
+	case nhsnumber.Contains(r.ReferralID):
+		v.Addf("referral_id", "must not contain an NHS number: it names the journey, which is shown and logged")
 	}
 	v.Add("pathway_id", pathway.CheckID(r.PathwayID))
 	v.Add("nhs_number", nhsnumber.Check(r.NHSNumber))
@@ -64,6 +67,15 @@ func (r Referral) Validate(now time.Time) error {
 		v.Addf("referred_at", "must not be in the future")
 	}
 	return v.Err()
+}
+
+// SealedReferral is how a referral names its patient once the coordinator has sealed it: the
+// pseudonymous patient reference and the NHS number and reason for referral sealed with the
+// patient's data key.
+type SealedReferral struct {
+	PatientRef string
+	NHSNumber  []byte
+	Reason     []byte
 }
 
 // Fingerprint is a keyed hash (HMAC-SHA256) of every field of the referral. Two submissions

@@ -3,6 +3,7 @@ package domain
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nhs-pathways/pathways/workflows/pathway"
 )
@@ -49,7 +50,13 @@ type Command struct {
 	DryRun          bool
 	AdmittedAt      time.Time
 	DischargedAt    time.Time
+	// Note is the optional free-text note of a discharge, cancellation or migration: identifying
+	// data, sealed with the patient's data key before it leaves the coordinator.
+	Note string
 }
+
+// MaxNoteLength bounds a note (characters).
+const MaxNoteLength = 500
 
 // Validate checks the fields the transition needs, by API field name. It checks shape only (and
 // times against now); the journey checks the rest against its pinned pathway version and history.
@@ -86,12 +93,12 @@ func (c Command) validateFields(v *Violations, now time.Time) {
 		required("collection_point", c.CollectionPoint)
 		validateMeasures(v, "measures", c.Measures, true)
 	case Discharge, Cancel:
-		required("reason", c.Reason)
+		c.validateCoded(v)
 	case MigrateVersion:
 		if c.TargetVersion < 1 {
 			v.Addf("target_version", "must be a version number (1 or more)")
 		}
-		required("reason", c.Reason)
+		c.validateCoded(v)
 	case RecordAdmission:
 		c.validateAdmission(v, now)
 	}
@@ -106,5 +113,18 @@ func validateMeasures(v *Violations, field string, ms []Measure, atLeastOne bool
 			v.Addf(field+"["+itoa(i)+"].code", "is required")
 		}
 		v.Add(field+"["+itoa(i)+"].value", pathway.CheckFinite(m.Value))
+	}
+}
+
+// validateCoded checks a coded reason's shape (the journey checks it is one of its pinned
+// version's codes) and the note's length. A wrong reason is never echoed: it may be free text.
+func (c Command) validateCoded(v *Violations) {
+	if strings.TrimSpace(c.Reason) == "" {
+		v.Addf("reason", "is required: a reason code of the journey's pathway version")
+	} else {
+		v.Add("reason", pathway.CheckReasonCode(c.Reason))
+	}
+	if n := utf8.RuneCountInString(c.Note); n > MaxNoteLength {
+		v.Addf("note", "must be at most %d characters, got %d", MaxNoteLength, n)
 	}
 }

@@ -61,5 +61,5 @@ func instant(v *domain.Violations, field string, t *timestamppb.Timestamp) (at t
 func accessToProto(a domain.Access) *coordinatorv1.AccessEntry {
 	return &coordinatorv1.AccessEntry{EntryId: a.ID, At: ts(a.At), Subject: a.Subject, Actor: a.Actor, Service: a.Service,
 		Orgs: a.Orgs, Method: a.Method, JourneyIds: a.JourneyIDs, Outcome: coordinatorv1.AccessOutcome(a.Outcome),
-		Code: a.Code, Peer: a.Peer, ForwardedFor: a.ForwardedFor, RequestId: a.RequestID}
+		Code: a.Code, Peer: a.Peer, ForwardedFor: a.ForwardedFor, RequestId: a.RequestID, Reason: a.Reason, PatientRef: a.PatientRef}
 }

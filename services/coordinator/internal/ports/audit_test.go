@@ -65,8 +65,8 @@ func TestEveryReadAndChangeLeavesOneAuditEntry(t *testing.T) {
 	for _, id := range []string{"ref-own", "ref-other", "ref-gone"} {
 		_, _ = s.GetJourney(ctx, &coordinatorv1.GetJourneyRequest{JourneyId: id})
 	}
-	_, _ = s.Cancel(ctx, &coordinatorv1.CancelRequest{JourneyId: "ref-own", RequestId: "cancel-1", Reason: "moved away"})
-	_, _ = s.Cancel(ctx, &coordinatorv1.CancelRequest{JourneyId: "ref-other", RequestId: "cancel-2", Reason: "moved away"})
+	_, _ = s.Cancel(ctx, &coordinatorv1.CancelRequest{JourneyId: "ref-own", RequestId: "cancel-1", Reason: "moved-away"})
+	_, _ = s.Cancel(ctx, &coordinatorv1.CancelRequest{JourneyId: "ref-other", RequestId: "cancel-2", Reason: "moved-away"})
 	_, _ = s.Triage(ctx, &coordinatorv1.TriageRequest{JourneyId: "ref-own", RequestId: "triage-1"}) // no disposition
 	_, _ = s.ListWorklist(ctx, &coordinatorv1.ListWorklistRequest{Worklist: coordinatorv1.Worklist_WORKLIST_BREACHED})
 
@@ -146,7 +146,7 @@ func TestAReadThatCannotBeRecordedIsNotAnswered(t *testing.T) {
 	j := withJourneys()
 	j.listed = []app.Listed{{JourneyID: "ref-own", PCN: ownPCN}}
 	broken, _ := newServers(j, brokenTrail{})
-	a := app.New(j, timelineFake{}, pathwaysFake{}, []byte("k"), func() time.Time { return start })
+	a := app.New(j, timelineFake{}, pathwaysFake{}, testVault(), []byte("k"), func() time.Time { return start })
 	for name, s := range map[string]*Server{"trail down": broken, "no trail configured": NewServer(a)} {
 		t.Run(name, func(t *testing.T) {
 			got, err := s.GetJourney(as(coordinator), &coordinatorv1.GetJourneyRequest{JourneyId: "ref-own"})
@@ -157,7 +157,7 @@ func TestAReadThatCannotBeRecordedIsNotAnswered(t *testing.T) {
 			require.Nil(t, list)
 		})
 	}
-	res, err := broken.Cancel(as(coordinator), &coordinatorv1.CancelRequest{JourneyId: "ref-own", RequestId: "c-1", Reason: "moved"})
+	res, err := broken.Cancel(as(coordinator), &coordinatorv1.CancelRequest{JourneyId: "ref-own", RequestId: "c-1", Reason: "moved-away"})
 	require.NoError(t, err)
 	require.Equal(t, "c-1", res.GetResult().GetRequestId())
 }

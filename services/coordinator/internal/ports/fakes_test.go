@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/domain"
 	"github.com/nhs-pathways/pathways/services/eventstore/embedded"
 	"github.com/nhs-pathways/pathways/services/platform/identity"
+	"github.com/nhs-pathways/pathways/services/platform/patientkeys"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
@@ -37,7 +40,7 @@ type journeysFake struct {
 	updates []string
 }
 
-func (f *journeysFake) Start(_ context.Context, r domain.Referral, _ string) (string, bool, error) {
+func (f *journeysFake) Start(_ context.Context, r domain.Referral, _ domain.SealedReferral, _ string) (string, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	id := journey.JourneyID(r.ReferralID)
@@ -79,6 +82,9 @@ type timelineFake struct{}
 
 func (timelineFake) Read(context.Context, string) ([]app.TimelineEntry, error) { return nil, nil }
 func (timelineFake) Revision(context.Context, string) (int64, error)           { return -1, nil }
+func (timelineFake) Patient(context.Context, string) (string, bool, error) {
+	return "pt-abcdefghijklmnopqrstuvwxyz", false, nil
+}
 
 type pathwaysFake struct{}
 
@@ -131,7 +137,7 @@ func (brokenTrail) ReadDay(context.Context, time.Time, uint64, int) ([]app.Recor
 
 // newServers returns the coordinator and audit services over j and trail.
 func newServers(j *journeysFake, trail app.AccessTrail) (*Server, *AuditServer) {
-	a := app.New(j, timelineFake{}, pathwaysFake{}, []byte("k"), func() time.Time { return start })
+	a := app.New(j, timelineFake{}, pathwaysFake{}, testVault(), []byte("k"), func() time.Time { return start })
 	audit := app.NewAudit(trail, ticking())
 	return NewServer(a, WithAudit(audit)), NewAuditServer(audit)
 }
@@ -147,4 +153,32 @@ func as(p identity.Principal) context.Context {
 	ctx := identity.WithPrincipal(context.Background(), p)
 	ctx = peer.NewContext(ctx, &peer.Peer{Addr: &net.TCPAddr{IP: net.IPv4(10, 0, 0, 7), Port: 51234}})
 	return metadata.NewIncomingContext(ctx, metadata.Pairs("x-forwarded-for", "203.0.113.9"))
+}
+
+// testVault is the patient key vault the package's tests share, in a directory TestMain removes.
+var testVault = sync.OnceValue(func() *patientkeys.Vault {
+	dir, err := os.MkdirTemp("", "coordinator-ports-vault-")
+	if err != nil {
+		panic(err)
+	}
+	vaultDirs = append(vaultDirs, dir)
+	master, err := patientkeys.LocalMasterKey(filepath.Join(dir, "master.key"), true)
+	if err != nil {
+		panic(err)
+	}
+	v, err := patientkeys.Open(context.Background(), filepath.Join(dir, "vault.db"), master)
+	if err != nil {
+		panic(err)
+	}
+	return v
+})
+
+var vaultDirs []string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, d := range vaultDirs {
+		_ = os.RemoveAll(d)
+	}
+	os.Exit(code) //nolint:forbidigo // TestMain must exit with the tests' code
 }

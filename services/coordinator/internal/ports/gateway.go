@@ -21,6 +21,9 @@ func Gateway(ctx context.Context, conn *grpc.ClientConn, guard identity.Intercep
 	if err := coordinatorv1.RegisterCoordinatorServiceHandler(ctx, gw, conn); err != nil {
 		return nil, fmt.Errorf("register coordinator gateway: %w", err)
 	}
+	if err := coordinatorv1.RegisterPatientDataServiceHandler(ctx, gw, conn); err != nil {
+		return nil, fmt.Errorf("register PatientDataService gateway: %w", err)
+	}
 	if err := coordinatorv1.RegisterAccessAuditServiceHandler(ctx, gw, conn); err != nil {
 		return nil, fmt.Errorf("register access audit gateway: %w", err)
 	}
@@ -33,6 +36,7 @@ func Gateway(ctx context.Context, conn *grpc.ClientConn, guard identity.Intercep
 	}
 	document("GET /openapi.json", coordinatorv1.OpenAPI)
 	document("GET /openapi-audit.json", coordinatorv1.AuditOpenAPI)
+	document("GET /openapi-patientdata.json", coordinatorv1.PatientDataOpenAPI)
 	mux.Handle("/", gw)
 	return mux, nil
 }

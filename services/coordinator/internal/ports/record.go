@@ -22,6 +22,8 @@ type call struct {
 	method     string
 	journeyIDs []string
 	requestID  string
+	reason     string
+	patientRef string
 }
 
 // recordWithin bounds one append to the trail. It runs even when the caller has gone away: a
@@ -59,7 +61,7 @@ func (s *Server) record(ctx context.Context, c call, err, st error) error {
 	}
 	p, _ := identity.FromContext(ctx)
 	e := domain.Access{Subject: p.ID(), Actor: p.Actor, Service: p.Service, Orgs: p.Orgs, Method: c.method,
-		JourneyIDs: c.journeyIDs, RequestID: c.requestID, Outcome: outcomeOf(err, st),
+		JourneyIDs: c.journeyIDs, RequestID: c.requestID, Reason: c.reason, PatientRef: c.patientRef, Outcome: outcomeOf(err, st),
 		Code: code.Code_name[int32(status.Code(st))], Peer: peerOf(ctx), ForwardedFor: forwardedFor(ctx)}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordWithin)
 	defer cancel()

@@ -74,7 +74,7 @@ func (s *Server) RecordOutcome(ctx context.Context, req *coordinatorv1.RecordOut
 // Discharge ends active care.
 func (s *Server) Discharge(ctx context.Context, req *coordinatorv1.DischargeRequest) (*coordinatorv1.DischargeResponse, error) {
 	r, err := s.apply(ctx, domain.Command{Transition: domain.Discharge, JourneyID: req.GetJourneyId(), RequestID: req.GetRequestId(),
-		Reason: req.GetReason(), Stage: req.GetStage()})
+		Reason: req.GetReason(), Stage: req.GetStage(), Note: req.GetNote()})
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func (s *Server) Discharge(ctx context.Context, req *coordinatorv1.DischargeRequ
 // Cancel cancels a journey.
 func (s *Server) Cancel(ctx context.Context, req *coordinatorv1.CancelRequest) (*coordinatorv1.CancelResponse, error) {
 	r, err := s.apply(ctx, domain.Command{Transition: domain.Cancel, JourneyID: req.GetJourneyId(), RequestID: req.GetRequestId(),
-		Reason: req.GetReason()})
+		Reason: req.GetReason(), Note: req.GetNote()})
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (s *Server) Cancel(ctx context.Context, req *coordinatorv1.CancelRequest) (
 // MigrateVersion moves a journey to another version of its pathway.
 func (s *Server) MigrateVersion(ctx context.Context, req *coordinatorv1.MigrateVersionRequest) (*coordinatorv1.MigrateVersionResponse, error) {
 	r, err := s.apply(ctx, domain.Command{Transition: domain.MigrateVersion, JourneyID: req.GetJourneyId(), RequestID: req.GetRequestId(),
-		TargetVersion: int(req.GetTargetVersion()), Reason: req.GetReason(), DryRun: req.GetDryRun()})
+		TargetVersion: int(req.GetTargetVersion()), Reason: req.GetReason(), DryRun: req.GetDryRun(), Note: req.GetNote()})
 	if err != nil {
 		return nil, err
 	}

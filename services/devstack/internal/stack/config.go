@@ -154,6 +154,12 @@ func (c Config) eventStoreDir() string { return filepath.Join(c.DataDir, "events
 func (c Config) financeLedger() string { return filepath.Join(c.DataDir, "finance", "finance.db") }
 func (c Config) dashboardDir() string  { return filepath.Join(c.DataDir, "dashboard") }
 
+// VaultPath is the coordinator's patient key vault (every patient's data key, wrapped).
+func (c Config) VaultPath() string { return filepath.Join(c.DataDir, "coordinator", "vault.db") }
+
+// MasterKeyFile is the master key wrapping the vault's keys (made at first start, 0600).
+func (c Config) MasterKeyFile() string { return filepath.Join(c.DataDir, "keys", "vault-master.key") }
+
 // PayloadKeysFile is the keyring encrypting every Temporal payload (made at first start, 0600).
 func (c Config) PayloadKeysFile() string {
 	return filepath.Join(c.DataDir, "keys", "payload-keys.json")

@@ -140,6 +140,11 @@ func (s *Stack) startCoordinator(ctx context.Context) error {
 	cfg.Temporal.Address, cfg.Temporal.Namespace, cfg.Temporal.TLS = s.TemporalAddr, s.cfg.Namespace, s.temporalTLS("coordinator")
 	cfg.EventStoreURL, cfg.GovernanceAddr, cfg.Security = s.EventStoreURL, s.GovernanceAddr, s.Secure("coordinator")
 	cfg.Temporal.PayloadKeysFile = s.cfg.PayloadKeysFile()
+	// The patient key vault and its master key live in the data dir (production names a KMS).
+	cfg.VaultPath, cfg.MasterKeyFile, cfg.CreateMasterKey = s.cfg.VaultPath(), s.cfg.MasterKeyFile(), true
+	if err := ensureDir(filepath.Dir(cfg.VaultPath)); err != nil {
+		return err
+	}
 	if s.uiCodec() {
 		cfg.CodecCORSOrigins = []string{s.temporalUIURL()} // the Web UI decodes payloads through /codec
 	}
