@@ -93,7 +93,7 @@ func TestMSKJourneyOverREST(t *testing.T) {
 	step("completeIntervention", map[string]any{"interventionId": cats})
 	step("recordOutcome", map[string]any{"collectionPoint": "discharge", "measures": []map[string]any{
 		{"code": "msk-hq", "value": 44}, {"code": "eq5d5l-index", "value": 0.82}, {"code": "eq-vas", "value": 80}}})
-	step("discharge", map[string]any{"reason": "treatment complete"})
+	step("discharge", map[string]any{"reason": "treatment-complete", "note": "home exercise plan agreed"})
 
 	var got coordinatorv1.GetJourneyResponse
 	api.call(http.MethodGet, "/v1/journeys/"+id, nil, &got)
@@ -241,7 +241,7 @@ func TestCOPDJourneyOverGRPC(t *testing.T) {
 	complete(rehab)
 	complete(book("annual-review"))
 	outcome("discharge", mrc(2), m("cat", 15), m("days-at-home", 86), m("feeling-supported", 8))
-	dis, err := c.Discharge(ctx, &coordinatorv1.DischargeRequest{JourneyId: id, RequestId: rid(), Reason: "stable, self-managing"})
+	dis, err := c.Discharge(ctx, &coordinatorv1.DischargeRequest{JourneyId: id, RequestId: rid(), Reason: "self-managing"})
 	require.NoError(t, err)
 	require.Contains(t, dis.GetResult().GetEvents(), "Discharged")
 

@@ -687,9 +687,9 @@ func (run *journeyRun) send(ctx context.Context, c coordinatorv1.CoordinatorServ
 	case stepOutcome:
 		res, err = c.RecordOutcome(ctx, &coordinatorv1.RecordOutcomeRequest{JourneyId: id, RequestId: rid, CollectionPoint: s.point, Measures: s.measures})
 	case stepDischarge:
-		res, err = c.Discharge(ctx, &coordinatorv1.DischargeRequest{JourneyId: id, RequestId: rid, Reason: "reconciliation: care complete", Stage: s.stage})
+		res, err = c.Discharge(ctx, &coordinatorv1.DischargeRequest{JourneyId: id, RequestId: rid, Reason: "treatment-complete", Stage: s.stage})
 	case stepCancel:
-		res, err = c.Cancel(ctx, &coordinatorv1.CancelRequest{JourneyId: id, RequestId: rid, Reason: "reconciliation: patient moved away"})
+		res, err = c.Cancel(ctx, &coordinatorv1.CancelRequest{JourneyId: id, RequestId: rid, Reason: "moved-away"})
 	}
 	if err != nil {
 		return nil, err

@@ -97,7 +97,7 @@ func TestREADMEWalkthroughWithPathwayctlLogin(t *testing.T) {
 	require.Contains(t, coord.ok("schedule", id, "-intervention", "msk-injection", "-at", T2), "iv-2")
 	coord.ok("complete", id, "-intervention-id", "iv-2")
 	coord.ok("outcome", id, "-point", "discharge", "-measure", "msk-hq=44", "-measure", "eq5d5l-index=0.82", "-measure", "eq-vas=80")
-	coord.ok("discharge", id, "-reason", "treatment complete")
+	coord.ok("discharge", id, "-reason", "treatment-complete", "-note", "home exercise plan agreed")
 	require.Contains(t, coord.ok("show", id), "discharged")
 
 	other := d.pathwayctl(t, bin)

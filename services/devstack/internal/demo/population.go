@@ -100,8 +100,8 @@ func mskPopulation() []Patient {
 		mskPatient(7, recently, InIntervention, then(mskTriaged("cats"), book("cats", "cats-assessment", 1), attend("start", "cats"))...),
 		mskPatient(8, recently, InIntervention, then(mskTriaged("physio-face-to-face"), book("f2f", "physio-f2f", 2), attend("dna", "f2f"))...),
 		mskPatient(9, recently, OutcomeReview, then(cats, outcome("discharge", mskDischargeScores()...))...),
-		mskPatient(10, recently, Discharged, then(cats, outcome("discharge", mskDischargeScores()...), discharge("treatment complete"))...),
-		mskPatient(11, recently, Cancelled, cancel("patient declined treatment")),
+		mskPatient(10, recently, Discharged, then(cats, outcome("discharge", mskDischargeScores()...), discharge("treatment-complete"))...),
+		mskPatient(11, recently, Cancelled, cancel("patient-declined")),
 	}
 }
 
@@ -122,7 +122,7 @@ func copdPopulation() []Patient {
 	rehab := then(copdTriaged(), attend("complete", "clinic"), book("rehab", "pulmonary-rehab", 7), attend("start", "rehab"))
 	done := then(rehab, attend("complete", "rehab"), book("review", "annual-review", 30), attend("complete", "review"),
 		outcome("discharge", scaled("mrc-dyspnoea", 2, "MRC 1-5"), m("cat", 15), m("days-at-home", 86), m("feeling-supported", 8)),
-		discharge("stable, self-managing"))
+		discharge("self-managing"))
 	return []Patient{
 		copdPatient(1, recently, AwaitingTriage),
 		copdPatient(2, longAgo*2, TriageBreached),
