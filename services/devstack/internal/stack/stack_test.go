@@ -76,6 +76,7 @@ func TestEveryServiceAnswersAndTheDemoLoadsOnce(t *testing.T) {
 	requireJourneyCount(t, tc, len(loaded))
 
 	requireSecurity(t, s, c, loaded)
+	requirePayloadEncryption(t, s, loaded)
 }
 
 // temporalClient dials the Temporal frontend as the coordinator does: mutual TLS with the
