@@ -37,7 +37,7 @@ func TestIngestIsForTheWorkersCertificateOnly(t *testing.T) {
 		ctx  context.Context
 		code codes.Code
 	}{
-		{"a board member's token", s.dial(t, s.ca.Client(""), false), bearer(s.token), codes.PermissionDenied},
+		{"a board member's token", s.dial(t, s.ca.Client(""), false), bearer(s.board), codes.PermissionDenied},
 		{"finance's certificate", s.dial(t, s.ca.Client("finance"), false), t.Context(), codes.PermissionDenied},
 		{"no certificate", s.dial(t, s.ca.Client(""), false), t.Context(), codes.Unauthenticated},
 		{"a worker certificate of another CA", s.dial(t, otherCA.Client("worker"), false), t.Context(), codes.Unavailable},

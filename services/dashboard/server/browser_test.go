@@ -17,6 +17,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/app"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/demo"
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/disclosure"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/ports"
 	"github.com/nhs-pathways/pathways/services/dashboard/server"
@@ -83,7 +84,7 @@ func preload(t *testing.T, path string, now time.Time, facts []*dashboardv1.Reco
 	store, err := adapters.OpenStore(t.Context(), path)
 	require.NoError(t, err)
 	defer func() { require.NoError(t, store.Close()) }()
-	a := app.New(store, nil, domain.NewCatalog(pathway.Builtin()), func() time.Time { return now })
+	a := app.New(store, nil, domain.NewCatalog(pathway.Builtin()), func() time.Time { return now }, disclosure.Default())
 	const batch = 1000
 	for i := 0; i < len(facts); i += batch {
 		out := make([]domain.Fact, 0, batch)
@@ -151,6 +152,7 @@ func TestBrowserFiltersByPCNAndSegment(t *testing.T) {
 		chromedp.WaitVisible(`#scope[data-pcn="`+pcn+`"][data-segment="2"]`, chromedp.ByQuery),
 	))
 	filter := &dashboardv1.Filter{PcnOdsCode: pcn, Segment: segment, FromMonth: "2025-04", ToMonth: "2026-03"}
+	svc.token = svc.board // the page's board member: the API answers them under the same disclosure rule
 	sys, pop := svc.system(t, filter), svc.population(t, filter)
 	require.Positive(t, sys.GetReferralsReceived())
 

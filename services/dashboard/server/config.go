@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/disclosure"
 	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
 	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
@@ -47,8 +48,30 @@ type Config struct {
 	HTTP limits.HTTPConfig
 	// Web is the page's OpenID Connect sign-in, on whenever Security verifies tokens.
 	Web WebSignIn
-	// Now is the clock of the figures; nil means time.Now.
+	// Disclosure is the small-number rule the figures follow for people without patient-level
+	// access (every role but coordinator and auditor), on the page, in the API and in CSV.
+	Disclosure Disclosure
+	// RecordsRetention is how long the read model keeps a journey after it closed (discharged
+	// or cancelled) and its last recorded activity; default 8 years (DefaultRecordsRetention).
+	RecordsRetention Retention
+	// PurgeInterval is how often journeys past RecordsRetention are purged, the first time at
+	// start; 0 purges only when Purge is called.
+	PurgeInterval time.Duration
+	// Now is the clock of the figures and the purge; nil means time.Now.
 	Now func() time.Time
+}
+
+// Disclosure is the small-number rule: counts from SuppressMin to SuppressMax are suppressed
+// (SuppressMax 0: none), the others rounded to the nearest RoundTo (1: not rounded).
+type Disclosure struct {
+	SuppressMin, SuppressMax, RoundTo int
+}
+
+// DefaultDisclosure suppresses 1 to 7 and rounds the rest to the nearest 5.
+var DefaultDisclosure = Disclosure{SuppressMin: 1, SuppressMax: 7, RoundTo: 5}
+
+func (d Disclosure) rule() disclosure.Rule {
+	return disclosure.Rule{SuppressMin: int64(d.SuppressMin), SuppressMax: int64(d.SuppressMax), RoundTo: int64(d.RoundTo)}
 }
 
 // WebSignIn is the web page's client at the OpenID Connect provider of Security.OIDC
@@ -70,7 +93,8 @@ type WebSignIn struct {
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
 	return Config{Listen: DefaultListen, HTTPListen: DefaultHTTPListen, DataDir: DefaultDataDir,
-		Security: secure.Default(), HTTP: limits.DefaultHTTPConfig(), Web: WebSignIn{ClientID: DefaultWebClientID}}
+		Security: secure.Default(), HTTP: limits.DefaultHTTPConfig(), Web: WebSignIn{ClientID: DefaultWebClientID},
+		Disclosure: DefaultDisclosure, RecordsRetention: DefaultRecordsRetention, PurgeInterval: DefaultPurgeInterval}
 }
 
 // Validate reports every problem with the configuration.
@@ -92,8 +116,11 @@ func (c Config) Validate() error {
 	if c.EventStoreURL != "" && !strings.HasPrefix(c.EventStoreURL, "esdb://") && !strings.HasPrefix(c.EventStoreURL, "esdb+discover://") {
 		errs = append(errs, fmt.Errorf("eventstore-url: must be an esdb:// or esdb+discover:// connection string, not %q", c.EventStoreURL))
 	}
+	if c.PurgeInterval < 0 {
+		errs = append(errs, fmt.Errorf("purge-interval: must be 0 (off) or more, not %s", c.PurgeInterval))
+	}
 	errs = append(errs, c.Security.Validate(c.Listen, c.HTTPListen), c.Security.TLS.Client(c.FinanceTLS).Validate(),
-		c.HTTP.Validate())
+		c.HTTP.Validate(), c.Disclosure.rule().Validate(), c.RecordsRetention.validate())
 	if c.Security.Authenticating() {
 		errs = append(errs, c.Web.validate())
 	}

@@ -26,13 +26,16 @@ import (
 )
 
 // service is a running dashboard with clients to its API: ingest as the journey worker (its
-// client certificate, over mutual TLS), queries and the page as a board member (a bearer token).
+// client certificate, over mutual TLS), queries and the page as a coordinator (a bearer token:
+// patient-level access, so the hand-computed figures are exact; the disclosure tests call as a
+// board member, who gets the small-number rule).
 type service struct {
 	srv    *server.Server
 	ca     *devca.Bundle
 	ingest dashboardv1.DashboardIngestServiceClient
 	query  dashboardv1.DashboardQueryServiceClient
-	token  string       // the board member's access token
+	token  string       // the coordinator's access token (exact figures)
+	board  string       // the board member's access token (the disclosure rule applies)
 	web    *http.Client // trusts the test CA; no token of its own
 }
 
@@ -42,8 +45,11 @@ type issuer interface {
 	Token(t testing.TB, p identitytest.Person) string
 }
 
-// boardMember reads the figures.
+// boardMember reads the figures under the disclosure rule.
 var boardMember = identitytest.Person{Subject: "board-1", Name: "Margaret Hale", Roles: []string{access.Board}}
+
+// coordinator reads the figures exactly (patient-level access).
+var coordinator = identitytest.Person{Subject: "coord-1", Name: "Nicholas Higgins", Roles: []string{access.Coordinator}, Orgs: []string{"U12345"}}
 
 // startService starts the dashboard as production runs it: TLS on both listeners with the
 // certificate of a test CA (client certificates verified when given), tokens of the shared test
@@ -81,7 +87,7 @@ func startServiceWith(t *testing.T, now time.Time, o setup, mod func(*server.Con
 	srv, err := server.Start(t.Context(), cfg)
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
-	s := &service{srv: srv, ca: o.ca, token: o.issuer.Token(t, boardMember), web: &http.Client{}}
+	s := &service{srv: srv, ca: o.ca, token: o.issuer.Token(t, coordinator), board: o.issuer.Token(t, boardMember), web: &http.Client{}}
 	plaintext := cfg.Security.TLS.Insecure
 	if !plaintext {
 		tr, err := o.ca.Client("").Transport()
@@ -108,7 +114,7 @@ func (s *service) dial(t *testing.T, c tlsconf.Client, plaintext bool, opts ...g
 	return conn
 }
 
-// get fetches a path of the web listener with the board member's token.
+// get fetches a path of the web listener with the coordinator's token.
 func (s *service) get(t *testing.T, path string) (int, string, http.Header) {
 	t.Helper()
 	return s.getAs(t, path, s.token)
@@ -170,8 +176,13 @@ func violations(t *testing.T, err error) map[string]string {
 	return out
 }
 
+// share is an exact share as a coordinator sees it, its percentage worked out.
 func share(count, total int64) *dashboardv1.Share {
-	return &dashboardv1.Share{Count: count, Total: total}
+	s := &dashboardv1.Share{Count: count, Total: total}
+	if total > 0 {
+		s.Percent, s.HasPercent = 100*float64(count)/float64(total), true
+	}
+	return s
 }
 
 func measure(t *testing.T, p *dashboardv1.GetPopulationFiguresResponse, pathway, code string) *dashboardv1.MeasureOutcome {

@@ -38,6 +38,9 @@ type Server struct {
 	web     *http.Server
 	wlis    net.Listener
 	served  chan error
+	// stopPurge ends the periodic purge; purging is closed when it has.
+	stopPurge context.CancelFunc
+	purging   chan struct{}
 }
 
 // Start opens the read model and serves the gRPC API and the web page until Close.
@@ -54,6 +57,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
+	s.purgeEvery(ctx)
 	return s, nil
 }
 
@@ -78,7 +82,7 @@ func (s *Server) open(ctx context.Context) error {
 		}
 		budgets = s.finance
 	}
-	s.app = app.New(store, budgets, domain.NewCatalog(pathway.Builtin()), s.cfg.Now)
+	s.app = app.New(store, budgets, domain.NewCatalog(pathway.Builtin()), s.cfg.Now, s.cfg.Disclosure.rule())
 	return nil
 }
 
@@ -177,8 +181,12 @@ func (s *Server) WebURL() string {
 // Done delivers an error if serving stops on its own.
 func (s *Server) Done() <-chan error { return s.served }
 
-// Close stops serving and closes the read model.
+// Close stops serving and purging, and closes the read model.
 func (s *Server) Close() {
+	if s.stopPurge != nil {
+		s.stopPurge()
+		<-s.purging
+	}
 	if s.web != nil {
 		_ = s.web.Close()
 	}

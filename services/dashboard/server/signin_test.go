@@ -164,6 +164,7 @@ func TestSignInWithTheCodeFlowAndPKCE(t *testing.T) {
 
 	home := signInAs(t, b, svc, p, "board", page)
 	require.Equal(t, http.StatusOK, home.status, home.body)
+	svc.token = svc.board // as the page's board member sees them (under the disclosure rule)
 	want := svc.system(t, &dashboardv1.Filter{PcnOdsCode: "U12345", FromMonth: "2026-01", ToMonth: "2026-03"})
 	require.Equal(t, fmtInt(want.GetReferralsReceived()), attr(t, home.body, "fig-referrals-received", "data-value"))
 	require.Equal(t, "Margaret Hale", attr(t, home.body, "signed-in", "data-user"))
@@ -171,7 +172,7 @@ func TestSignInWithTheCodeFlowAndPKCE(t *testing.T) {
 
 	csv := b.get(svc.srv.WebURL() + "/export.csv?from=2026-01&to=2026-03")
 	require.Equal(t, http.StatusOK, csv.status, "the session reaches the CSV too")
-	require.Contains(t, csv.body, "lens,figure,key,month,value,count,total")
+	require.Contains(t, csv.body, "lens,figure,key,month,value,count,total,percent")
 }
 
 // TestSessionCookieIsHttpOnlySecureAndLax checks the session cookie the callback sets.

@@ -63,20 +63,20 @@ func TestCSVExportCarriesTheFigures(t *testing.T) {
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, "text/csv; charset=utf-8", hdr.Get("Content-Type"))
 	lines := strings.Split(body, "\n")
-	require.Equal(t, "lens,figure,key,month,value,count,total", lines[0])
+	require.Equal(t, "lens,figure,key,month,value,count,total,percent", lines[0])
 	for _, want := range []string{
-		"system,referrals_received,,2026-01..2026-03,6,,",
-		"system,rtt_within_18_weeks,,2026-03,,2,3",
-		"system,interventions_completed,physio/NZX01,2026-01..2026-03,1,,",
-		"population,reached_mic,copd/cat,2026-01..2026-03,,1,2",
+		"system,referrals_received,,2026-01..2026-03,6,,,",
+		"system,rtt_within_18_weeks,,2026-03,,2,3,66.7",
+		"system,interventions_completed,physio/NZX01,2026-01..2026-03,1,,,",
+		"population,reached_mic,copd/cat,2026-01..2026-03,,1,2,50.0",
 		// Readmissions (readmissions_test.go): 5 index admissions; 1 of 4 within 30 days, 1 open;
 		// January 1 of 2; 2 of 2 within 90 days, 3 open.
-		"population,index_admissions,,2026-01..2026-03,5,,",
-		"population,readmitted_within_days,30,2026-01..2026-03,,1,4",
-		"population,readmission_window_open,30,2026-01..2026-03,1,,",
-		"population,readmitted_within_days,30,2026-01,,1,2",
-		"population,readmitted_within_days,90,2026-01..2026-03,,2,2",
-		"population,readmission_window_open,90,2026-01..2026-03,3,,",
+		"population,index_admissions,,2026-01..2026-03,5,,,",
+		"population,readmitted_within_days,30,2026-01..2026-03,,1,4,25.0",
+		"population,readmission_window_open,30,2026-01..2026-03,1,,,",
+		"population,readmitted_within_days,30,2026-01,,1,2,50.0",
+		"population,readmitted_within_days,90,2026-01..2026-03,,2,2,100.0",
+		"population,readmission_window_open,90,2026-01..2026-03,3,,,",
 	} {
 		require.Contains(t, lines, want)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/app"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/demo"
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/disclosure"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/ports"
 	"github.com/nhs-pathways/pathways/services/dashboard/server"
@@ -88,7 +89,7 @@ func bulkLoad(ctx context.Context, out io.Writer, db string, population int) err
 		return err
 	}
 	defer func() { _ = store.Close() }()
-	a := app.New(store, nil, domain.NewCatalog(pathway.Builtin()), func() time.Time { return now })
+	a := app.New(store, nil, domain.NewCatalog(pathway.Builtin()), func() time.Time { return now }, disclosure.Default())
 	t0 = time.Now()
 	const batch = 1000
 	for i := 0; i < len(reqs); i += batch {

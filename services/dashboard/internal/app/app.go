@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/disclosure"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
 )
 
@@ -22,16 +23,20 @@ type App struct {
 	catalog *domain.Catalog
 	now     func() time.Time
 	cache   *figureCache
+	rule    disclosure.Rule
 }
 
-// New returns an App. budgets may be nil (budget used is then "not available"); now nil means
-// time.Now.
-func New(model ReadModel, budgets BudgetSource, catalog *domain.Catalog, now func() time.Time) *App {
+// New returns an App whose figures follow rule for viewers without patient-level access.
+// budgets may be nil (budget used is then "not available"); now nil means time.Now.
+func New(model ReadModel, budgets BudgetSource, catalog *domain.Catalog, now func() time.Time, rule disclosure.Rule) *App {
 	if now == nil {
 		now = time.Now
 	}
-	return &App{model: model, budgets: budgets, catalog: catalog, now: now, cache: newFigureCache()}
+	return &App{model: model, budgets: budgets, catalog: catalog, now: now, cache: newFigureCache(), rule: rule}
 }
+
+// Disclosure is the rule figures follow for viewers without patient-level access.
+func (a *App) Disclosure() disclosure.Rule { return a.rule }
 
 // Catalog is the pathway catalogue the figures are defined by.
 func (a *App) Catalog() *domain.Catalog { return a.catalog }
@@ -66,4 +71,18 @@ func (a *App) IngestBatch(ctx context.Context, facts []domain.Fact) error {
 		return fmt.Errorf("ingest batch: %w", err)
 	}
 	return nil
+}
+
+// Purge deletes from the read model the journeys that closed (discharged or cancelled), with
+// every activity recorded for them, before cutoff, and returns how many went. Figures of months
+// starting at or after cutoff do not change; earlier months no longer count those journeys.
+func (a *App) Purge(ctx context.Context, cutoff time.Time) (int, error) {
+	n, err := a.model.Purge(ctx, cutoff.Unix())
+	if n > 0 {
+		a.cache.changed()
+	}
+	if err != nil {
+		return n, fmt.Errorf("purge: %w", err)
+	}
+	return n, nil
 }

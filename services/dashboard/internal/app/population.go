@@ -19,15 +19,19 @@ type measureAcc struct {
 	sumLatest  float64
 }
 
-// PopulationFigures answers the "Our Population" lens (cached until the read model changes).
-func (a *App) PopulationFigures(ctx context.Context, f domain.Filter) (*dashboardv1.GetPopulationFiguresResponse, error) {
+// PopulationFigures answers the "Our Population" lens for v (cached, exact, until the read model
+// changes; the disclosure rule applied unless v has patient-level access).
+func (a *App) PopulationFigures(ctx context.Context, f domain.Filter, v Viewer) (*dashboardv1.GetPopulationFiguresResponse, error) {
 	shared, err := cached(a.cache, a.cache.key("population", f, a.now()), func() (*dashboardv1.GetPopulationFiguresResponse, error) {
 		return a.populationFigures(ctx, f)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return proto.Clone(shared).(*dashboardv1.GetPopulationFiguresResponse), nil
+	out := proto.Clone(shared).(*dashboardv1.GetPopulationFiguresResponse)
+	disclosePopulation(out, a.ruleFor(v))
+	out.Disclosure = a.disclosureOf(v)
+	return out, nil
 }
 
 func (a *App) populationFigures(ctx context.Context, f domain.Filter) (*dashboardv1.GetPopulationFiguresResponse, error) {

@@ -97,6 +97,9 @@ type ReadModel interface {
 	Readmissions(ctx context.Context, d Dims, b Buckets, q ReadmissionQuery) ([]ReadmissionCounts, error)
 	// Dimensions lists the pathways and PCNs held and the first and last referral (Unix seconds).
 	Dimensions(ctx context.Context) (pathways, pcns []string, first, last int64, err error)
+	// Purge deletes every row of the journeys that closed, and recorded nothing else, before
+	// cutoff (Unix seconds), and returns how many journeys went.
+	Purge(ctx context.Context, cutoff int64) (int, error)
 }
 
 // Budget is the finance service's capitated budget position of one pathway's contract year.

@@ -37,9 +37,10 @@ func (mi monthIndex) window() Window {
 	return Window{From: mi.starts[0], To: mi.starts[len(mi.starts)-1]}
 }
 
-// SystemFigures answers the "Our System" lens. Figures from the read model are cached until it
-// changes; budget used is asked of the finance service every time.
-func (a *App) SystemFigures(ctx context.Context, f domain.Filter) (*dashboardv1.GetSystemFiguresResponse, error) {
+// SystemFigures answers the "Our System" lens for v: exact for patient-level access, else with
+// the disclosure rule applied. Figures from the read model are cached (exact) until it changes;
+// budget used is asked of the finance service every time.
+func (a *App) SystemFigures(ctx context.Context, f domain.Filter, v Viewer) (*dashboardv1.GetSystemFiguresResponse, error) {
 	shared, err := cached(a.cache, a.cache.key("system", f, a.now()), func() (*dashboardv1.GetSystemFiguresResponse, error) {
 		return a.systemFigures(ctx, f)
 	})
@@ -47,6 +48,8 @@ func (a *App) SystemFigures(ctx context.Context, f domain.Filter) (*dashboardv1.
 		return nil, err
 	}
 	out := proto.Clone(shared).(*dashboardv1.GetSystemFiguresResponse)
+	discloseSystem(out, a.ruleFor(v))
+	out.Disclosure = a.disclosureOf(v)
 	out.Budget = a.budget(ctx, f)
 	return out, nil
 }

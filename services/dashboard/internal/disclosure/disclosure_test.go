@@ -96,11 +96,11 @@ func TestSecondarySuppressionHidesTheTotalWhenNothingElseCan(t *testing.T) {
 
 func TestAShareWhoseBaseOrComplementIsSmallIsHidden(t *testing.T) {
 	for _, c := range []struct {
-		name                    string
-		count, total            int64
-		wantCount, wantTotal    int64
+		name                     string
+		count, total             int64
+		wantCount, wantTotal     int64
 		countHidden, totalHidden bool
-		percent                 bool
+		percent                  bool
 	}{
 		{"base suppressed", 4, 5, 0, 0, true, true, false},
 		{"count suppressed", 3, 40, 0, 40, true, false, false},

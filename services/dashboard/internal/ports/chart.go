@@ -7,11 +7,13 @@ import (
 	"strings"
 )
 
-// Point is one labelled value of a chart; Missing marks a month without a figure.
+// Point is one labelled value of a chart; Missing marks a month without a figure, Suppressed
+// (with Missing) one withheld under the disclosure rule.
 type Point struct {
-	Label   string
-	Value   float64
-	Missing bool
+	Label      string
+	Value      float64
+	Missing    bool
+	Suppressed bool
 }
 
 const (
@@ -76,6 +78,11 @@ func BarChart(id, title, desc string, pts []Point) template.HTML {
 	slot := float64(chartW-padL-padR) / float64(max(len(pts), 1))
 	x := func(i int) float64 { return padL + slot*(float64(i)+0.5) }
 	for i, p := range pts {
+		if p.Suppressed {
+			fmt.Fprintf(&b, `<text class="tick suppressed" x="%.1f" y="%.1f" text-anchor="middle">%s<title>%s: not shown (a small number)</title></text>`,
+				x(i), y(0)-4, suppressedMark, esc(p.Label))
+			continue
+		}
 		fmt.Fprintf(&b, `<rect class="bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %s</title></rect>`,
 			x(i)-slot*0.35, y(p.Value), slot*0.7, y(0)-y(p.Value), esc(p.Label), trim(p.Value))
 	}
@@ -134,7 +141,11 @@ func HBarChart(id, title, desc string, pts []Point) template.HTML {
 		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.1f" text-anchor="end">%s</text>`, labelW-8, yy+14, esc(p.Label))
 		fmt.Fprintf(&b, `<rect class="track" x="%.1f" y="%.1f" width="%.1f" height="18"/>`, labelW, yy, w)
 		if p.Missing {
-			fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.1f">no data</text>`, labelW+6, yy+14)
+			text := "no data"
+			if p.Suppressed {
+				text = suppressedMark + " not shown (a small number)"
+			}
+			fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.1f">%s</text>`, labelW+6, yy+14, text)
 			continue
 		}
 		fmt.Fprintf(&b, `<rect class="bar" x="%.1f" y="%.1f" width="%.1f" height="18"/>`, labelW, yy, w*p.Value/100)

@@ -14,6 +14,7 @@ import (
 	dashboardv1 "github.com/nhs-pathways/pathways/api/proto/pathways/dashboard/v1"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/app"
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/disclosure"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/ports"
 	"github.com/nhs-pathways/pathways/services/platform/rpcerr"
@@ -33,7 +34,7 @@ func TestInternalErrorsAreLoggedNotShown(t *testing.T) {
 	store, err := adapters.OpenStore(t.Context(), dbPath)
 	require.NoError(t, err)
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	a := app.New(store, nil, domain.NewCatalog(pathway.Builtin()), func() time.Time { return now })
+	a := app.New(store, nil, domain.NewCatalog(pathway.Builtin()), func() time.Time { return now }, disclosure.Default())
 	require.NoError(t, store.Close())
 
 	_, err = ports.NewQuery(a).GetSystemFigures(t.Context(), &dashboardv1.GetSystemFiguresRequest{})
@@ -49,7 +50,7 @@ func TestRefusalsKeepTheirMessage(t *testing.T) {
 	store, err := adapters.OpenStore(t.Context(), filepath.Join(t.TempDir(), "dashboard.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = store.Close() })
-	a := app.New(store, nil, domain.NewCatalog(pathway.Builtin()), nil)
+	a := app.New(store, nil, domain.NewCatalog(pathway.Builtin()), nil, disclosure.Default())
 
 	_, err = ports.NewQuery(a).GetSystemFigures(t.Context(), &dashboardv1.GetSystemFiguresRequest{
 		Filter: &dashboardv1.Filter{FromMonth: "not a month"}})

@@ -49,7 +49,7 @@ func (s *Query) GetSystemFigures(ctx context.Context, req *dashboardv1.GetSystem
 	if err != nil {
 		return nil, toStatus(ctx, err)
 	}
-	out, err := s.app.SystemFigures(ctx, f)
+	out, err := s.app.SystemFigures(ctx, f, viewer(ctx))
 	return out, toStatus(ctx, err)
 }
 
@@ -59,7 +59,7 @@ func (s *Query) GetPopulationFigures(ctx context.Context, req *dashboardv1.GetPo
 	if err != nil {
 		return nil, toStatus(ctx, err)
 	}
-	out, err := s.app.PopulationFigures(ctx, f)
+	out, err := s.app.PopulationFigures(ctx, f, viewer(ctx))
 	return out, toStatus(ctx, err)
 }
 
@@ -75,7 +75,7 @@ func (s *Query) ExportFigures(ctx context.Context, req *dashboardv1.ExportFigure
 	if err != nil {
 		return nil, toStatus(ctx, err)
 	}
-	b, err := s.app.ExportCSV(ctx, f)
+	b, err := s.app.ExportCSV(ctx, f, viewer(ctx))
 	if err != nil {
 		return nil, toStatus(ctx, err)
 	}

@@ -32,10 +32,10 @@ type view struct {
 	MICTrends []micTrend
 	// ReadmissionTrends are the monthly lines of each readmission window.
 	ReadmissionTrends []readmissionTrend
-	RTTPercent        string
+	RTTPercent        template.HTML
 	// RTTStatus is "meets" or "below" the standard, or "" without incomplete pathways.
 	RTTStatus           string
-	BudgetPercent       string
+	BudgetPercent       template.HTML
 	CostPerJourneyPence int64
 	PathwayTitles       map[string]string
 }
@@ -45,10 +45,10 @@ func (v *view) load(r *http.Request, a *app.App, f domain.Filter) error {
 	if v.Dims, err = a.Dimensions(r.Context()); err != nil {
 		return err
 	}
-	if v.Sys, err = a.SystemFigures(r.Context(), f); err != nil {
+	if v.Sys, err = a.SystemFigures(r.Context(), f, viewer(r.Context())); err != nil {
 		return err
 	}
-	if v.Pop, err = a.PopulationFigures(r.Context(), f); err != nil {
+	if v.Pop, err = a.PopulationFigures(r.Context(), f, viewer(r.Context())); err != nil {
 		return err
 	}
 	v.PathwayTitles = map[string]string{}
@@ -59,16 +59,21 @@ func (v *view) load(r *http.Request, a *app.App, f domain.Filter) error {
 	return nil
 }
 
+// sharePoint is a share's percentage (from the true counts), missing without one.
 func sharePoint(label string, s *dashboardv1.Share) Point {
-	p, ok := (domain.Share{Count: s.GetCount(), Total: s.GetTotal()}).Percent()
-	return Point{Label: label, Value: p, Missing: !ok}
+	return Point{Label: label, Value: s.GetPercent(), Missing: !s.GetHasPercent(), Suppressed: withheld(s)}
+}
+
+// countPoint is a count, or a withheld mark.
+func countPoint(label string, v int64, hidden bool) Point {
+	return Point{Label: label, Value: float64(v), Missing: hidden, Suppressed: hidden}
 }
 
 func (v *view) charts() {
 	var refs, waiting, rtt, triage []Point
 	for _, m := range v.Sys.Months {
-		refs = append(refs, Point{Label: m.Month, Value: float64(m.ReferralsReceived)})
-		waiting = append(waiting, Point{Label: m.Month, Value: float64(m.WaitingForTriage)})
+		refs = append(refs, countPoint(m.Month, m.ReferralsReceived, m.ReferralsReceivedSuppressed))
+		waiting = append(waiting, countPoint(m.Month, m.WaitingForTriage, m.WaitingForTriageSuppressed))
 		rtt = append(rtt, sharePoint(m.Month, m.RttWithin_18Weeks))
 		triage = append(triage, sharePoint(m.Month, m.TriageWithinSla))
 	}
@@ -82,12 +87,12 @@ func (v *view) charts() {
 		if m.HasMic {
 			mic = append(mic, sharePoint(label, m.ReachedMic))
 		}
-		if m.Journeys > 0 {
+		if m.Journeys > 0 || m.JourneysSuppressed {
 			improved = append(improved, sharePoint(label, m.Improved))
 		}
 	}
 	for _, m := range v.Pop.Measures {
-		if !m.HasMic || m.Journeys == 0 {
+		if !m.HasMic || (m.Journeys == 0 && !m.JourneysSuppressed) {
 			continue
 		}
 		var pts []Point
@@ -111,18 +116,17 @@ func (v *view) charts() {
 	v.MICChart = HBarChart("chart-mic", "Share reaching the minimal important change", "Horizontal bars: share of journeys whose score improved by at least the minimal important change, per measure.", mic)
 	v.ImprovedChart = HBarChart("chart-improved", "Share improving at all", "Horizontal bars: share of journeys whose latest score is better than baseline, per measure.", improved)
 	v.RTTPercent = pct(v.Sys.RttWithin_18Weeks)
-	if p, ok := (domain.Share{Count: v.Sys.RttWithin_18Weeks.GetCount(), Total: v.Sys.RttWithin_18Weeks.GetTotal()}).Percent(); ok {
+	if rtt := v.Sys.RttWithin_18Weeks; rtt.GetHasPercent() {
 		v.RTTStatus = "meets"
-		if p < v.Sys.RttStandardPercent {
+		if rtt.GetPercent() < v.Sys.RttStandardPercent {
 			v.RTTStatus = "below"
 		}
 	}
 	if b := v.Sys.Budget; b.Available {
-		v.BudgetPercent = pct(&dashboardv1.Share{Count: b.SpentPence, Total: b.AllocatedToDatePence})
+		p, ok := (domain.Share{Count: b.SpentPence, Total: b.AllocatedToDatePence}).Percent()
+		v.BudgetPercent = pct(&dashboardv1.Share{Count: b.SpentPence, Total: b.AllocatedToDatePence, Percent: p, HasPercent: ok})
 	}
-	if v.Sys.CompletedJourneys > 0 {
-		v.CostPerJourneyPence = v.Sys.CompletedJourneyCostPence / v.Sys.CompletedJourneys
-	}
+	v.CostPerJourneyPence = v.Sys.CostPerCompletedJourneyPence
 }
 
 // readmissionTrend is one readmission window's monthly line.

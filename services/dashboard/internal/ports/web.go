@@ -23,6 +23,7 @@ var webFS embed.FS
 
 var page = template.Must(template.New("page.html").Funcs(template.FuncMap{
 	"pct": pct, "pence": pounds, "num": num, "segment": segmentName,
+	"n": count, "count": shareCount, "total": shareTotal, "mean": meanOf, "hidden": withheld,
 }).ParseFS(webFS, "web/page.html"))
 
 // WebOptions say how the web routes are guarded.
@@ -103,7 +104,7 @@ func serveCSV(a *app.App, w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	b, err := a.ExportCSV(r.Context(), f)
+	b, err := a.ExportCSV(r.Context(), f, viewer(r.Context()))
 	if err != nil {
 		http.Error(w, "export failed", http.StatusInternalServerError)
 		return
@@ -167,12 +168,50 @@ func servePage(a *app.App, w http.ResponseWriter, r *http.Request, csrf string) 
 	}
 }
 
-func pct(s *dashboardv1.Share) string {
-	p, ok := (domain.Share{Count: s.GetCount(), Total: s.GetTotal()}).Percent()
-	if !ok {
-		return "no data"
+// pct is a share's percentage, from the true counts: "no data" without any, the suppressed
+// mark when withheld.
+func pct(s *dashboardv1.Share) template.HTML {
+	switch {
+	case s.GetHasPercent():
+		return template.HTML(strconv.FormatFloat(s.GetPercent(), 'f', 1, 64) + "%") //nolint:gosec // a number
+	case withheld(s):
+		return suppressed
 	}
-	return strconv.FormatFloat(p, 'f', 1, 64) + "%"
+	return "no data"
+}
+
+// withheld reports whether a share's count or total is withheld under the disclosure rule.
+func withheld(s *dashboardv1.Share) bool { return s.GetCountSuppressed() || s.GetTotalSuppressed() }
+
+// suppressedMark is how a withheld figure is shown (app.Suppressed, as in CSV).
+const suppressedMark = app.Suppressed
+
+// suppressed marks a withheld figure on the page; the footnote says why.
+const suppressed = template.HTML(`<abbr class="suppressed" title="not shown: a small number (see the note at the foot of the page)">` + //nolint:gosec // constant markup
+	suppressedMark + `</abbr>`)
+
+// count is a count as shown: the suppressed mark when withheld.
+func count(v int64, hidden bool) template.HTML {
+	if hidden {
+		return suppressed
+	}
+	return template.HTML(strconv.FormatInt(v, 10)) //nolint:gosec // a number
+}
+
+func shareCount(s *dashboardv1.Share) template.HTML {
+	return count(s.GetCount(), s.GetCountSuppressed())
+}
+
+func shareTotal(s *dashboardv1.Share) template.HTML {
+	return count(s.GetTotal(), s.GetTotalSuppressed())
+}
+
+// meanOf is a mean as shown: the suppressed mark when its base is withheld.
+func meanOf(v float64, hidden bool) template.HTML {
+	if hidden {
+		return suppressed
+	}
+	return template.HTML(num(v)) //nolint:gosec // a number
 }
 
 func pounds(p int64) string {

@@ -103,13 +103,23 @@ func (x *Filter) GetToMonth() string {
 	return ""
 }
 
-// Share is count out of total; the percentage is left to the reader (total 0: no figure).
+// Share is count out of total (total 0: no figure).
+//
+// For a caller without patient-level access the counts follow the disclosure rule (see
+// Disclosure): count and total are then rounded, or 0 with their *_suppressed flag set. percent
+// is computed from the true counts, so it can differ from count/total as shown; has_percent is
+// false when total is 0 or when the count, the total or the count's complement (total - count)
+// is suppressed.
 type Share struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Count         int64                  `protobuf:"varint,1,opt,name=count,proto3" json:"count,omitempty"`
-	Total         int64                  `protobuf:"varint,2,opt,name=total,proto3" json:"total,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	Count           int64                  `protobuf:"varint,1,opt,name=count,proto3" json:"count,omitempty"`
+	Total           int64                  `protobuf:"varint,2,opt,name=total,proto3" json:"total,omitempty"`
+	CountSuppressed bool                   `protobuf:"varint,3,opt,name=count_suppressed,json=countSuppressed,proto3" json:"count_suppressed,omitempty"`
+	TotalSuppressed bool                   `protobuf:"varint,4,opt,name=total_suppressed,json=totalSuppressed,proto3" json:"total_suppressed,omitempty"`
+	Percent         float64                `protobuf:"fixed64,5,opt,name=percent,proto3" json:"percent,omitempty"`
+	HasPercent      bool                   `protobuf:"varint,6,opt,name=has_percent,json=hasPercent,proto3" json:"has_percent,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Share) Reset() {
@@ -156,6 +166,117 @@ func (x *Share) GetTotal() int64 {
 	return 0
 }
 
+func (x *Share) GetCountSuppressed() bool {
+	if x != nil {
+		return x.CountSuppressed
+	}
+	return false
+}
+
+func (x *Share) GetTotalSuppressed() bool {
+	if x != nil {
+		return x.TotalSuppressed
+	}
+	return false
+}
+
+func (x *Share) GetPercent() float64 {
+	if x != nil {
+		return x.Percent
+	}
+	return 0
+}
+
+func (x *Share) GetHasPercent() bool {
+	if x != nil {
+		return x.HasPercent
+	}
+	return false
+}
+
+// Disclosure says how the counts of an answer were treated. Callers without patient-level access
+// (every role but coordinator and auditor) get the rule applied: counts from suppress_min to
+// suppress_max are suppressed (0 with a *_suppressed flag), so is another count of a row or
+// column whose total would give a suppressed one back, and the rest are rounded to the nearest
+// rounding_base (0 stays 0). A percentage or mean whose base is suppressed is suppressed too.
+type Disclosure struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// applied is false when the counts are exact.
+	Applied      bool  `protobuf:"varint,1,opt,name=applied,proto3" json:"applied,omitempty"`
+	SuppressMin  int64 `protobuf:"varint,2,opt,name=suppress_min,json=suppressMin,proto3" json:"suppress_min,omitempty"`
+	SuppressMax  int64 `protobuf:"varint,3,opt,name=suppress_max,json=suppressMax,proto3" json:"suppress_max,omitempty"`
+	RoundingBase int64 `protobuf:"varint,4,opt,name=rounding_base,json=roundingBase,proto3" json:"rounding_base,omitempty"`
+	// note says the rule in words (the page's footnote).
+	Note          string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Disclosure) Reset() {
+	*x = Disclosure{}
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Disclosure) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Disclosure) ProtoMessage() {}
+
+func (x *Disclosure) ProtoReflect() protoreflect.Message {
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Disclosure.ProtoReflect.Descriptor instead.
+func (*Disclosure) Descriptor() ([]byte, []int) {
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *Disclosure) GetApplied() bool {
+	if x != nil {
+		return x.Applied
+	}
+	return false
+}
+
+func (x *Disclosure) GetSuppressMin() int64 {
+	if x != nil {
+		return x.SuppressMin
+	}
+	return 0
+}
+
+func (x *Disclosure) GetSuppressMax() int64 {
+	if x != nil {
+		return x.SuppressMax
+	}
+	return 0
+}
+
+func (x *Disclosure) GetRoundingBase() int64 {
+	if x != nil {
+		return x.RoundingBase
+	}
+	return 0
+}
+
+func (x *Disclosure) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
 type GetSystemFiguresRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Filter        *Filter                `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
@@ -165,7 +286,7 @@ type GetSystemFiguresRequest struct {
 
 func (x *GetSystemFiguresRequest) Reset() {
 	*x = GetSystemFiguresRequest{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[2]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -177,7 +298,7 @@ func (x *GetSystemFiguresRequest) String() string {
 func (*GetSystemFiguresRequest) ProtoMessage() {}
 
 func (x *GetSystemFiguresRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[2]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -190,7 +311,7 @@ func (x *GetSystemFiguresRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSystemFiguresRequest.ProtoReflect.Descriptor instead.
 func (*GetSystemFiguresRequest) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{2}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *GetSystemFiguresRequest) GetFilter() *Filter {
@@ -223,13 +344,26 @@ type GetSystemFiguresResponse struct {
 	CompletedJourneyCostPence int64          `protobuf:"varint,10,opt,name=completed_journey_cost_pence,json=completedJourneyCostPence,proto3" json:"completed_journey_cost_pence,omitempty"`
 	Budget                    *Budget        `protobuf:"bytes,11,opt,name=budget,proto3" json:"budget,omitempty"`
 	Months                    []*SystemMonth `protobuf:"bytes,12,rep,name=months,proto3" json:"months,omitempty"`
-	unknownFields             protoimpl.UnknownFields
-	sizeCache                 protoimpl.SizeCache
+	// disclosure says how the counts were treated; *_suppressed flag withheld counts (then 0).
+	Disclosure                  *Disclosure `protobuf:"bytes,13,opt,name=disclosure,proto3" json:"disclosure,omitempty"`
+	ReferralsReceivedSuppressed bool        `protobuf:"varint,14,opt,name=referrals_received_suppressed,json=referralsReceivedSuppressed,proto3" json:"referrals_received_suppressed,omitempty"`
+	WaitingForTriageSuppressed  bool        `protobuf:"varint,15,opt,name=waiting_for_triage_suppressed,json=waitingForTriageSuppressed,proto3" json:"waiting_for_triage_suppressed,omitempty"`
+	CompletedJourneysSuppressed bool        `protobuf:"varint,16,opt,name=completed_journeys_suppressed,json=completedJourneysSuppressed,proto3" json:"completed_journeys_suppressed,omitempty"`
+	// completed_journey_cost_suppressed is set with completed_journeys_suppressed (a cost of a few
+	// journeys at known prices would give their number back).
+	CompletedJourneyCostSuppressed bool `protobuf:"varint,17,opt,name=completed_journey_cost_suppressed,json=completedJourneyCostSuppressed,proto3" json:"completed_journey_cost_suppressed,omitempty"`
+	// cost_per_completed_journey_pence is the cost divided by the true number of completed
+	// journeys; has_cost_per_completed_journey is false without any, or when that number is
+	// suppressed.
+	CostPerCompletedJourneyPence int64 `protobuf:"varint,18,opt,name=cost_per_completed_journey_pence,json=costPerCompletedJourneyPence,proto3" json:"cost_per_completed_journey_pence,omitempty"`
+	HasCostPerCompletedJourney   bool  `protobuf:"varint,19,opt,name=has_cost_per_completed_journey,json=hasCostPerCompletedJourney,proto3" json:"has_cost_per_completed_journey,omitempty"`
+	unknownFields                protoimpl.UnknownFields
+	sizeCache                    protoimpl.SizeCache
 }
 
 func (x *GetSystemFiguresResponse) Reset() {
 	*x = GetSystemFiguresResponse{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[3]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -241,7 +375,7 @@ func (x *GetSystemFiguresResponse) String() string {
 func (*GetSystemFiguresResponse) ProtoMessage() {}
 
 func (x *GetSystemFiguresResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[3]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -254,7 +388,7 @@ func (x *GetSystemFiguresResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSystemFiguresResponse.ProtoReflect.Descriptor instead.
 func (*GetSystemFiguresResponse) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{3}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *GetSystemFiguresResponse) GetFromMonth() string {
@@ -341,22 +475,76 @@ func (x *GetSystemFiguresResponse) GetMonths() []*SystemMonth {
 	return nil
 }
 
+func (x *GetSystemFiguresResponse) GetDisclosure() *Disclosure {
+	if x != nil {
+		return x.Disclosure
+	}
+	return nil
+}
+
+func (x *GetSystemFiguresResponse) GetReferralsReceivedSuppressed() bool {
+	if x != nil {
+		return x.ReferralsReceivedSuppressed
+	}
+	return false
+}
+
+func (x *GetSystemFiguresResponse) GetWaitingForTriageSuppressed() bool {
+	if x != nil {
+		return x.WaitingForTriageSuppressed
+	}
+	return false
+}
+
+func (x *GetSystemFiguresResponse) GetCompletedJourneysSuppressed() bool {
+	if x != nil {
+		return x.CompletedJourneysSuppressed
+	}
+	return false
+}
+
+func (x *GetSystemFiguresResponse) GetCompletedJourneyCostSuppressed() bool {
+	if x != nil {
+		return x.CompletedJourneyCostSuppressed
+	}
+	return false
+}
+
+func (x *GetSystemFiguresResponse) GetCostPerCompletedJourneyPence() int64 {
+	if x != nil {
+		return x.CostPerCompletedJourneyPence
+	}
+	return 0
+}
+
+func (x *GetSystemFiguresResponse) GetHasCostPerCompletedJourney() bool {
+	if x != nil {
+		return x.HasCostPerCompletedJourney
+	}
+	return false
+}
+
 // InterventionCount is the interventions of one type by one provider in the period.
 type InterventionCount struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Code          string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
-	Provider      string                 `protobuf:"bytes,2,opt,name=provider,proto3" json:"provider,omitempty"`
-	Scheduled     int64                  `protobuf:"varint,3,opt,name=scheduled,proto3" json:"scheduled,omitempty"`
-	Completed     int64                  `protobuf:"varint,4,opt,name=completed,proto3" json:"completed,omitempty"`
-	DidNotAttend  int64                  `protobuf:"varint,5,opt,name=did_not_attend,json=didNotAttend,proto3" json:"did_not_attend,omitempty"`
-	CostPence     int64                  `protobuf:"varint,6,opt,name=cost_pence,json=costPence,proto3" json:"cost_pence,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state                  protoimpl.MessageState `protogen:"open.v1"`
+	Code                   string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	Provider               string                 `protobuf:"bytes,2,opt,name=provider,proto3" json:"provider,omitempty"`
+	Scheduled              int64                  `protobuf:"varint,3,opt,name=scheduled,proto3" json:"scheduled,omitempty"`
+	Completed              int64                  `protobuf:"varint,4,opt,name=completed,proto3" json:"completed,omitempty"`
+	DidNotAttend           int64                  `protobuf:"varint,5,opt,name=did_not_attend,json=didNotAttend,proto3" json:"did_not_attend,omitempty"`
+	CostPence              int64                  `protobuf:"varint,6,opt,name=cost_pence,json=costPence,proto3" json:"cost_pence,omitempty"`
+	ScheduledSuppressed    bool                   `protobuf:"varint,7,opt,name=scheduled_suppressed,json=scheduledSuppressed,proto3" json:"scheduled_suppressed,omitempty"`
+	CompletedSuppressed    bool                   `protobuf:"varint,8,opt,name=completed_suppressed,json=completedSuppressed,proto3" json:"completed_suppressed,omitempty"`
+	DidNotAttendSuppressed bool                   `protobuf:"varint,9,opt,name=did_not_attend_suppressed,json=didNotAttendSuppressed,proto3" json:"did_not_attend_suppressed,omitempty"`
+	// cost_suppressed is set with completed_suppressed (cost is completed times a known price).
+	CostSuppressed bool `protobuf:"varint,10,opt,name=cost_suppressed,json=costSuppressed,proto3" json:"cost_suppressed,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *InterventionCount) Reset() {
 	*x = InterventionCount{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[4]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -368,7 +556,7 @@ func (x *InterventionCount) String() string {
 func (*InterventionCount) ProtoMessage() {}
 
 func (x *InterventionCount) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[4]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -381,7 +569,7 @@ func (x *InterventionCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InterventionCount.ProtoReflect.Descriptor instead.
 func (*InterventionCount) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{4}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *InterventionCount) GetCode() string {
@@ -426,6 +614,34 @@ func (x *InterventionCount) GetCostPence() int64 {
 	return 0
 }
 
+func (x *InterventionCount) GetScheduledSuppressed() bool {
+	if x != nil {
+		return x.ScheduledSuppressed
+	}
+	return false
+}
+
+func (x *InterventionCount) GetCompletedSuppressed() bool {
+	if x != nil {
+		return x.CompletedSuppressed
+	}
+	return false
+}
+
+func (x *InterventionCount) GetDidNotAttendSuppressed() bool {
+	if x != nil {
+		return x.DidNotAttendSuppressed
+	}
+	return false
+}
+
+func (x *InterventionCount) GetCostSuppressed() bool {
+	if x != nil {
+		return x.CostSuppressed
+	}
+	return false
+}
+
 // Budget is the capitated budget used, from the finance service.
 type Budget struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -445,7 +661,7 @@ type Budget struct {
 
 func (x *Budget) Reset() {
 	*x = Budget{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[5]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -457,7 +673,7 @@ func (x *Budget) String() string {
 func (*Budget) ProtoMessage() {}
 
 func (x *Budget) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[5]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -470,7 +686,7 @@ func (x *Budget) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Budget.ProtoReflect.Descriptor instead.
 func (*Budget) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{5}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Budget) GetAvailable() bool {
@@ -529,16 +745,19 @@ type SystemMonth struct {
 	ReferralsReceived int64                  `protobuf:"varint,2,opt,name=referrals_received,json=referralsReceived,proto3" json:"referrals_received,omitempty"`
 	TriageWithinSla   *Share                 `protobuf:"bytes,3,opt,name=triage_within_sla,json=triageWithinSla,proto3" json:"triage_within_sla,omitempty"`
 	// rtt_within_18_weeks is taken at the end of the month.
-	RttWithin_18Weeks *Share `protobuf:"bytes,4,opt,name=rtt_within_18_weeks,json=rttWithin18Weeks,proto3" json:"rtt_within_18_weeks,omitempty"`
-	WaitingForTriage  int64  `protobuf:"varint,5,opt,name=waiting_for_triage,json=waitingForTriage,proto3" json:"waiting_for_triage,omitempty"`
-	CompletedJourneys int64  `protobuf:"varint,6,opt,name=completed_journeys,json=completedJourneys,proto3" json:"completed_journeys,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	RttWithin_18Weeks           *Share `protobuf:"bytes,4,opt,name=rtt_within_18_weeks,json=rttWithin18Weeks,proto3" json:"rtt_within_18_weeks,omitempty"`
+	WaitingForTriage            int64  `protobuf:"varint,5,opt,name=waiting_for_triage,json=waitingForTriage,proto3" json:"waiting_for_triage,omitempty"`
+	CompletedJourneys           int64  `protobuf:"varint,6,opt,name=completed_journeys,json=completedJourneys,proto3" json:"completed_journeys,omitempty"`
+	ReferralsReceivedSuppressed bool   `protobuf:"varint,7,opt,name=referrals_received_suppressed,json=referralsReceivedSuppressed,proto3" json:"referrals_received_suppressed,omitempty"`
+	WaitingForTriageSuppressed  bool   `protobuf:"varint,8,opt,name=waiting_for_triage_suppressed,json=waitingForTriageSuppressed,proto3" json:"waiting_for_triage_suppressed,omitempty"`
+	CompletedJourneysSuppressed bool   `protobuf:"varint,9,opt,name=completed_journeys_suppressed,json=completedJourneysSuppressed,proto3" json:"completed_journeys_suppressed,omitempty"`
+	unknownFields               protoimpl.UnknownFields
+	sizeCache                   protoimpl.SizeCache
 }
 
 func (x *SystemMonth) Reset() {
 	*x = SystemMonth{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[6]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -550,7 +769,7 @@ func (x *SystemMonth) String() string {
 func (*SystemMonth) ProtoMessage() {}
 
 func (x *SystemMonth) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[6]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -563,7 +782,7 @@ func (x *SystemMonth) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemMonth.ProtoReflect.Descriptor instead.
 func (*SystemMonth) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{6}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *SystemMonth) GetMonth() string {
@@ -608,6 +827,27 @@ func (x *SystemMonth) GetCompletedJourneys() int64 {
 	return 0
 }
 
+func (x *SystemMonth) GetReferralsReceivedSuppressed() bool {
+	if x != nil {
+		return x.ReferralsReceivedSuppressed
+	}
+	return false
+}
+
+func (x *SystemMonth) GetWaitingForTriageSuppressed() bool {
+	if x != nil {
+		return x.WaitingForTriageSuppressed
+	}
+	return false
+}
+
+func (x *SystemMonth) GetCompletedJourneysSuppressed() bool {
+	if x != nil {
+		return x.CompletedJourneysSuppressed
+	}
+	return false
+}
+
 type GetPopulationFiguresRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Filter        *Filter                `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
@@ -617,7 +857,7 @@ type GetPopulationFiguresRequest struct {
 
 func (x *GetPopulationFiguresRequest) Reset() {
 	*x = GetPopulationFiguresRequest{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[7]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -629,7 +869,7 @@ func (x *GetPopulationFiguresRequest) String() string {
 func (*GetPopulationFiguresRequest) ProtoMessage() {}
 
 func (x *GetPopulationFiguresRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[7]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -642,7 +882,7 @@ func (x *GetPopulationFiguresRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPopulationFiguresRequest.ProtoReflect.Descriptor instead.
 func (*GetPopulationFiguresRequest) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{7}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetPopulationFiguresRequest) GetFilter() *Filter {
@@ -659,13 +899,15 @@ type GetPopulationFiguresResponse struct {
 	Measures        []*MeasureOutcome      `protobuf:"bytes,3,rep,name=measures,proto3" json:"measures,omitempty"`
 	PatientOutcomes []*PatientOutcome      `protobuf:"bytes,4,rep,name=patient_outcomes,json=patientOutcomes,proto3" json:"patient_outcomes,omitempty"`
 	Readmissions    *Readmissions          `protobuf:"bytes,5,opt,name=readmissions,proto3" json:"readmissions,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// disclosure says how the counts were treated (see Disclosure).
+	Disclosure    *Disclosure `protobuf:"bytes,6,opt,name=disclosure,proto3" json:"disclosure,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *GetPopulationFiguresResponse) Reset() {
 	*x = GetPopulationFiguresResponse{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[8]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -677,7 +919,7 @@ func (x *GetPopulationFiguresResponse) String() string {
 func (*GetPopulationFiguresResponse) ProtoMessage() {}
 
 func (x *GetPopulationFiguresResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[8]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -690,7 +932,7 @@ func (x *GetPopulationFiguresResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPopulationFiguresResponse.ProtoReflect.Descriptor instead.
 func (*GetPopulationFiguresResponse) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{8}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetPopulationFiguresResponse) GetFromMonth() string {
@@ -728,6 +970,13 @@ func (x *GetPopulationFiguresResponse) GetReadmissions() *Readmissions {
 	return nil
 }
 
+func (x *GetPopulationFiguresResponse) GetDisclosure() *Disclosure {
+	if x != nil {
+		return x.Disclosure
+	}
+	return nil
+}
+
 // MeasureOutcome is the change of one measure from baseline to the latest later score, over the
 // journeys whose latest score fell in the period. Scores on another scale than the pathway's are
 // never paired.
@@ -751,17 +1000,19 @@ type MeasureOutcome struct {
 	// reached_mic counts journeys improving by at least the MIC in the better direction.
 	ReachedMic *Share `protobuf:"bytes,12,opt,name=reached_mic,json=reachedMic,proto3" json:"reached_mic,omitempty"`
 	// improved counts journeys improving at all in the better direction.
-	Improved      *Share          `protobuf:"bytes,13,opt,name=improved,proto3" json:"improved,omitempty"`
-	Min           float64         `protobuf:"fixed64,14,opt,name=min,proto3" json:"min,omitempty"`
-	Max           float64         `protobuf:"fixed64,15,opt,name=max,proto3" json:"max,omitempty"`
-	Months        []*MeasureMonth `protobuf:"bytes,16,rep,name=months,proto3" json:"months,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Improved *Share          `protobuf:"bytes,13,opt,name=improved,proto3" json:"improved,omitempty"`
+	Min      float64         `protobuf:"fixed64,14,opt,name=min,proto3" json:"min,omitempty"`
+	Max      float64         `protobuf:"fixed64,15,opt,name=max,proto3" json:"max,omitempty"`
+	Months   []*MeasureMonth `protobuf:"bytes,16,rep,name=months,proto3" json:"months,omitempty"`
+	// journeys_suppressed: journeys, and the means over them, are withheld (then 0).
+	JourneysSuppressed bool `protobuf:"varint,17,opt,name=journeys_suppressed,json=journeysSuppressed,proto3" json:"journeys_suppressed,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *MeasureOutcome) Reset() {
 	*x = MeasureOutcome{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[9]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -773,7 +1024,7 @@ func (x *MeasureOutcome) String() string {
 func (*MeasureOutcome) ProtoMessage() {}
 
 func (x *MeasureOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[9]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -786,7 +1037,7 @@ func (x *MeasureOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MeasureOutcome.ProtoReflect.Descriptor instead.
 func (*MeasureOutcome) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{9}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *MeasureOutcome) GetPathwayId() string {
@@ -901,20 +1152,29 @@ func (x *MeasureOutcome) GetMonths() []*MeasureMonth {
 	return nil
 }
 
+func (x *MeasureOutcome) GetJourneysSuppressed() bool {
+	if x != nil {
+		return x.JourneysSuppressed
+	}
+	return false
+}
+
 // MeasureMonth is one month of a measure's trend: journeys whose latest score fell in it.
 type MeasureMonth struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Month         string                 `protobuf:"bytes,1,opt,name=month,proto3" json:"month,omitempty"`
-	Journeys      int64                  `protobuf:"varint,2,opt,name=journeys,proto3" json:"journeys,omitempty"`
-	MeanChange    float64                `protobuf:"fixed64,3,opt,name=mean_change,json=meanChange,proto3" json:"mean_change,omitempty"`
-	ReachedMic    *Share                 `protobuf:"bytes,4,opt,name=reached_mic,json=reachedMic,proto3" json:"reached_mic,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Month      string                 `protobuf:"bytes,1,opt,name=month,proto3" json:"month,omitempty"`
+	Journeys   int64                  `protobuf:"varint,2,opt,name=journeys,proto3" json:"journeys,omitempty"`
+	MeanChange float64                `protobuf:"fixed64,3,opt,name=mean_change,json=meanChange,proto3" json:"mean_change,omitempty"`
+	ReachedMic *Share                 `protobuf:"bytes,4,opt,name=reached_mic,json=reachedMic,proto3" json:"reached_mic,omitempty"`
+	// journeys_suppressed: journeys and mean_change are withheld (then 0).
+	JourneysSuppressed bool `protobuf:"varint,5,opt,name=journeys_suppressed,json=journeysSuppressed,proto3" json:"journeys_suppressed,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *MeasureMonth) Reset() {
 	*x = MeasureMonth{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[10]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -926,7 +1186,7 @@ func (x *MeasureMonth) String() string {
 func (*MeasureMonth) ProtoMessage() {}
 
 func (x *MeasureMonth) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[10]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -939,7 +1199,7 @@ func (x *MeasureMonth) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MeasureMonth.ProtoReflect.Descriptor instead.
 func (*MeasureMonth) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{10}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *MeasureMonth) GetMonth() string {
@@ -970,6 +1230,13 @@ func (x *MeasureMonth) GetReachedMic() *Share {
 	return nil
 }
 
+func (x *MeasureMonth) GetJourneysSuppressed() bool {
+	if x != nil {
+		return x.JourneysSuppressed
+	}
+	return false
+}
+
 // PatientOutcome is an outcome the pathway version states in patients' words, backed by a measure.
 type PatientOutcome struct {
 	state        protoimpl.MessageState `protogen:"open.v1"`
@@ -983,14 +1250,16 @@ type PatientOutcome struct {
 	Improved     *Share                 `protobuf:"bytes,8,opt,name=improved,proto3" json:"improved,omitempty"`
 	// with_baseline is false when the measure has no baseline: mean_latest is then over all
 	// journeys with a score in the period and improved is empty.
-	WithBaseline  bool `protobuf:"varint,9,opt,name=with_baseline,json=withBaseline,proto3" json:"with_baseline,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	WithBaseline bool `protobuf:"varint,9,opt,name=with_baseline,json=withBaseline,proto3" json:"with_baseline,omitempty"`
+	// journeys_suppressed: journeys and the means are withheld (then 0).
+	JourneysSuppressed bool `protobuf:"varint,10,opt,name=journeys_suppressed,json=journeysSuppressed,proto3" json:"journeys_suppressed,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *PatientOutcome) Reset() {
 	*x = PatientOutcome{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[11]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1002,7 +1271,7 @@ func (x *PatientOutcome) String() string {
 func (*PatientOutcome) ProtoMessage() {}
 
 func (x *PatientOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[11]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1015,7 +1284,7 @@ func (x *PatientOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PatientOutcome.ProtoReflect.Descriptor instead.
 func (*PatientOutcome) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{11}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *PatientOutcome) GetPathwayId() string {
@@ -1081,6 +1350,13 @@ func (x *PatientOutcome) GetWithBaseline() bool {
 	return false
 }
 
+func (x *PatientOutcome) GetJourneysSuppressed() bool {
+	if x != nil {
+		return x.JourneysSuppressed
+	}
+	return false
+}
+
 // Readmissions within the windows the pathway versions define (for example COPD 30 and 90 days).
 //
 // An index admission is an unplanned hospital admission of a journey whose hospital discharge
@@ -1103,14 +1379,15 @@ type Readmissions struct {
 	// windows holds one figure per entry of windows_days, in the same order.
 	Windows []*ReadmissionWindow `protobuf:"bytes,5,rep,name=windows,proto3" json:"windows,omitempty"`
 	// as_of_day is the London date ("YYYY-MM-DD") the windows are judged closed against.
-	AsOfDay       string `protobuf:"bytes,6,opt,name=as_of_day,json=asOfDay,proto3" json:"as_of_day,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	AsOfDay                   string `protobuf:"bytes,6,opt,name=as_of_day,json=asOfDay,proto3" json:"as_of_day,omitempty"`
+	IndexAdmissionsSuppressed bool   `protobuf:"varint,7,opt,name=index_admissions_suppressed,json=indexAdmissionsSuppressed,proto3" json:"index_admissions_suppressed,omitempty"`
+	unknownFields             protoimpl.UnknownFields
+	sizeCache                 protoimpl.SizeCache
 }
 
 func (x *Readmissions) Reset() {
 	*x = Readmissions{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[12]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1122,7 +1399,7 @@ func (x *Readmissions) String() string {
 func (*Readmissions) ProtoMessage() {}
 
 func (x *Readmissions) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[12]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1135,7 +1412,7 @@ func (x *Readmissions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Readmissions.ProtoReflect.Descriptor instead.
 func (*Readmissions) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{12}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Readmissions) GetAvailable() bool {
@@ -1180,6 +1457,13 @@ func (x *Readmissions) GetAsOfDay() string {
 	return ""
 }
 
+func (x *Readmissions) GetIndexAdmissionsSuppressed() bool {
+	if x != nil {
+		return x.IndexAdmissionsSuppressed
+	}
+	return false
+}
+
 // ReadmissionWindow is the readmission figure of one window (for example 30 days).
 type ReadmissionWindow struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1193,14 +1477,15 @@ type ReadmissionWindow struct {
 	// pathway_ids lists the pathways whose versions define this window: only their journeys count.
 	PathwayIds []string `protobuf:"bytes,4,rep,name=pathway_ids,json=pathwayIds,proto3" json:"pathway_ids,omitempty"`
 	// months breaks the figure down by month of the index admission's discharge.
-	Months        []*ReadmissionMonth `protobuf:"bytes,5,rep,name=months,proto3" json:"months,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Months            []*ReadmissionMonth `protobuf:"bytes,5,rep,name=months,proto3" json:"months,omitempty"`
+	PendingSuppressed bool                `protobuf:"varint,6,opt,name=pending_suppressed,json=pendingSuppressed,proto3" json:"pending_suppressed,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *ReadmissionWindow) Reset() {
 	*x = ReadmissionWindow{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[13]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1212,7 +1497,7 @@ func (x *ReadmissionWindow) String() string {
 func (*ReadmissionWindow) ProtoMessage() {}
 
 func (x *ReadmissionWindow) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[13]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1225,7 +1510,7 @@ func (x *ReadmissionWindow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReadmissionWindow.ProtoReflect.Descriptor instead.
 func (*ReadmissionWindow) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{13}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ReadmissionWindow) GetDays() int32 {
@@ -1263,19 +1548,27 @@ func (x *ReadmissionWindow) GetMonths() []*ReadmissionMonth {
 	return nil
 }
 
+func (x *ReadmissionWindow) GetPendingSuppressed() bool {
+	if x != nil {
+		return x.PendingSuppressed
+	}
+	return false
+}
+
 // ReadmissionMonth is one month of a readmission window: index admissions discharged in it.
 type ReadmissionMonth struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Month         string                 `protobuf:"bytes,1,opt,name=month,proto3" json:"month,omitempty"`
-	Readmitted    *Share                 `protobuf:"bytes,2,opt,name=readmitted,proto3" json:"readmitted,omitempty"`
-	Pending       int64                  `protobuf:"varint,3,opt,name=pending,proto3" json:"pending,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	Month             string                 `protobuf:"bytes,1,opt,name=month,proto3" json:"month,omitempty"`
+	Readmitted        *Share                 `protobuf:"bytes,2,opt,name=readmitted,proto3" json:"readmitted,omitempty"`
+	Pending           int64                  `protobuf:"varint,3,opt,name=pending,proto3" json:"pending,omitempty"`
+	PendingSuppressed bool                   `protobuf:"varint,4,opt,name=pending_suppressed,json=pendingSuppressed,proto3" json:"pending_suppressed,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *ReadmissionMonth) Reset() {
 	*x = ReadmissionMonth{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[14]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1287,7 +1580,7 @@ func (x *ReadmissionMonth) String() string {
 func (*ReadmissionMonth) ProtoMessage() {}
 
 func (x *ReadmissionMonth) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[14]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1300,7 +1593,7 @@ func (x *ReadmissionMonth) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReadmissionMonth.ProtoReflect.Descriptor instead.
 func (*ReadmissionMonth) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{14}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ReadmissionMonth) GetMonth() string {
@@ -1324,6 +1617,13 @@ func (x *ReadmissionMonth) GetPending() int64 {
 	return 0
 }
 
+func (x *ReadmissionMonth) GetPendingSuppressed() bool {
+	if x != nil {
+		return x.PendingSuppressed
+	}
+	return false
+}
+
 type ListDimensionsRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -1332,7 +1632,7 @@ type ListDimensionsRequest struct {
 
 func (x *ListDimensionsRequest) Reset() {
 	*x = ListDimensionsRequest{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[15]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1344,7 +1644,7 @@ func (x *ListDimensionsRequest) String() string {
 func (*ListDimensionsRequest) ProtoMessage() {}
 
 func (x *ListDimensionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[15]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1357,7 +1657,7 @@ func (x *ListDimensionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDimensionsRequest.ProtoReflect.Descriptor instead.
 func (*ListDimensionsRequest) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{15}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{16}
 }
 
 type ListDimensionsResponse struct {
@@ -1372,7 +1672,7 @@ type ListDimensionsResponse struct {
 
 func (x *ListDimensionsResponse) Reset() {
 	*x = ListDimensionsResponse{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[16]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1384,7 +1684,7 @@ func (x *ListDimensionsResponse) String() string {
 func (*ListDimensionsResponse) ProtoMessage() {}
 
 func (x *ListDimensionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[16]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1397,7 +1697,7 @@ func (x *ListDimensionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDimensionsResponse.ProtoReflect.Descriptor instead.
 func (*ListDimensionsResponse) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{16}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListDimensionsResponse) GetPathwayIds() []string {
@@ -1437,7 +1737,7 @@ type ExportFiguresRequest struct {
 
 func (x *ExportFiguresRequest) Reset() {
 	*x = ExportFiguresRequest{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[17]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1449,7 +1749,7 @@ func (x *ExportFiguresRequest) String() string {
 func (*ExportFiguresRequest) ProtoMessage() {}
 
 func (x *ExportFiguresRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[17]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1462,7 +1762,7 @@ func (x *ExportFiguresRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportFiguresRequest.ProtoReflect.Descriptor instead.
 func (*ExportFiguresRequest) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{17}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ExportFiguresRequest) GetFilter() *Filter {
@@ -1474,7 +1774,9 @@ func (x *ExportFiguresRequest) GetFilter() *Filter {
 
 type ExportFiguresResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// csv has a header row "lens,figure,key,month,value,count,total".
+	// csv has a header row "lens,figure,key,month,value,count,total,percent". A count withheld
+	// under the disclosure rule is "*"; percent is computed from the true counts (empty when there
+	// is none or it is withheld); the last row, figure "disclosure", has the rule in words.
 	Csv           []byte `protobuf:"bytes,1,opt,name=csv,proto3" json:"csv,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1482,7 +1784,7 @@ type ExportFiguresResponse struct {
 
 func (x *ExportFiguresResponse) Reset() {
 	*x = ExportFiguresResponse{}
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[18]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1494,7 +1796,7 @@ func (x *ExportFiguresResponse) String() string {
 func (*ExportFiguresResponse) ProtoMessage() {}
 
 func (x *ExportFiguresResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[18]
+	mi := &file_pathways_dashboard_v1_query_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1507,7 +1809,7 @@ func (x *ExportFiguresResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportFiguresResponse.ProtoReflect.Descriptor instead.
 func (*ExportFiguresResponse) Descriptor() ([]byte, []int) {
-	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{18}
+	return file_pathways_dashboard_v1_query_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ExportFiguresResponse) GetCsv() []byte {
@@ -1530,12 +1832,24 @@ const file_pathways_dashboard_v1_query_proto_rawDesc = "" +
 	"\asegment\x18\x03 \x01(\x0e2\x1c.pathways.journey.v1.SegmentR\asegment\x12\x1d\n" +
 	"\n" +
 	"from_month\x18\x04 \x01(\tR\tfromMonth\x12\x19\n" +
-	"\bto_month\x18\x05 \x01(\tR\atoMonth\"3\n" +
+	"\bto_month\x18\x05 \x01(\tR\atoMonth\"\xc4\x01\n" +
 	"\x05Share\x12\x14\n" +
 	"\x05count\x18\x01 \x01(\x03R\x05count\x12\x14\n" +
-	"\x05total\x18\x02 \x01(\x03R\x05total\"P\n" +
+	"\x05total\x18\x02 \x01(\x03R\x05total\x12)\n" +
+	"\x10count_suppressed\x18\x03 \x01(\bR\x0fcountSuppressed\x12)\n" +
+	"\x10total_suppressed\x18\x04 \x01(\bR\x0ftotalSuppressed\x12\x18\n" +
+	"\apercent\x18\x05 \x01(\x01R\apercent\x12\x1f\n" +
+	"\vhas_percent\x18\x06 \x01(\bR\n" +
+	"hasPercent\"\xa5\x01\n" +
+	"\n" +
+	"Disclosure\x12\x18\n" +
+	"\aapplied\x18\x01 \x01(\bR\aapplied\x12!\n" +
+	"\fsuppress_min\x18\x02 \x01(\x03R\vsuppressMin\x12!\n" +
+	"\fsuppress_max\x18\x03 \x01(\x03R\vsuppressMax\x12#\n" +
+	"\rrounding_base\x18\x04 \x01(\x03R\froundingBase\x12\x12\n" +
+	"\x04note\x18\x05 \x01(\tR\x04note\"P\n" +
 	"\x17GetSystemFiguresRequest\x125\n" +
-	"\x06filter\x18\x01 \x01(\v2\x1d.pathways.dashboard.v1.FilterR\x06filter\"\xad\x05\n" +
+	"\x06filter\x18\x01 \x01(\v2\x1d.pathways.dashboard.v1.FilterR\x06filter\"\x92\t\n" +
 	"\x18GetSystemFiguresResponse\x12\x1d\n" +
 	"\n" +
 	"from_month\x18\x01 \x01(\tR\tfromMonth\x12\x19\n" +
@@ -1550,7 +1864,16 @@ const file_pathways_dashboard_v1_query_proto_rawDesc = "" +
 	"\x1ccompleted_journey_cost_pence\x18\n" +
 	" \x01(\x03R\x19completedJourneyCostPence\x125\n" +
 	"\x06budget\x18\v \x01(\v2\x1d.pathways.dashboard.v1.BudgetR\x06budget\x12:\n" +
-	"\x06months\x18\f \x03(\v2\".pathways.dashboard.v1.SystemMonthR\x06months\"\xc4\x01\n" +
+	"\x06months\x18\f \x03(\v2\".pathways.dashboard.v1.SystemMonthR\x06months\x12A\n" +
+	"\n" +
+	"disclosure\x18\r \x01(\v2!.pathways.dashboard.v1.DisclosureR\n" +
+	"disclosure\x12B\n" +
+	"\x1dreferrals_received_suppressed\x18\x0e \x01(\bR\x1breferralsReceivedSuppressed\x12A\n" +
+	"\x1dwaiting_for_triage_suppressed\x18\x0f \x01(\bR\x1awaitingForTriageSuppressed\x12B\n" +
+	"\x1dcompleted_journeys_suppressed\x18\x10 \x01(\bR\x1bcompletedJourneysSuppressed\x12I\n" +
+	"!completed_journey_cost_suppressed\x18\x11 \x01(\bR\x1ecompletedJourneyCostSuppressed\x12F\n" +
+	" cost_per_completed_journey_pence\x18\x12 \x01(\x03R\x1ccostPerCompletedJourneyPence\x12B\n" +
+	"\x1ehas_cost_per_completed_journey\x18\x13 \x01(\bR\x1ahasCostPerCompletedJourney\"\x8e\x03\n" +
 	"\x11InterventionCount\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1a\n" +
 	"\bprovider\x18\x02 \x01(\tR\bprovider\x12\x1c\n" +
@@ -1558,7 +1881,12 @@ const file_pathways_dashboard_v1_query_proto_rawDesc = "" +
 	"\tcompleted\x18\x04 \x01(\x03R\tcompleted\x12$\n" +
 	"\x0edid_not_attend\x18\x05 \x01(\x03R\fdidNotAttend\x12\x1d\n" +
 	"\n" +
-	"cost_pence\x18\x06 \x01(\x03R\tcostPence\"\xff\x01\n" +
+	"cost_pence\x18\x06 \x01(\x03R\tcostPence\x121\n" +
+	"\x14scheduled_suppressed\x18\a \x01(\bR\x13scheduledSuppressed\x121\n" +
+	"\x14completed_suppressed\x18\b \x01(\bR\x13completedSuppressed\x129\n" +
+	"\x19did_not_attend_suppressed\x18\t \x01(\bR\x16didNotAttendSuppressed\x12'\n" +
+	"\x0fcost_suppressed\x18\n" +
+	" \x01(\bR\x0ecostSuppressed\"\xff\x01\n" +
 	"\x06Budget\x12\x1c\n" +
 	"\tavailable\x18\x01 \x01(\bR\tavailable\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1f\n" +
@@ -1567,23 +1895,29 @@ const file_pathways_dashboard_v1_query_proto_rawDesc = "" +
 	"\x17allocated_to_date_pence\x18\x04 \x01(\x03R\x14allocatedToDatePence\x12.\n" +
 	"\x13annual_budget_pence\x18\x05 \x01(\x03R\x11annualBudgetPence\x12!\n" +
 	"\fcontract_ids\x18\x06 \x03(\tR\vcontractIds\x12\x14\n" +
-	"\x05scope\x18\a \x01(\tR\x05scope\"\xc6\x02\n" +
+	"\x05scope\x18\a \x01(\tR\x05scope\"\x91\x04\n" +
 	"\vSystemMonth\x12\x14\n" +
 	"\x05month\x18\x01 \x01(\tR\x05month\x12-\n" +
 	"\x12referrals_received\x18\x02 \x01(\x03R\x11referralsReceived\x12H\n" +
 	"\x11triage_within_sla\x18\x03 \x01(\v2\x1c.pathways.dashboard.v1.ShareR\x0ftriageWithinSla\x12K\n" +
 	"\x13rtt_within_18_weeks\x18\x04 \x01(\v2\x1c.pathways.dashboard.v1.ShareR\x10rttWithin18Weeks\x12,\n" +
 	"\x12waiting_for_triage\x18\x05 \x01(\x03R\x10waitingForTriage\x12-\n" +
-	"\x12completed_journeys\x18\x06 \x01(\x03R\x11completedJourneys\"T\n" +
+	"\x12completed_journeys\x18\x06 \x01(\x03R\x11completedJourneys\x12B\n" +
+	"\x1dreferrals_received_suppressed\x18\a \x01(\bR\x1breferralsReceivedSuppressed\x12A\n" +
+	"\x1dwaiting_for_triage_suppressed\x18\b \x01(\bR\x1awaitingForTriageSuppressed\x12B\n" +
+	"\x1dcompleted_journeys_suppressed\x18\t \x01(\bR\x1bcompletedJourneysSuppressed\"T\n" +
 	"\x1bGetPopulationFiguresRequest\x125\n" +
-	"\x06filter\x18\x01 \x01(\v2\x1d.pathways.dashboard.v1.FilterR\x06filter\"\xb6\x02\n" +
+	"\x06filter\x18\x01 \x01(\v2\x1d.pathways.dashboard.v1.FilterR\x06filter\"\xf9\x02\n" +
 	"\x1cGetPopulationFiguresResponse\x12\x1d\n" +
 	"\n" +
 	"from_month\x18\x01 \x01(\tR\tfromMonth\x12\x19\n" +
 	"\bto_month\x18\x02 \x01(\tR\atoMonth\x12A\n" +
 	"\bmeasures\x18\x03 \x03(\v2%.pathways.dashboard.v1.MeasureOutcomeR\bmeasures\x12P\n" +
 	"\x10patient_outcomes\x18\x04 \x03(\v2%.pathways.dashboard.v1.PatientOutcomeR\x0fpatientOutcomes\x12G\n" +
-	"\freadmissions\x18\x05 \x01(\v2#.pathways.dashboard.v1.ReadmissionsR\freadmissions\"\x9d\x04\n" +
+	"\freadmissions\x18\x05 \x01(\v2#.pathways.dashboard.v1.ReadmissionsR\freadmissions\x12A\n" +
+	"\n" +
+	"disclosure\x18\x06 \x01(\v2!.pathways.dashboard.v1.DisclosureR\n" +
+	"disclosure\"\xce\x04\n" +
 	"\x0eMeasureOutcome\x12\x1d\n" +
 	"\n" +
 	"pathway_id\x18\x01 \x01(\tR\tpathwayId\x12\x12\n" +
@@ -1605,14 +1939,16 @@ const file_pathways_dashboard_v1_query_proto_rawDesc = "" +
 	"\bimproved\x18\r \x01(\v2\x1c.pathways.dashboard.v1.ShareR\bimproved\x12\x10\n" +
 	"\x03min\x18\x0e \x01(\x01R\x03min\x12\x10\n" +
 	"\x03max\x18\x0f \x01(\x01R\x03max\x12;\n" +
-	"\x06months\x18\x10 \x03(\v2#.pathways.dashboard.v1.MeasureMonthR\x06months\"\xa0\x01\n" +
+	"\x06months\x18\x10 \x03(\v2#.pathways.dashboard.v1.MeasureMonthR\x06months\x12/\n" +
+	"\x13journeys_suppressed\x18\x11 \x01(\bR\x12journeysSuppressed\"\xd1\x01\n" +
 	"\fMeasureMonth\x12\x14\n" +
 	"\x05month\x18\x01 \x01(\tR\x05month\x12\x1a\n" +
 	"\bjourneys\x18\x02 \x01(\x03R\bjourneys\x12\x1f\n" +
 	"\vmean_change\x18\x03 \x01(\x01R\n" +
 	"meanChange\x12=\n" +
 	"\vreached_mic\x18\x04 \x01(\v2\x1c.pathways.dashboard.v1.ShareR\n" +
-	"reachedMic\"\xc1\x02\n" +
+	"reachedMic\x12/\n" +
+	"\x13journeys_suppressed\x18\x05 \x01(\bR\x12journeysSuppressed\"\xf2\x02\n" +
 	"\x0ePatientOutcome\x12\x1d\n" +
 	"\n" +
 	"pathway_id\x18\x01 \x01(\tR\tpathwayId\x12\x0e\n" +
@@ -1624,14 +1960,17 @@ const file_pathways_dashboard_v1_query_proto_rawDesc = "" +
 	"\vmean_latest\x18\a \x01(\x01R\n" +
 	"meanLatest\x128\n" +
 	"\bimproved\x18\b \x01(\v2\x1c.pathways.dashboard.v1.ShareR\bimproved\x12#\n" +
-	"\rwith_baseline\x18\t \x01(\bR\fwithBaseline\"\xf2\x01\n" +
+	"\rwith_baseline\x18\t \x01(\bR\fwithBaseline\x12/\n" +
+	"\x13journeys_suppressed\x18\n" +
+	" \x01(\bR\x12journeysSuppressed\"\xb2\x02\n" +
 	"\fReadmissions\x12\x1c\n" +
 	"\tavailable\x18\x01 \x01(\bR\tavailable\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12!\n" +
 	"\fwindows_days\x18\x03 \x03(\x05R\vwindowsDays\x12)\n" +
 	"\x10index_admissions\x18\x04 \x01(\x03R\x0findexAdmissions\x12B\n" +
 	"\awindows\x18\x05 \x03(\v2(.pathways.dashboard.v1.ReadmissionWindowR\awindows\x12\x1a\n" +
-	"\tas_of_day\x18\x06 \x01(\tR\aasOfDay\"\xe1\x01\n" +
+	"\tas_of_day\x18\x06 \x01(\tR\aasOfDay\x12>\n" +
+	"\x1bindex_admissions_suppressed\x18\a \x01(\bR\x19indexAdmissionsSuppressed\"\x90\x02\n" +
 	"\x11ReadmissionWindow\x12\x12\n" +
 	"\x04days\x18\x01 \x01(\x05R\x04days\x12<\n" +
 	"\n" +
@@ -1640,13 +1979,15 @@ const file_pathways_dashboard_v1_query_proto_rawDesc = "" +
 	"\apending\x18\x03 \x01(\x03R\apending\x12\x1f\n" +
 	"\vpathway_ids\x18\x04 \x03(\tR\n" +
 	"pathwayIds\x12?\n" +
-	"\x06months\x18\x05 \x03(\v2'.pathways.dashboard.v1.ReadmissionMonthR\x06months\"\x80\x01\n" +
+	"\x06months\x18\x05 \x03(\v2'.pathways.dashboard.v1.ReadmissionMonthR\x06months\x12-\n" +
+	"\x12pending_suppressed\x18\x06 \x01(\bR\x11pendingSuppressed\"\xaf\x01\n" +
 	"\x10ReadmissionMonth\x12\x14\n" +
 	"\x05month\x18\x01 \x01(\tR\x05month\x12<\n" +
 	"\n" +
 	"readmitted\x18\x02 \x01(\v2\x1c.pathways.dashboard.v1.ShareR\n" +
 	"readmitted\x12\x18\n" +
-	"\apending\x18\x03 \x01(\x03R\apending\"\x17\n" +
+	"\apending\x18\x03 \x01(\x03R\apending\x12-\n" +
+	"\x12pending_suppressed\x18\x04 \x01(\bR\x11pendingSuppressed\"\x17\n" +
 	"\x15ListDimensionsRequest\"\x9d\x01\n" +
 	"\x16ListDimensionsResponse\x12\x1f\n" +
 	"\vpathway_ids\x18\x01 \x03(\tR\n" +
@@ -1678,66 +2019,69 @@ func file_pathways_dashboard_v1_query_proto_rawDescGZIP() []byte {
 	return file_pathways_dashboard_v1_query_proto_rawDescData
 }
 
-var file_pathways_dashboard_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_pathways_dashboard_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_pathways_dashboard_v1_query_proto_goTypes = []any{
 	(*Filter)(nil),                       // 0: pathways.dashboard.v1.Filter
 	(*Share)(nil),                        // 1: pathways.dashboard.v1.Share
-	(*GetSystemFiguresRequest)(nil),      // 2: pathways.dashboard.v1.GetSystemFiguresRequest
-	(*GetSystemFiguresResponse)(nil),     // 3: pathways.dashboard.v1.GetSystemFiguresResponse
-	(*InterventionCount)(nil),            // 4: pathways.dashboard.v1.InterventionCount
-	(*Budget)(nil),                       // 5: pathways.dashboard.v1.Budget
-	(*SystemMonth)(nil),                  // 6: pathways.dashboard.v1.SystemMonth
-	(*GetPopulationFiguresRequest)(nil),  // 7: pathways.dashboard.v1.GetPopulationFiguresRequest
-	(*GetPopulationFiguresResponse)(nil), // 8: pathways.dashboard.v1.GetPopulationFiguresResponse
-	(*MeasureOutcome)(nil),               // 9: pathways.dashboard.v1.MeasureOutcome
-	(*MeasureMonth)(nil),                 // 10: pathways.dashboard.v1.MeasureMonth
-	(*PatientOutcome)(nil),               // 11: pathways.dashboard.v1.PatientOutcome
-	(*Readmissions)(nil),                 // 12: pathways.dashboard.v1.Readmissions
-	(*ReadmissionWindow)(nil),            // 13: pathways.dashboard.v1.ReadmissionWindow
-	(*ReadmissionMonth)(nil),             // 14: pathways.dashboard.v1.ReadmissionMonth
-	(*ListDimensionsRequest)(nil),        // 15: pathways.dashboard.v1.ListDimensionsRequest
-	(*ListDimensionsResponse)(nil),       // 16: pathways.dashboard.v1.ListDimensionsResponse
-	(*ExportFiguresRequest)(nil),         // 17: pathways.dashboard.v1.ExportFiguresRequest
-	(*ExportFiguresResponse)(nil),        // 18: pathways.dashboard.v1.ExportFiguresResponse
-	(v1.Segment)(0),                      // 19: pathways.journey.v1.Segment
+	(*Disclosure)(nil),                   // 2: pathways.dashboard.v1.Disclosure
+	(*GetSystemFiguresRequest)(nil),      // 3: pathways.dashboard.v1.GetSystemFiguresRequest
+	(*GetSystemFiguresResponse)(nil),     // 4: pathways.dashboard.v1.GetSystemFiguresResponse
+	(*InterventionCount)(nil),            // 5: pathways.dashboard.v1.InterventionCount
+	(*Budget)(nil),                       // 6: pathways.dashboard.v1.Budget
+	(*SystemMonth)(nil),                  // 7: pathways.dashboard.v1.SystemMonth
+	(*GetPopulationFiguresRequest)(nil),  // 8: pathways.dashboard.v1.GetPopulationFiguresRequest
+	(*GetPopulationFiguresResponse)(nil), // 9: pathways.dashboard.v1.GetPopulationFiguresResponse
+	(*MeasureOutcome)(nil),               // 10: pathways.dashboard.v1.MeasureOutcome
+	(*MeasureMonth)(nil),                 // 11: pathways.dashboard.v1.MeasureMonth
+	(*PatientOutcome)(nil),               // 12: pathways.dashboard.v1.PatientOutcome
+	(*Readmissions)(nil),                 // 13: pathways.dashboard.v1.Readmissions
+	(*ReadmissionWindow)(nil),            // 14: pathways.dashboard.v1.ReadmissionWindow
+	(*ReadmissionMonth)(nil),             // 15: pathways.dashboard.v1.ReadmissionMonth
+	(*ListDimensionsRequest)(nil),        // 16: pathways.dashboard.v1.ListDimensionsRequest
+	(*ListDimensionsResponse)(nil),       // 17: pathways.dashboard.v1.ListDimensionsResponse
+	(*ExportFiguresRequest)(nil),         // 18: pathways.dashboard.v1.ExportFiguresRequest
+	(*ExportFiguresResponse)(nil),        // 19: pathways.dashboard.v1.ExportFiguresResponse
+	(v1.Segment)(0),                      // 20: pathways.journey.v1.Segment
 }
 var file_pathways_dashboard_v1_query_proto_depIdxs = []int32{
-	19, // 0: pathways.dashboard.v1.Filter.segment:type_name -> pathways.journey.v1.Segment
+	20, // 0: pathways.dashboard.v1.Filter.segment:type_name -> pathways.journey.v1.Segment
 	0,  // 1: pathways.dashboard.v1.GetSystemFiguresRequest.filter:type_name -> pathways.dashboard.v1.Filter
 	1,  // 2: pathways.dashboard.v1.GetSystemFiguresResponse.triage_within_sla:type_name -> pathways.dashboard.v1.Share
 	1,  // 3: pathways.dashboard.v1.GetSystemFiguresResponse.rtt_within_18_weeks:type_name -> pathways.dashboard.v1.Share
-	4,  // 4: pathways.dashboard.v1.GetSystemFiguresResponse.interventions:type_name -> pathways.dashboard.v1.InterventionCount
-	5,  // 5: pathways.dashboard.v1.GetSystemFiguresResponse.budget:type_name -> pathways.dashboard.v1.Budget
-	6,  // 6: pathways.dashboard.v1.GetSystemFiguresResponse.months:type_name -> pathways.dashboard.v1.SystemMonth
-	1,  // 7: pathways.dashboard.v1.SystemMonth.triage_within_sla:type_name -> pathways.dashboard.v1.Share
-	1,  // 8: pathways.dashboard.v1.SystemMonth.rtt_within_18_weeks:type_name -> pathways.dashboard.v1.Share
-	0,  // 9: pathways.dashboard.v1.GetPopulationFiguresRequest.filter:type_name -> pathways.dashboard.v1.Filter
-	9,  // 10: pathways.dashboard.v1.GetPopulationFiguresResponse.measures:type_name -> pathways.dashboard.v1.MeasureOutcome
-	11, // 11: pathways.dashboard.v1.GetPopulationFiguresResponse.patient_outcomes:type_name -> pathways.dashboard.v1.PatientOutcome
-	12, // 12: pathways.dashboard.v1.GetPopulationFiguresResponse.readmissions:type_name -> pathways.dashboard.v1.Readmissions
-	1,  // 13: pathways.dashboard.v1.MeasureOutcome.reached_mic:type_name -> pathways.dashboard.v1.Share
-	1,  // 14: pathways.dashboard.v1.MeasureOutcome.improved:type_name -> pathways.dashboard.v1.Share
-	10, // 15: pathways.dashboard.v1.MeasureOutcome.months:type_name -> pathways.dashboard.v1.MeasureMonth
-	1,  // 16: pathways.dashboard.v1.MeasureMonth.reached_mic:type_name -> pathways.dashboard.v1.Share
-	1,  // 17: pathways.dashboard.v1.PatientOutcome.improved:type_name -> pathways.dashboard.v1.Share
-	13, // 18: pathways.dashboard.v1.Readmissions.windows:type_name -> pathways.dashboard.v1.ReadmissionWindow
-	1,  // 19: pathways.dashboard.v1.ReadmissionWindow.readmitted:type_name -> pathways.dashboard.v1.Share
-	14, // 20: pathways.dashboard.v1.ReadmissionWindow.months:type_name -> pathways.dashboard.v1.ReadmissionMonth
-	1,  // 21: pathways.dashboard.v1.ReadmissionMonth.readmitted:type_name -> pathways.dashboard.v1.Share
-	0,  // 22: pathways.dashboard.v1.ExportFiguresRequest.filter:type_name -> pathways.dashboard.v1.Filter
-	2,  // 23: pathways.dashboard.v1.DashboardQueryService.GetSystemFigures:input_type -> pathways.dashboard.v1.GetSystemFiguresRequest
-	7,  // 24: pathways.dashboard.v1.DashboardQueryService.GetPopulationFigures:input_type -> pathways.dashboard.v1.GetPopulationFiguresRequest
-	15, // 25: pathways.dashboard.v1.DashboardQueryService.ListDimensions:input_type -> pathways.dashboard.v1.ListDimensionsRequest
-	17, // 26: pathways.dashboard.v1.DashboardQueryService.ExportFigures:input_type -> pathways.dashboard.v1.ExportFiguresRequest
-	3,  // 27: pathways.dashboard.v1.DashboardQueryService.GetSystemFigures:output_type -> pathways.dashboard.v1.GetSystemFiguresResponse
-	8,  // 28: pathways.dashboard.v1.DashboardQueryService.GetPopulationFigures:output_type -> pathways.dashboard.v1.GetPopulationFiguresResponse
-	16, // 29: pathways.dashboard.v1.DashboardQueryService.ListDimensions:output_type -> pathways.dashboard.v1.ListDimensionsResponse
-	18, // 30: pathways.dashboard.v1.DashboardQueryService.ExportFigures:output_type -> pathways.dashboard.v1.ExportFiguresResponse
-	27, // [27:31] is the sub-list for method output_type
-	23, // [23:27] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	5,  // 4: pathways.dashboard.v1.GetSystemFiguresResponse.interventions:type_name -> pathways.dashboard.v1.InterventionCount
+	6,  // 5: pathways.dashboard.v1.GetSystemFiguresResponse.budget:type_name -> pathways.dashboard.v1.Budget
+	7,  // 6: pathways.dashboard.v1.GetSystemFiguresResponse.months:type_name -> pathways.dashboard.v1.SystemMonth
+	2,  // 7: pathways.dashboard.v1.GetSystemFiguresResponse.disclosure:type_name -> pathways.dashboard.v1.Disclosure
+	1,  // 8: pathways.dashboard.v1.SystemMonth.triage_within_sla:type_name -> pathways.dashboard.v1.Share
+	1,  // 9: pathways.dashboard.v1.SystemMonth.rtt_within_18_weeks:type_name -> pathways.dashboard.v1.Share
+	0,  // 10: pathways.dashboard.v1.GetPopulationFiguresRequest.filter:type_name -> pathways.dashboard.v1.Filter
+	10, // 11: pathways.dashboard.v1.GetPopulationFiguresResponse.measures:type_name -> pathways.dashboard.v1.MeasureOutcome
+	12, // 12: pathways.dashboard.v1.GetPopulationFiguresResponse.patient_outcomes:type_name -> pathways.dashboard.v1.PatientOutcome
+	13, // 13: pathways.dashboard.v1.GetPopulationFiguresResponse.readmissions:type_name -> pathways.dashboard.v1.Readmissions
+	2,  // 14: pathways.dashboard.v1.GetPopulationFiguresResponse.disclosure:type_name -> pathways.dashboard.v1.Disclosure
+	1,  // 15: pathways.dashboard.v1.MeasureOutcome.reached_mic:type_name -> pathways.dashboard.v1.Share
+	1,  // 16: pathways.dashboard.v1.MeasureOutcome.improved:type_name -> pathways.dashboard.v1.Share
+	11, // 17: pathways.dashboard.v1.MeasureOutcome.months:type_name -> pathways.dashboard.v1.MeasureMonth
+	1,  // 18: pathways.dashboard.v1.MeasureMonth.reached_mic:type_name -> pathways.dashboard.v1.Share
+	1,  // 19: pathways.dashboard.v1.PatientOutcome.improved:type_name -> pathways.dashboard.v1.Share
+	14, // 20: pathways.dashboard.v1.Readmissions.windows:type_name -> pathways.dashboard.v1.ReadmissionWindow
+	1,  // 21: pathways.dashboard.v1.ReadmissionWindow.readmitted:type_name -> pathways.dashboard.v1.Share
+	15, // 22: pathways.dashboard.v1.ReadmissionWindow.months:type_name -> pathways.dashboard.v1.ReadmissionMonth
+	1,  // 23: pathways.dashboard.v1.ReadmissionMonth.readmitted:type_name -> pathways.dashboard.v1.Share
+	0,  // 24: pathways.dashboard.v1.ExportFiguresRequest.filter:type_name -> pathways.dashboard.v1.Filter
+	3,  // 25: pathways.dashboard.v1.DashboardQueryService.GetSystemFigures:input_type -> pathways.dashboard.v1.GetSystemFiguresRequest
+	8,  // 26: pathways.dashboard.v1.DashboardQueryService.GetPopulationFigures:input_type -> pathways.dashboard.v1.GetPopulationFiguresRequest
+	16, // 27: pathways.dashboard.v1.DashboardQueryService.ListDimensions:input_type -> pathways.dashboard.v1.ListDimensionsRequest
+	18, // 28: pathways.dashboard.v1.DashboardQueryService.ExportFigures:input_type -> pathways.dashboard.v1.ExportFiguresRequest
+	4,  // 29: pathways.dashboard.v1.DashboardQueryService.GetSystemFigures:output_type -> pathways.dashboard.v1.GetSystemFiguresResponse
+	9,  // 30: pathways.dashboard.v1.DashboardQueryService.GetPopulationFigures:output_type -> pathways.dashboard.v1.GetPopulationFiguresResponse
+	17, // 31: pathways.dashboard.v1.DashboardQueryService.ListDimensions:output_type -> pathways.dashboard.v1.ListDimensionsResponse
+	19, // 32: pathways.dashboard.v1.DashboardQueryService.ExportFigures:output_type -> pathways.dashboard.v1.ExportFiguresResponse
+	29, // [29:33] is the sub-list for method output_type
+	25, // [25:29] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_pathways_dashboard_v1_query_proto_init() }
@@ -1751,7 +2095,7 @@ func file_pathways_dashboard_v1_query_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pathways_dashboard_v1_query_proto_rawDesc), len(file_pathways_dashboard_v1_query_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   19,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
