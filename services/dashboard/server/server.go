@@ -145,7 +145,8 @@ func (s *Server) signInConfig() signin.Config {
 }
 
 // Rebuild replays every journey stream of the event store (Config.EventStoreURL) into this
-// read model, which should be fresh, and returns the number of facts applied.
+// read model, which should be fresh, purges the journeys past retention (see Purge) and returns
+// the number of facts applied.
 func (s *Server) Rebuild(ctx context.Context) (int, error) {
 	if s.cfg.EventStoreURL == "" {
 		return 0, errors.New("dashboard rebuild: no eventstore-url configured")
@@ -155,7 +156,14 @@ func (s *Server) Rebuild(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("dashboard rebuild: %w", err)
 	}
 	defer func() { _ = j.Close() }()
-	return adapters.Rebuild(ctx, j, 500, s.app.IngestBatch)
+	n, err := adapters.Rebuild(ctx, j, 500, s.app.IngestBatch)
+	if err != nil {
+		return n, err
+	}
+	if _, err := s.Purge(ctx); err != nil {
+		return n, fmt.Errorf("dashboard rebuild: %w", err)
+	}
+	return n, nil
 }
 
 // Addr is the gRPC address.

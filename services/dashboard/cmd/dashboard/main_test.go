@@ -64,3 +64,26 @@ func TestLoadListsEveryProblemAndAnswersHelp(t *testing.T) {
 		require.Contains(t, out.String(), flag)
 	}
 }
+
+func TestLoadReadsTheDisclosureRuleAndRetention(t *testing.T) {
+	env := map[string]string{"DASHBOARD_DISCLOSURE_SUPPRESS_MAX": "9", "DASHBOARD_RECORDS_RETENTION": "25y", "DASHBOARD_PURGE_INTERVAL": "6h"}
+	cfg, _, _, err := load([]string{"-insecure", "-disclosure-round-to", "10"}, func(k string) string { return env[k] }, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.Equal(t, server.Disclosure{SuppressMin: 1, SuppressMax: 9, RoundTo: 10}, cfg.Disclosure)
+	require.Equal(t, server.Retention{Years: 25}, cfg.RecordsRetention)
+	require.Equal(t, 6*time.Hour, cfg.PurgeInterval)
+
+	cfg, _, _, err = load([]string{"-insecure"}, func(string) string { return "" }, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.Equal(t, server.DefaultDisclosure, cfg.Disclosure, "1 to 7 suppressed, the rest rounded to 5")
+	require.Equal(t, server.Retention{Years: 8}, cfg.RecordsRetention, "the NHS Records Management Code's 8 years")
+
+	_, _, _, err = load([]string{"-insecure", "-disclosure-suppress-min", "0", "-disclosure-round-to", "0", "-records-retention", "0d",
+		"-purge-interval", "-1s"}, func(string) string { return "" }, &bytes.Buffer{})
+	require.ErrorContains(t, err, "disclosure-suppress-min: must be from 1 to disclosure-suppress-max (7), not 0")
+	require.ErrorContains(t, err, "disclosure-round-to: must be 1 (no rounding) or more, not 0")
+	require.ErrorContains(t, err, "records-retention: must be at least one day")
+	require.ErrorContains(t, err, "purge-interval: must be 0 (off) or more")
+	_, _, _, err = load([]string{"-insecure", "-records-retention", "eight years"}, func(string) string { return "" }, &bytes.Buffer{})
+	require.ErrorContains(t, err, "records-retention")
+}
