@@ -79,6 +79,10 @@ type Config struct {
 	// RotatePayloadKey adds a new primary key to the payload keyring (payloadKeysFile) before
 	// anything starts; the old keys stay, so journeys started before keep running.
 	RotatePayloadKey bool
+	// RebuildDashboard replays every journey stream of the event store into the dashboard's read
+	// model before the stack serves (an empty read model fills from the record; a full one is
+	// unchanged: facts are idempotent).
+	RebuildDashboard bool
 }
 
 // DefaultRetention is the devstack's Temporal retention of closed journeys: a week to look at

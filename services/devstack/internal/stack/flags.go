@@ -31,6 +31,8 @@ func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Con
 		"how long Temporal keeps closed journeys' histories (the namespace retention; the event store is the record)")
 	fs.Bool(&cfg.RotatePayloadKey, "rotate-payload-key", envName("rotate-payload-key"),
 		"add a new primary key to <data-dir>/keys/payload-keys.json before starting (old keys kept: earlier journeys still decrypt)")
+	fs.Bool(&cfg.RebuildDashboard, "rebuild-dashboard", envName("rebuild-dashboard"),
+		"replay every journey stream of the event store into the dashboard's read model before serving")
 	for _, p := range cfg.Ports.pointers() {
 		fs.Int(p.ptr, p.flag, envName(p.flag), p.usage+" (0 picks a free port)")
 	}

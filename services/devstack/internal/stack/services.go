@@ -2,6 +2,8 @@ package stack
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 
@@ -128,6 +130,13 @@ func (s *Stack) startDashboard(ctx context.Context) error {
 		return err
 	}
 	s.onStopVoid("dashboard", d.Close)
+	if s.cfg.RebuildDashboard {
+		n, err := d.Rebuild(ctx)
+		if err != nil {
+			return fmt.Errorf("dashboard rebuild: %w", err)
+		}
+		slog.InfoContext(ctx, "dashboard read model rebuilt from the event store", "events", n)
+	}
 	s.DashboardAddr = d.Addr()
 	s.listens("dashboard", "gRPC", s.DashboardAddr)
 	s.listens("dashboard", "System Dashboard web page", s.scheme()+"://"+d.HTTPAddr())
