@@ -9,6 +9,7 @@ import "encoding/binary"
 //	'S' stream name            -> stream state        revision, flags, metadata
 //	'D' streamID(8) eventID(16) -> revision(8)         event-ID dedupe
 //	'M' "next-stream-id"       -> uint64              stream id allocator
+//	'M' "last-position"        -> uint64              highest position a scavenge saw
 const (
 	tableLog    = 'L'
 	tableIndex  = 'I'
@@ -17,7 +18,10 @@ const (
 	tableMeta   = 'M'
 )
 
-var nextStreamIDKey = []byte{tableMeta, 'n', 'e', 'x', 't', '-', 's', 'i', 'd'}
+var (
+	nextStreamIDKey = []byte{tableMeta, 'n', 'e', 'x', 't', '-', 's', 'i', 'd'}
+	lastPositionKey = []byte{tableMeta, 'l', 'a', 's', 't', '-', 'p', 'o', 's'}
+)
 
 func logKey(pos uint64) []byte {
 	k := make([]byte, 9)

@@ -154,6 +154,9 @@ func (s *Store) scanStream(id uint64, dir Direction, start, lo, hi int64, limit 
 			continue
 		}
 		ev, err := s.eventAt(pos)
+		if errors.Is(err, pebble.ErrNotFound) {
+			continue // removed by a scavenge since the iterator was opened
+		}
 		if err != nil {
 			return nil, err
 		}

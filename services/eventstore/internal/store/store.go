@@ -14,6 +14,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -34,7 +35,8 @@ type Options struct {
 	InMemory bool
 	// Observer receives commit statistics; nil means none.
 	Observer Observer
-	// Now is the clock for event creation times; nil means time.Now.
+	// Now is the clock for event creation times and for the $maxAge of
+	// reads and scavenges; nil means time.Now.
 	Now func() time.Time
 	// LiveBuffer is the number of committed batches a subscriber may lag
 	// behind before it falls back to reading from disk. Zero means 256.
@@ -50,6 +52,8 @@ type Observer interface {
 // Store is the event store. It is safe for concurrent use.
 type Store struct {
 	db   *pebble.DB
+	fs   vfs.FS
+	dir  string
 	hub  *hub
 	now  func() time.Time
 	obs  Observer
@@ -61,6 +65,13 @@ type Store struct {
 	done   chan struct{}
 
 	broken atomic.Pointer[error] // set once a WAL sync fails
+
+	// Scavenges: one at a time (scavengeMu); Close cancels them (stop) and
+	// waits for them (scavenges) before closing Pebble.
+	scavengeMu sync.Mutex
+	scavenges  sync.WaitGroup
+	stop       context.Context
+	cancel     context.CancelFunc
 
 	// Owned by the committer goroutine.
 	nextPos uint64
@@ -75,12 +86,13 @@ func Open(opts Options) (*Store, error) {
 	if !opts.InMemory && opts.Dir == "" {
 		return nil, errors.New("open store: a data directory is required unless in memory")
 	}
-	popts := &pebble.Options{Logger: pebbleLogger{}}
+	popts := &pebble.Options{Logger: pebbleLogger{}, Cleaner: newUnrecycledCleaner(pebble.DeleteCleaner{}.Clean)}
 	for i := range popts.Levels {
 		// Bloom filters keep event-id lookups for new events (the
 		// idempotency check of every append) from touching data blocks.
 		popts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
 	}
+	popts.FS = vfs.Default
 	if opts.InMemory {
 		popts.FS = vfs.NewMem()
 	}
@@ -89,7 +101,7 @@ func Open(opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open pebble at %q: %w", opts.Dir, err)
 	}
 	s := &Store{
-		db: db, obs: opts.Observer, now: opts.Now, live: opts.LiveBuffer,
+		db: db, fs: popts.FS, dir: opts.Dir, obs: opts.Observer, now: opts.Now, live: opts.LiveBuffer,
 		ops: make(chan *writeOp, 1024), done: make(chan struct{}),
 		states: map[string]*streamState{},
 	}
@@ -104,6 +116,7 @@ func Open(opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.hub = newHub(s.nextPos - 1)
+	s.stop, s.cancel = context.WithCancel(context.Background())
 	go s.commitLoop()
 	return s, nil
 }
@@ -126,17 +139,33 @@ func (s *Store) recover() error {
 	if err := it.Close(); err != nil {
 		return fmt.Errorf("recover log end: %w", err)
 	}
-	s.nextSID = 1
-	v, closer, err := s.db.Get(nextStreamIDKey)
-	switch {
-	case errors.Is(err, pebble.ErrNotFound):
-	case err != nil:
-		return fmt.Errorf("recover stream ids: %w", err)
-	default:
-		s.nextSID = decodeU64(v)
-		_ = closer.Close()
+	// A scavenge may have removed the last events of the log: positions
+	// are never given out twice, so the next one also follows the highest
+	// position a scavenge saw.
+	if last, err := s.readU64(lastPositionKey); err != nil {
+		return fmt.Errorf("recover log end: %w", err)
+	} else if last+1 > s.nextPos {
+		s.nextPos = last + 1
 	}
+	sid, err := s.readU64(nextStreamIDKey)
+	if err != nil {
+		return fmt.Errorf("recover stream ids: %w", err)
+	}
+	s.nextSID = max(sid, 1)
 	return nil
+}
+
+// readU64 reads a counter of the meta table, 0 when absent.
+func (s *Store) readU64(key []byte) (_ uint64, err error) {
+	v, closer, err := s.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer closeInto(&err, closer, "counter")
+	return decodeU64(v), nil
 }
 
 // LastPosition is the log position of the last committed event, 0 when
@@ -154,6 +183,8 @@ func (s *Store) Close() error {
 	s.closed = true
 	close(s.ops)
 	s.mu.Unlock()
+	s.cancel()
+	s.scavenges.Wait()
 	<-s.done
 	s.hub.close()
 	if err := s.db.Close(); err != nil {
