@@ -20,5 +20,10 @@
 // its API refuses calls without a valid token). ui-server fetches from the provider with Go's
 // default HTTP client, so UIAuthOptions.CAFile is trusted process-wide. Without UIAuth the UI is
 // open to anyone who can reach it. The frontend itself does not check the UI's bearer tokens (no
-// authorizer is configured): the client certificate is what lets the UI in.
+// authorizer is configured): the client certificate is what lets the UI in. With
+// Options.UICodec the UI decodes the payloads it shows through a remote codec server (the
+// coordinator's /codec), sending the signed-in person's access token.
+//
+// Options.Retention is the namespace's retention of closed workflows, set when the namespace is
+// registered and updated at start when it differs.
 package temporalserver
