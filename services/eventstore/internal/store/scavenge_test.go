@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
-		"errors"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
