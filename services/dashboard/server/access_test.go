@@ -95,6 +95,6 @@ func TestPageRefusalsSayWhy(t *testing.T) {
 		require.Contains(t, hdr.Get("WWW-Authenticate"), "Bearer")
 		code, body, _ := s.getAs(t, path, author)
 		require.Equal(t, http.StatusForbidden, code, "%s as an author", path)
-		require.Contains(t, body, `the "board" or "coordinator" or "finance-admin" or "finance-reader" role`)
+		require.Contains(t, body, `the "board" or "coordinator" or "finance-admin" or "finance-reader" or "auditor" role`)
 	}
 }

@@ -74,7 +74,7 @@ var readVersions = services(rule(Coordinator, Author, Reviewer, Publisher, Finan
 	CoordinatorService, WorkerService, FinanceService)
 
 // readFigures may read the System Dashboard's aggregate figures (no patient-level data).
-var readFigures = rule(Board, Coordinator, FinanceAdmin, FinanceReader)
+var readFigures = rule(Board, Coordinator, FinanceAdmin, FinanceReader, Auditor)
 
 // CoordinatorPolicy is the coordinator's table (gRPC and its REST gateway, which calls the same RPCs).
 var CoordinatorPolicy = identity.Policy{
