@@ -25,9 +25,9 @@ import (
 
 // encryptedHistory is the encrypted replay history (see TestEncryptedJourneyHistory) and the
 // test key it is encrypted with, both in the journey package's testdata.
-var (
-	encryptedHistory = filepath.Join("..", "journey", "testdata", "encrypted", "msk_journey.json")
-	payloadTestKey   = filepath.Join("..", "journey", "testdata", "encrypted", "payload-test-key.json")
+const (
+	encryptedHistory = "../journey/testdata/encrypted/msk_journey.json"
+	payloadTestKey   = "../journey/testdata/encrypted/payload-test-key.json"
 )
 
 // TestPayloadKeyRotation rotates the payload keyring while journeys run, as an operator does
@@ -216,6 +216,6 @@ func recordEncrypted(t *testing.T, h *historypb.History) {
 	}
 	data, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(h)
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(encryptedHistory, append(data, '\n'), 0o644)) //nolint:gosec // test data, ciphertext
+	require.NoError(t, os.WriteFile(encryptedHistory, append(data, '\n'), 0o644))
 	t.Logf("recorded %d history events to %s", len(h.Events), encryptedHistory)
 }

@@ -56,7 +56,7 @@ func TestLoadFileRefusesAReadableKeyFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "payload-keys.json")
 	_, err := payloadcrypt.EnsureFile(path)
 	require.NoError(t, err)
-	require.NoError(t, os.Chmod(path, 0o644))
+	require.NoError(t, os.Chmod(path, 0o644)) //nolint:gosec // G302: the group-readable key file the test shows refused
 	_, err = payloadcrypt.LoadFile(path)
 	require.ErrorContains(t, err, "readable by its owner only")
 }

@@ -93,16 +93,13 @@ func TestCodecServerRefusesCallersWithoutTheRole(t *testing.T) {
 func TestCodecServerCORS(t *testing.T) {
 	k := keyring(t)
 	srv, iss := codecServer(t, k)
-	preflight := func(origin string) *http.Response {
+	preflight := func(origin string) answer {
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodOptions, srv.URL+"/codec/decode", nil)
 		require.NoError(t, err)
 		req.Header.Set("Origin", origin)
 		req.Header.Set("Access-Control-Request-Method", "POST")
 		req.Header.Set("Access-Control-Request-Headers", "authorization,content-type,x-namespace")
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		require.NoError(t, resp.Body.Close())
-		return resp
+		return do(t, req)
 	}
 	ok := preflight(uiOrigin)
 	require.Equal(t, http.StatusNoContent, ok.StatusCode, "a preflight needs no token")
@@ -140,15 +137,13 @@ func TestCodecServerBoundsAndChecksTheBody(t *testing.T) {
 	require.Equal(t, http.StatusRequestEntityTooLarge, post(t, srv.URL+"/codec/decode", tok, "", big).StatusCode)
 	get, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/codec/decode", nil)
 	require.NoError(t, err)
-	resp, err := http.DefaultClient.Do(get)
-	require.NoError(t, err)
-	require.NoError(t, resp.Body.Close())
-	require.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+	require.Equal(t, http.StatusMethodNotAllowed, do(t, get).StatusCode)
 }
 
 type answer struct {
-	*http.Response
-	body string
+	StatusCode int
+	Header     http.Header
+	body       string
 }
 
 func post(t *testing.T, url, tok, origin, body string) answer {
@@ -162,28 +157,23 @@ func post(t *testing.T, url, tok, origin, body string) answer {
 	if origin != "" {
 		req.Header.Set("Origin", origin)
 	}
+	return do(t, req)
+}
+
+// do sends req and reads the whole answer.
+func do(t *testing.T, req *http.Request) answer {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
+	defer func() { require.NoError(t, resp.Body.Close()) }()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	require.NoError(t, resp.Body.Close())
-	return answer{resp, string(b)}
+	return answer{StatusCode: resp.StatusCode, Header: resp.Header, body: string(b)}
 }
 
 func payloadsJSON(t *testing.T, ps ...*commonpb.Payload) string {
 	t.Helper()
-	var b strings.Builder
-	b.WriteString(`{"payloads":[`)
-	for i, p := range ps {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		j, err := protojsonMarshal(p)
-		require.NoError(t, err)
-		b.Write(j)
-	}
-	b.WriteString("]}")
-	return b.String()
+	b, err := protojson.Marshal(&commonpb.Payloads{Payloads: ps})
+	require.NoError(t, err)
+	return string(b)
 }
-
-func protojsonMarshal(p *commonpb.Payload) ([]byte, error) { return protojson.Marshal(p) }
