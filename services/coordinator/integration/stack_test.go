@@ -16,6 +16,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/coordinator/server"
 	govserver "github.com/nhs-pathways/pathways/services/governance/server"
 	"github.com/nhs-pathways/pathways/services/platform/identity/identitytest"
+	"github.com/nhs-pathways/pathways/services/platform/payloadcrypt"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
 	worker "github.com/nhs-pathways/pathways/services/worker/server"
 	"github.com/nhs-pathways/pathways/workflows/journey/journeytest"
@@ -48,6 +49,10 @@ func newStack(t *testing.T) *stack {
 	wcfg := worker.DefaultConfig()
 	wcfg.Temporal.Address, wcfg.Temporal.Namespace, wcfg.EventStoreURL = js.FrontendAddr, js.Namespace, js.EventStoreURL
 	wcfg.Security = secure.Insecure()
+	// Payloads encrypted as in production: the worker and the coordinator share one keyring.
+	keys, err := payloadcrypt.Generate()
+	require.NoError(t, err)
+	wcfg.Temporal.PayloadKeys = keys
 	wcfg.GovernanceAddr, wcfg.FinanceAddr, wcfg.DashboardAddr = gov.Addr(), js.Ingest.Addr, js.Ingest.Addr
 	w, err := worker.Start(ctx, wcfg)
 	require.NoError(t, err)
@@ -56,6 +61,7 @@ func newStack(t *testing.T) *stack {
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.Temporal.Address, cfg.Temporal.Namespace = js.FrontendAddr, js.Namespace // its own client, as the binary's
+	cfg.Temporal.PayloadKeys = keys
 	cfg.EventStoreURL, cfg.GovernanceAddr, cfg.Security = js.EventStoreURL, gov.Addr(), tokensOnLoopback()
 	dir := t.TempDir()
 	cfg.VaultPath, cfg.MasterKeyFile, cfg.CreateMasterKey = filepath.Join(dir, "vault.db"), filepath.Join(dir, "master.key"), true

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"google.golang.org/grpc"
 
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
@@ -30,7 +31,7 @@ func NewApp(ctx context.Context, cfg Config) (*app.App, *app.Audit, func(), erro
 			closers[i]()
 		}
 	}
-	tc, err := temporalClient(cfg)
+	tc, dc, err := temporalClient(cfg)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -68,28 +69,29 @@ func NewApp(ctx context.Context, cfg Config) (*app.App, *app.Audit, func(), erro
 		return nil, nil, nil, err
 	}
 	closers = append(closers, closeVault)
-	a := app.New(adapters.Journeys{Client: tc}, adapters.Timeline{Journal: j, Patients: vault},
+	a := app.New(adapters.Journeys{Client: tc, Converter: dc}, adapters.Timeline{Journal: j, Patients: vault},
 		&adapters.Governance{Client: governancev1.NewGovernanceServiceClient(gc), Actor: cfg.Actor}, vault, []byte(key), now)
 	return a, app.NewAudit(adapters.AccessTrail{Journal: j}, now), cleanup, nil
 }
 
 // temporalClient returns the configured client, or dials one with the options of every client of
-// journeys (journey.ClientOptions: tracing, SDK logs and metrics on the global providers) and
-// otelgrpc on its connection.
-func temporalClient(cfg Config) (client.Client, error) {
+// journeys (journey.ClientOptions: tracing, SDK logs and metrics on the global providers, payload
+// encryption) and otelgrpc on its connection; and the data converter that reads its payloads
+// (nil, the SDK's default, for a configured client).
+func temporalClient(cfg Config) (client.Client, converter.DataConverter, error) {
 	if cfg.TemporalClient != nil {
-		return cfg.TemporalClient, nil
+		return cfg.TemporalClient, nil, nil
 	}
 	opts, err := cfg.Temporal.ClientOptions(journey.Telemetry{})
 	if err != nil {
-		return nil, fmt.Errorf("coordinator: %w", err)
+		return nil, nil, fmt.Errorf("coordinator: %w", err)
 	}
 	opts.ConnectionOptions.DialOptions = append(opts.ConnectionOptions.DialOptions, grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
 	c, err := client.NewLazyClient(opts)
 	if err != nil {
-		return nil, fmt.Errorf("coordinator: temporal client for %s: %w", cfg.Temporal.Address, err)
+		return nil, nil, fmt.Errorf("coordinator: temporal client for %s: %w", cfg.Temporal.Address, err)
 	}
-	return c, nil
+	return c, opts.DataConverter, nil
 }
 
 // openVault returns the configured vault, or opens VaultPath under the master key.

@@ -20,6 +20,9 @@ const MemoFingerprint = "referralFingerprint"
 // Journeys runs journeys on Temporal. Safe for concurrent use.
 type Journeys struct {
 	Client client.Client
+	// Converter decodes what the client reads raw (the fingerprint memo): the client's own data
+	// converter, which decrypts payloads. Nil means the SDK's default (payloads in clear).
+	Converter converter.DataConverter
 }
 
 // Start starts a referral's journey, or recognises it as already submitted.
@@ -60,7 +63,11 @@ func (j Journeys) fingerprint(ctx context.Context, journeyID string) (string, er
 		return "", nil
 	}
 	var fp string
-	if err := converter.GetDefaultDataConverter().FromPayload(p, &fp); err != nil {
+	dc := j.Converter
+	if dc == nil {
+		dc = converter.GetDefaultDataConverter()
+	}
+	if err := dc.FromPayload(p, &fp); err != nil {
 		return "", fmt.Errorf("journey %s memo: %w", journeyID, err)
 	}
 	return fp, nil
