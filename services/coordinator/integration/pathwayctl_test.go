@@ -16,11 +16,16 @@ import (
 
 func (s *stack) ctl(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	// pathwayctl as after `pathwayctl login`: a stored token of a coordinator of the test PCN
-	// (and governance's reader roles for `pathways`), over plaintext to this loopback stack.
+	return s.ctlAs(t, "coord-cli", "coordinator", args...)
+}
+
+// ctlAs runs pathwayctl as after `pathwayctl login` by subject with the role: a stored token of the
+// test PCN (and governance's reader roles for `pathways`), over plaintext to this loopback stack.
+func (s *stack) ctlAs(t *testing.T, subject, role string, args ...string) (int, string, string) {
+	t.Helper()
 	dir := t.TempDir()
-	tok := identitytest.Shared().Token(t, identitytest.Person{Subject: "coord-cli", Name: "coord-cli",
-		Roles: []string{"coordinator"}, Orgs: []string{testPCN}})
+	tok := identitytest.Shared().Token(t, identitytest.Person{Subject: subject, Name: subject,
+		Roles: []string{role}, Orgs: []string{testPCN}})
 	require.NoError(t, cli.SaveCredentials(dir, cli.Credentials{Issuer: identitytest.Shared().URL(), ClientID: cli.DefaultClientID,
 		AccessToken: tok, Expiry: time.Now().Add(time.Hour), TokenType: "Bearer"}))
 	env := map[string]string{"PATHWAYCTL_COORDINATOR": s.grpcAddr, "PATHWAYCTL_GOVERNANCE": s.governanceAddr,
@@ -77,4 +82,22 @@ func TestPathwayctl(t *testing.T) {
 	code, out, errs = s.ctl(t, "pathways", "show", "msk", "1")
 	require.Equal(t, cli.ExitOK, code, errs)
 	require.Contains(t, out, "spa-triage")
+}
+
+func TestPathwayctlErase(t *testing.T) {
+	s := newStack(t)
+	code, _, errs := s.ctl(t, "submit", "-referral-id", "R-4101", "-pathway", "msk", "-nhs-number", "9990001006",
+		"-practice", "A81001", "-pcn", "U12345", "-segment", "LTC", "-source", "GP", "-reason", "marker-4101", "-referred-at", s.at.Format(time.RFC3339))
+	require.Equal(t, cli.ExitOK, code, errs)
+	eventually(t, "ref-R-4101 recorded", func() bool { return s.summaries(t, "ref-R-4101")["ReferralReceived"] != "" })
+
+	code, _, errs = s.ctl(t, "erase", "ref-R-4101", "-reason", "ER-1")
+	require.Equal(t, cli.ExitNotAllowed, code, "a coordinator may not erase: %s", errs)
+	code, _, errs = s.ctlAs(t, "ig-1", "information-governance", "erase", "ref-R-4101")
+	require.Equal(t, cli.ExitInvalid, code)
+	require.Contains(t, errs, "reason: is required")
+	code, out, errs := s.ctlAs(t, "ig-1", "information-governance", "erase", "ref-R-4101", "-reason", "ER-1")
+	require.Equal(t, cli.ExitOK, code, errs)
+	require.Regexp(t, `pt-[a-z2-7]{26}\s+true`, out)
+	require.Contains(t, s.summaries(t, "ref-R-4101")["ReferralReceived"], "reason_for_referral=[erased]")
 }

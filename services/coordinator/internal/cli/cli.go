@@ -56,13 +56,18 @@ Referrals and journeys (coordinator API):
   complete   JOURNEY_ID -intervention-id ID
   dna        JOURNEY_ID -intervention-id ID     record a did-not-attend
   outcome    JOURNEY_ID -point POINT -measure code=value[:scale]...
-  discharge  JOURNEY_ID -reason TEXT [-stage STAGE]
-  cancel     JOURNEY_ID -reason TEXT
-  migrate    JOURNEY_ID -to VERSION -reason TEXT [-dry-run]
+  discharge  JOURNEY_ID -reason CODE [-stage STAGE] [-note TEXT]
+  cancel     JOURNEY_ID -reason CODE [-note TEXT]
+  migrate    JOURNEY_ID -to VERSION -reason CODE [-note TEXT] [-dry-run]
+             CODE: a reason code of the journey's pathway version (e.g. treatment-complete,
+             duplicate, superseded-version); a -note (at most 500 characters) is sealed with the
+             patient's key
   admit      JOURNEY_ID -admitted RFC3339 -discharged RFC3339 -reason CODE
              record a hospital admission once the patient has left hospital
              (CODE e.g. copd-exacerbation)
   Every transition takes -request-id (default: a new one); repeat it to retry safely.
+  erase      JOURNEY_ID -reason TEXT          information governance: destroy the patient's data
+             key (their NHS number, reason for referral and notes can never be read again)
 
 Pathway versions (governance API):
   pathways   list [-pathway ID]

@@ -21,6 +21,7 @@ var commands = map[string]command{
 	"submit": submit, "worklist": worklist, "show": show,
 	"triage": triage, "schedule": schedule, "start": startIntervention, "complete": completeIntervention,
 	"dna": didNotAttend, "outcome": outcome, "discharge": discharge, "cancel": cancel, "migrate": migrate, "admit": admit,
+	"erase":    erase,
 	"pathways": pathways, "login": login, "logout": logout, "token": token, "whoami": whoami,
 }
 
