@@ -36,6 +36,12 @@ type Options struct {
 	Listen string
 	// Security turns on TLS and authentication; nil runs insecure.
 	Security *Security
+	// ScavengeInterval scavenges on a timer, as the binary's -scavenge-interval; 0 (the
+	// default here) never does: call Server.Scavenge.
+	ScavengeInterval time.Duration
+	// Clock is the store's clock (event creation times, $maxAge of reads and scavenges); nil
+	// means time.Now. For tests of retention.
+	Clock func() time.Time
 }
 
 // Security is the secure mode's settings. The zero value is usable: the server makes its own
@@ -74,7 +80,8 @@ type Server struct {
 
 // Start opens the store and starts serving gRPC.
 func Start(ctx context.Context, opts Options) (*Server, error) {
-	cfg := config.Config{Listen: opts.Listen, DataDir: opts.DataDir, InMemory: opts.InMemory, Insecure: opts.Security == nil}
+	cfg := config.Config{Listen: opts.Listen, DataDir: opts.DataDir, InMemory: opts.InMemory, Insecure: opts.Security == nil,
+		ScavengeInterval: opts.ScavengeInterval, Clock: opts.Clock}
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:0"
 	}
@@ -179,8 +186,28 @@ func (s *Server) CAFile() string { return s.caFile }
 // Addr is the gRPC address, host:port.
 func (s *Server) Addr() string { return s.srv.Addr() }
 
-// Close stops subscriptions, finishes in-flight calls, flushes and closes
-// the store, and removes the certificates it made.
+// ScavengeResult is what a scavenge removed.
+type ScavengeResult struct {
+	// EventsRemoved is the number of events removed from the disk.
+	EventsRemoved int64
+	// RecordBytesRemoved is the stored size of those events.
+	RecordBytesRemoved int64
+	// DiskBytesBefore and DiskBytesAfter are the size of the store's files before and after.
+	DiskBytesBefore, DiskBytesAfter uint64
+}
+
+// Scavenge removes from the disk, now, every event no reader can read any more: the events of
+// deleted and tombstoned streams, those before a stream's $tb, beyond its $maxCount or older
+// than its $maxAge, and superseded stream metadata. It returns once their bytes have left the
+// store's files (see the README's Scavenging).
+func (s *Server) Scavenge(ctx context.Context) (ScavengeResult, error) {
+	res, err := s.srv.Scavenge(ctx)
+	return ScavengeResult{EventsRemoved: res.EventsRemoved, RecordBytesRemoved: res.RecordBytesRemoved,
+		DiskBytesBefore: res.DiskBytesBefore, DiskBytesAfter: res.DiskBytesAfter}, err
+}
+
+// Close stops subscriptions, finishes in-flight calls, stops a running scavenge, flushes and
+// closes the store, and removes the certificates it made.
 func (s *Server) Close() error {
 	err := s.srv.Close()
 	s.removeCerts()

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"time"
 
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/auth"
 	"github.com/nhs-pathways/pathways/services/platform/config"
@@ -40,6 +41,14 @@ type Config struct {
 	UsersFile string
 	// Users are further users given in code (the embedded server).
 	Users []auth.User
+
+	// ScavengeInterval is how often the server scavenges (removes deleted and expired events
+	// from the disk); 0 turns periodic scavenges off (StartScavenge and the embedded server's
+	// Scavenge still run one).
+	ScavengeInterval time.Duration
+	// Clock is the store's clock (event creation times, $maxAge); nil means time.Now. Set in
+	// code only (tests).
+	Clock func() time.Time
 }
 
 // DefaultListen is the EventStoreDB default gRPC address.
@@ -48,12 +57,15 @@ const DefaultListen = "127.0.0.1:2113"
 // DefaultMetricsListen is where the binary serves /metrics unless told otherwise.
 const DefaultMetricsListen = "127.0.0.1:2114"
 
+// DefaultScavengeInterval is how often the binary scavenges unless told otherwise.
+const DefaultScavengeInterval = 24 * time.Hour
+
 // Load reads the flags over the EVENTSTORE_* (and telemetry) environment variables over the
 // defaults (platform/config: an empty variable counts as unset), then validates, listing every
 // problem. It returns config.ErrHelp / config.ErrVersion after printing the usage or version to out.
 func Load(args []string, getenv func(string) string, out io.Writer) (Config, telemetry.Config, error) {
 	c := Config{Listen: DefaultListen, MetricsListen: DefaultMetricsListen,
-		AdminPassword: auth.DefaultPassword, OpsPassword: auth.DefaultPassword}
+		AdminPassword: auth.DefaultPassword, OpsPassword: auth.DefaultPassword, ScavengeInterval: DefaultScavengeInterval}
 	tel := telemetry.Config{ServiceName: "eventstore"}
 	fs := config.New("eventstore", getenv, out)
 	fs.Summary("eventstore is a single-node event store speaking the EventStoreDB gRPC protocol, durable on Pebble. " +
@@ -69,6 +81,8 @@ func Load(args []string, getenv func(string) string, out io.Writer) (Config, tel
 	fs.String(&c.OpsPassword, "default-ops-password", "EVENTSTORE_DEFAULT_OPS_PASSWORD", "password of the built-in user ops (group $ops)")
 	fs.String(&c.UsersFile, "users-file", "EVENTSTORE_USERS_FILE", `further users: a JSON list of {"name", "password_hash" (bcrypt), "groups"}`)
 	fs.String(&c.MetricsListen, "metrics-listen", "EVENTSTORE_METRICS_LISTEN", "Prometheus /metrics address (-metrics-listen= turns it off)")
+	fs.Duration(&c.ScavengeInterval, "scavenge-interval", "EVENTSTORE_SCAVENGE_INTERVAL",
+		"how often to scavenge: remove deleted, truncated and expired events from the disk (0: never on a timer)")
 	tel.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, tel, err
@@ -97,6 +111,9 @@ func (c Config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
 			errs = append(errs, fmt.Errorf("metrics-listen %q: must be host:port: %w", c.MetricsListen, err))
 		}
+	}
+	if c.ScavengeInterval < 0 {
+		errs = append(errs, fmt.Errorf("scavenge-interval %s: must not be negative (0 turns periodic scavenges off)", c.ScavengeInterval))
 	}
 	return errors.Join(errs...)
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -30,17 +31,23 @@ func TestLoad(t *testing.T) {
 		want    Config
 		wantErr []string
 	}{
-		{"defaults with a data dir", []string{"--data-dir", "/d", "--insecure"}, nil, secure(Config{Listen: DefaultListen, DataDir: "/d", Insecure: true, MetricsListen: DefaultMetricsListen}), nil},
+		{"defaults with a data dir", []string{"--data-dir", "/d", "--insecure"}, nil, secure(Config{Listen: DefaultListen, DataDir: "/d", Insecure: true, MetricsListen: DefaultMetricsListen, ScavengeInterval: DefaultScavengeInterval}), nil},
 		{"environment", nil, map[string]string{"EVENTSTORE_IN_MEMORY": "true", "EVENTSTORE_LISTEN": "0.0.0.0:1", "EVENTSTORE_METRICS_LISTEN": ":9", "EVENTSTORE_INSECURE": "true"},
-			secure(Config{Listen: "0.0.0.0:1", InMemory: true, Insecure: true, MetricsListen: ":9"}), nil},
+			secure(Config{Listen: "0.0.0.0:1", InMemory: true, Insecure: true, MetricsListen: ":9", ScavengeInterval: DefaultScavengeInterval}), nil},
 		{"an empty variable counts as unset", []string{"-in-memory", "-insecure"}, map[string]string{"EVENTSTORE_LISTEN": "", "EVENTSTORE_METRICS_LISTEN": ""},
-			secure(Config{Listen: DefaultListen, InMemory: true, Insecure: true, MetricsListen: DefaultMetricsListen}), nil},
+			secure(Config{Listen: DefaultListen, InMemory: true, Insecure: true, MetricsListen: DefaultMetricsListen, ScavengeInterval: DefaultScavengeInterval}), nil},
 		{"flags beat environment", []string{"--listen", "127.0.0.1:5", "-metrics-listen=", "-insecure"}, map[string]string{"EVENTSTORE_LISTEN": "0.0.0.0:1", "EVENTSTORE_DATA_DIR": "/e"},
-			secure(Config{Listen: "127.0.0.1:5", DataDir: "/e", Insecure: true}), nil},
+			secure(Config{Listen: "127.0.0.1:5", DataDir: "/e", Insecure: true, ScavengeInterval: DefaultScavengeInterval}), nil},
 		{"secure: tls pair, CA, passwords", []string{"--in-memory", "--tls-cert", cert, "--tls-key", cert, "-tls-ca-file", cert, "-default-admin-password", "a"},
 			map[string]string{"EVENTSTORE_DEFAULT_OPS_PASSWORD": "o"},
 			Config{Listen: DefaultListen, InMemory: true, TLSCert: cert, TLSKey: cert, TLSCAFile: cert, MetricsListen: DefaultMetricsListen,
-				AdminPassword: "a", OpsPassword: "o"}, nil},
+				AdminPassword: "a", OpsPassword: "o", ScavengeInterval: DefaultScavengeInterval}, nil},
+		{"scavenge interval from the environment", []string{"-in-memory", "-insecure"}, map[string]string{"EVENTSTORE_SCAVENGE_INTERVAL": "90m"},
+			secure(Config{Listen: DefaultListen, InMemory: true, Insecure: true, MetricsListen: DefaultMetricsListen, ScavengeInterval: 90 * time.Minute}), nil},
+		{"scavenge interval 0 turns periodic scavenges off", []string{"-in-memory", "-insecure", "-scavenge-interval=0"}, map[string]string{"EVENTSTORE_SCAVENGE_INTERVAL": "1h"},
+			secure(Config{Listen: DefaultListen, InMemory: true, Insecure: true, MetricsListen: DefaultMetricsListen}), nil},
+		{"a negative scavenge interval", []string{"-in-memory", "-insecure", "-scavenge-interval=-1s"}, nil, Config{},
+			[]string{"scavenge-interval -1s: must not be negative"}},
 		{"secure by default: TLS required", []string{"--in-memory"}, nil, Config{},
 			[]string{"tls-cert and tls-key are required", "-insecure for plaintext without authentication"}},
 		{"insecure refuses TLS files", []string{"--in-memory", "--insecure", "--tls-cert", cert}, nil, Config{},

@@ -17,11 +17,14 @@ type Features struct {
 	serverfeatures.UnimplementedServerFeaturesServer
 }
 
-const streamsService = "event_store.client.streams.streams"
+const (
+	streamsService    = "event_store.client.streams.streams"
+	operationsService = "event_store.client.operations.operations"
+)
 
-// GetSupportedMethods lists the methods this server implements. BatchAppend
-// and persistent subscriptions are not listed, so the client does not use
-// them.
+// GetSupportedMethods lists the methods this server implements (the
+// scavenge methods of Operations included). BatchAppend and persistent
+// subscriptions are not listed, so the client does not use them.
 func (Features) GetSupportedMethods(context.Context, *shared.Empty) (*serverfeatures.SupportedMethods, error) {
 	return &serverfeatures.SupportedMethods{
 		EventStoreServerVersion: ServerVersion,
@@ -31,6 +34,8 @@ func (Features) GetSupportedMethods(context.Context, *shared.Empty) (*serverfeat
 			{ServiceName: streamsService, MethodName: "delete"},
 			{ServiceName: streamsService, MethodName: "tombstone"},
 			{ServiceName: "event_store.client.server_features.serverfeatures", MethodName: "getsupportedmethods"},
+			{ServiceName: operationsService, MethodName: "startscavenge"},
+			{ServiceName: operationsService, MethodName: "stopscavenge"},
 		},
 	}, nil
 }

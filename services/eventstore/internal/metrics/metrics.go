@@ -1,6 +1,7 @@
 // Package metrics records the event store's own figures as OpenTelemetry instruments on the
 // process's MeterProvider: writes, events and bytes appended, group-commit batches and their size
-// and sync time, WAL fsyncs, open subscriptions, and append and read latencies. They reach
+// and sync time, WAL fsyncs, open subscriptions, append and read latencies, and scavenges (how
+// many, by outcome, what they removed and how long they took). They reach
 // /metrics through the platform's Prometheus reader (services/platform/metrics), beside
 // otelgrpc's rpc.server.* figures.
 package metrics
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 )
 
@@ -45,6 +47,12 @@ type Metrics struct {
 	appendSeconds metric.Float64Histogram
 	readSeconds   metric.Float64Histogram
 	fsyncs        metric.Registration
+
+	scavenges        metric.Int64Counter
+	scavengedEvents  metric.Int64Counter
+	scavengedBytes   metric.Int64Counter
+	scavengeSeconds  metric.Float64Histogram
+	scavengeDiskFree metric.Int64Counter
 }
 
 // New creates the instruments on the global MeterProvider.
@@ -77,6 +85,14 @@ func New() (*Metrics, error) {
 	errs = append(errs, err)
 	m.appendSeconds = seconds("eventstore.append.duration", "Append request latency.")
 	m.readSeconds = seconds("eventstore.read.duration", "Read request latency (not subscriptions).")
+	m.scavenges = counter("eventstore.scavenges", "{scavenge}", "Scavenges run, by outcome (ok, failed, stopped).")
+	m.scavengedEvents = counter("eventstore.scavenge.events.removed", "{event}", "Events a scavenge removed from the disk.")
+	m.scavengedBytes = counter("eventstore.scavenge.removed", "By", "Bytes of event records a scavenge removed.")
+	m.scavengeDiskFree = counter("eventstore.scavenge.reclaimed", "By", "Disk space scavenges gave back (storage files before minus after, when smaller).")
+	m.scavengeSeconds, err = meter.Float64Histogram("eventstore.scavenge.duration", metric.WithUnit("s"),
+		metric.WithDescription("Scavenge duration, deletions, compaction and file removal included."),
+		metric.WithExplicitBucketBoundaries(exponential(0.01, 4, 10)...))
+	errs = append(errs, err)
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("eventstore metrics: %w", err)
 	}
@@ -138,3 +154,22 @@ func (m *Metrics) SubscriptionStarted() { m.subscriptions.Add(context.Background
 
 // SubscriptionEnded counts a closed subscription.
 func (m *Metrics) SubscriptionEnded() { m.subscriptions.Add(context.Background(), -1) }
+
+// Scavenge outcomes, the outcome attribute of eventstore.scavenges.
+const (
+	ScavengeOK      = "ok"
+	ScavengeFailed  = "failed"
+	ScavengeStopped = "stopped"
+)
+
+// ObserveScavenge records one scavenge: its outcome, the events and record bytes it removed, the
+// storage files' size before and after, and its duration.
+func (m *Metrics) ObserveScavenge(ctx context.Context, outcome string, events, recordBytes int64, diskBefore, diskAfter uint64, d time.Duration) {
+	m.scavenges.Add(ctx, 1, metric.WithAttributes(attribute.String("outcome", outcome)))
+	m.scavengedEvents.Add(ctx, events)
+	m.scavengedBytes.Add(ctx, recordBytes)
+	if diskAfter < diskBefore {
+		m.scavengeDiskFree.Add(ctx, int64(diskBefore-diskAfter))
+	}
+	m.scavengeSeconds.Record(ctx, d.Seconds())
+}

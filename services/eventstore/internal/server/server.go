@@ -21,6 +21,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/config"
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/grpcapi"
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/metrics"
+	"github.com/nhs-pathways/pathways/services/eventstore/internal/operationspb"
 	"github.com/nhs-pathways/pathways/services/eventstore/internal/store"
 	platformmetrics "github.com/nhs-pathways/pathways/services/platform/metrics"
 	"github.com/nhs-pathways/pathways/services/platform/serve"
@@ -38,6 +39,7 @@ type Server struct {
 	mlis    net.Listener
 	served  chan error
 	tls     bool
+	scav    *scavenger
 }
 
 // shutdownGrace is how long Close lets in-flight calls finish.
@@ -52,11 +54,11 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(store.Options{Dir: cfg.DataDir, InMemory: cfg.InMemory, Observer: m})
+	st, err := store.Open(store.Options{Dir: cfg.DataDir, InMemory: cfg.InMemory, Observer: m, Now: cfg.Clock})
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, observe: m, served: make(chan error, 1), tls: !cfg.Insecure}
+	s := &Server{store: st, observe: m, served: make(chan error, 1), tls: !cfg.Insecure, scav: newScavenger(st, m, log)}
 	if err := m.WatchFsyncs(st.WALFsyncs); err != nil {
 		_ = st.Close()
 		return nil, err
@@ -65,6 +67,9 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 		_ = m.Close()
 		_ = st.Close()
 		return nil, err
+	}
+	if cfg.ScavengeInterval > 0 {
+		s.scav.every(cfg.ScavengeInterval) //nolint:contextcheck // periodic scavenges outlive Start's context: Close stops them
 	}
 	return s, nil
 }
@@ -105,6 +110,7 @@ func (s *Server) listen(ctx context.Context, cfg config.Config, log *slog.Logger
 	s.grpc = grpc.NewServer(opts...)
 	api.RegisterStreamsServer(s.grpc, grpcapi.NewStreams(s.store, m, access))
 	serverfeatures.RegisterServerFeaturesServer(s.grpc, grpcapi.Features{})
+	operationspb.RegisterOperationsServer(s.grpc, grpcapi.NewOperations(s.scav, access))
 	s.rpc = serve.Register(s.grpc)
 	var lc net.ListenConfig
 	lis, err := lc.Listen(ctx, "tcp", cfg.Listen)
@@ -154,12 +160,20 @@ func (s *Server) TLS() bool { return s.tls }
 // Done delivers the gRPC server's exit error if it stops on its own.
 func (s *Server) Done() <-chan error { return s.served }
 
+// Scavenge runs a scavenge now and returns when it is done (see store.Scavenge): the events no
+// reader can read any more leave the disk. It waits for a scavenge already running.
+func (s *Server) Scavenge(ctx context.Context) (store.ScavengeResult, error) {
+	return s.scav.run(ctx, "on-demand")
+}
+
 // Close reports NOT_SERVING, ends subscriptions, lets in-flight calls finish
-// (for up to shutdownGrace), then commits queued writes and closes the store.
+// (for up to shutdownGrace), stops a running scavenge (what it removed stays
+// removed), then commits queued writes and closes the store.
 func (s *Server) Close() error {
 	s.rpc.Health().Shutdown() // NOT_SERVING first, while the listener is still open
 	s.store.EndSubscriptions()
 	s.rpc.Stop(shutdownGrace)
+	s.scav.close()
 	errs := []error{s.observe.Close()}
 	if s.metrics != nil {
 		errs = append(errs, s.metrics.Close())

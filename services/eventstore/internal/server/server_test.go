@@ -69,6 +69,8 @@ func TestMetricsEndpoint(t *testing.T) {
 	t.Cleanup(func() { _ = shutdown.Within(t.Context(), 5*time.Second) })
 	srv := start(t, config.Config{Listen: "127.0.0.1:0", InMemory: true, Insecure: true, MetricsListen: "127.0.0.1:0"})
 	appendOne(t, client(t, fmt.Sprintf("esdb://%s?tls=false", srv.Addr())))
+	_, err = srv.Scavenge(t.Context())
+	require.NoError(t, err)
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+srv.MetricsAddr()+"/metrics", http.NoBody)
 	require.NoError(t, err)
 	resp, err := http.DefaultClient.Do(req)
@@ -81,6 +83,8 @@ func TestMetricsEndpoint(t *testing.T) {
 		`eventstore_fsyncs_total\{[^}]*\} [1-9][0-9]*`, `eventstore_appended_bytes_total\{[^}]*\} [1-9][0-9]*`, `eventstore_commit_group_writes_bucket\{[^}]*le="1"\} 1`,
 		`eventstore_commit_duration_seconds_count\{[^}]*\} 1`, `eventstore_append_duration_seconds_count\{[^}]*\} 1`,
 		`rpc_server_call_duration_seconds_count\{[^}]*rpc_method="event_store.client.streams.Streams/Append"[^}]*\} 1`,
+		`eventstore_scavenges_total\{[^}]*outcome="ok"[^}]*\} 1`, `eventstore_scavenge_events_removed_total\{[^}]*\} 0`,
+		`eventstore_scavenge_duration_seconds_count\{[^}]*\} 1`,
 	} {
 		require.Regexp(t, "(?m)^"+want+"$", string(body))
 	}
