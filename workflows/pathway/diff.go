@@ -29,6 +29,7 @@ const (
 	AreaEligibility    Area = "eligibility"
 	AreaSLA            Area = "sla"
 	AreaDischarge      Area = "discharge"
+	AreaReason         Area = "reason"
 )
 
 // Change is one semantic difference between two versions. Path locates it by

@@ -9,7 +9,7 @@ import (
 // the order Diff reports them.
 var entityViews = []func(*Definition) []entity{
 	pathwayView, wayInView, stageView, transitionView, dispositionView, measureView,
-	outcomeView, providerView, interventionView, slaView, dischargeView,
+	outcomeView, providerView, interventionView, slaView, dischargeView, reasonView,
 }
 
 func pathwayView(d *Definition) []entity {
@@ -175,4 +175,21 @@ func dischargeView(d *Definition) []entity {
 		{key: "follow_up_months", label: "follow-up contacts", value: intList(dr.FollowUpMonths, "months")},
 		{key: "readmission_windows_days", label: "readmission windows", value: intList(dr.ReadmissionWindowsDays, "days")},
 	}}}
+}
+
+// reasonView lists the coded reasons a coordinator may give, as the version takes them (its own
+// lists or the defaults), so moving off the defaults shows as the codes that come and go.
+func reasonView(d *Definition) []entity {
+	if d.ID == "" {
+		return nil // the empty definition Diff compares a first version against
+	}
+	var out []entity
+	for _, kind := range []ReasonKind{ReasonDischarge, ReasonCancel, ReasonMigrate} {
+		for _, r := range d.ReasonsFor(kind) {
+			out = append(out, entity{area: AreaReason, id: string(kind) + "\x00" + r.Code,
+				path: "reasons." + string(kind) + "[" + r.Code + "]", subject: quoted("Reason for "+string(kind), r.Code), describe: r.Label,
+				facets: []facet{{key: "label", label: "label", value: r.Label}}})
+		}
+	}
+	return out
 }

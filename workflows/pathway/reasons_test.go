@@ -44,3 +44,26 @@ func TestReasonsAreValidated(t *testing.T) {
 		{Path: "reasons.cancel[2].label", Rule: "required"},
 	}, problemsOf(t, d.Validate()))
 }
+
+func TestDiffShowsReasonCodesThatComeAndGo(t *testing.T) {
+	from := minimal(t)
+	to := minimal(t)
+	to.Version++
+	to.Reasons.Cancel = []Reason{{Code: "duplicate", Label: "Duplicate referral"}, {Code: "wrong-service", Label: "Referred to the wrong service"}}
+	var got []string
+	for _, c := range Diff(from, to).Items {
+		if c.Area == AreaReason {
+			got = append(got, string(c.Kind)+" "+c.Path)
+		}
+	}
+	require.Contains(t, got, "added reasons.cancel[wrong-service]")
+	require.Contains(t, got, "removed reasons.cancel[moved-away]")
+	require.NotContains(t, got, "removed reasons.cancel[duplicate]", "a code kept is no change")
+	require.Empty(t, func() []string {
+		var same []string
+		for _, c := range Diff(from, from).Items {
+			same = append(same, c.Path)
+		}
+		return same
+	}())
+}
