@@ -11,7 +11,10 @@ import (
 
 func TestConfigValidate(t *testing.T) {
 	ca := devcatest.New(t, "worker")
-	withCert := func(c *Config) { c.Security.TLS = ca.Settings("worker") }
+	withCert := func(c *Config) {
+		c.Security.TLS = ca.Settings("worker")
+		c.Temporal.PayloadKeysFile = "payload-keys.json" // Validate names the file; Start reads it
+	}
 	tests := []struct {
 		name   string
 		edit   func(*Config)
@@ -21,6 +24,10 @@ func TestConfigValidate(t *testing.T) {
 			[]string{"tls-cert, tls-key: required", "spiffe://pathways.local/worker", "-insecure"}},
 		{"the worker's certificate", withCert, nil},
 		{"-insecure for development on loopback", func(c *Config) { c.Security = secure.Insecure() }, nil},
+		{"secure without payload keys is refused, naming the setting", func(c *Config) {
+			withCert(c)
+			c.Temporal.PayloadKeysFile = ""
+		}, []string{"payload-keys-file: required"}},
 		{"every problem is listed at once", func(c *Config) {
 			c.Security = secure.Insecure()
 			c.Temporal.Address, c.FinanceAddr, c.Temporal.Namespace, c.EventStoreURL = "localhost", "", " ", "http://x"

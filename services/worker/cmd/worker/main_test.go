@@ -15,7 +15,7 @@ func TestLoad(t *testing.T) {
 	env := map[string]string{"TEMPORAL_NAMESPACE": "pathways", "TEMPORAL_ADDRESS": "temporal.internal:7233", "TEMPORAL_API_KEY": "key-1",
 		"TEMPORAL_TLS_SERVER_CA_CERT_PATH": "/etc/temporal/ca.crt", "WORKER_FINANCE_ADDR": "10.0.0.5:9103",
 		telemetry.EnvOTLPEndpoint: "http://collector:4317", "WORKER_TLS_CERT": "/etc/worker/tls.crt", "WORKER_TLS_KEY": "/etc/worker/tls.key",
-		"WORKER_TLS_CA": "/etc/pathways/ca.crt", "WORKER_METRICS_LISTEN": ""}
+		"WORKER_TLS_CA": "/etc/pathways/ca.crt", "WORKER_METRICS_LISTEN": "", "PATHWAYS_PAYLOAD_KEYS_FILE": "/run/secrets/payload-keys.json"}
 	getenv := func(k string) string { return env[k] }
 
 	cfg, tel, err := load([]string{"-dashboard-addr", "dash:9104", "-register-search-attributes=false", "-trace-file", "spans.jsonl",
@@ -24,6 +24,7 @@ func TestLoad(t *testing.T) {
 	want := server.DefaultConfig()
 	want.Temporal.Address, want.Temporal.Namespace, want.Temporal.APIKey = "temporal.flag:7233", "pathways", "key-1"
 	want.Temporal.TLS.ServerCACertPath = "/etc/temporal/ca.crt"
+	want.Temporal.PayloadKeysFile = "/run/secrets/payload-keys.json"
 	want.FinanceAddr, want.DashboardAddr, want.RegisterSearchAttributes = "10.0.0.5:9103", "dash:9104", false
 	want.Security.TLS.Server.CertFile, want.Security.TLS.Server.KeyFile, want.Security.TLS.CAFile = "/etc/worker/tls.crt", "/etc/worker/tls.key", "/etc/pathways/ca.crt"
 	want.MetricsListen = server.DefaultMetricsListen
