@@ -84,7 +84,7 @@ func TestMetricsEndpoint(t *testing.T) {
 		`eventstore_commit_duration_seconds_count\{[^}]*\} 1`, `eventstore_append_duration_seconds_count\{[^}]*\} 1`,
 		`rpc_server_call_duration_seconds_count\{[^}]*rpc_method="event_store.client.streams.Streams/Append"[^}]*\} 1`,
 		`eventstore_scavenges_total\{[^}]*outcome="ok"[^}]*\} 1`, `eventstore_scavenge_events_removed_total\{[^}]*\} 0`,
-		`eventstore_scavenge_duration_seconds_count\{[^}]*\} 1`,
+		`eventstore_scavenge_duration_seconds_count\{[^}]*\} 1`, `eventstore_scavenge_removed_bytes_total\{[^}]*\} 0`,
 	} {
 		require.Regexp(t, "(?m)^"+want+"$", string(body))
 	}

@@ -89,10 +89,12 @@ func writeScavengeScene(t *testing.T, s *Store, clock *testClock) scavengeScene 
 	t.Helper()
 	ctx := context.Background()
 	sc := scavengeScene{gone: map[string]string{}, kept: newMarker(t)}
-	for _, what := range []string{"soft", "hard", "tb", "maxcount", "maxage", "meta-of-hard"} {
+	for _, what := range []string{"soft", "hard", "tb", "maxcount", "maxage", "meta-of-hard", "old-meta"} {
 		sc.gone[what] = newMarker(t)
 	}
 	appendT(t, s, "kept", markedEvents(3, sc.kept))
+	setMeta(t, s, "kept", sc.gone["old-meta"])
+	setMeta(t, s, "kept", `{"superseded":true}`)
 
 	appendT(t, s, "soft", markedEvents(2, sc.gone["soft"]))
 	_, err := s.Delete(ctx, "soft", Expected{Kind: ExpectAny})
@@ -130,7 +132,7 @@ func TestScavengeRemovesUnreadableEventsFromTheDisk(t *testing.T) {
 	for what, marker := range sc.gone {
 		require.NotEmpty(t, onDisk(t, dir, marker), "%s: before a scavenge the deleted data is still on disk", what)
 	}
-	streams := []string{"kept", "tb", "maxcount", "maxage", "$$tb", "$$soft"}
+	streams := []string{"kept", "tb", "maxcount", "maxage", "$$tb", "$$soft", "$$kept"}
 	before := map[string][]*Event{}
 	for _, name := range streams {
 		before[name], err = readStreamT(t, s, name)
@@ -141,9 +143,8 @@ func TestScavengeRemovesUnreadableEventsFromTheDisk(t *testing.T) {
 
 	res, err := s.Scavenge(context.Background())
 	require.NoError(t, err)
-	// soft 2, hard 2 + its metadata 1, tb 2 + its older metadata none, maxcount 2, maxage 2,
-	// metadata events superseded: none (each metastream has one event).
-	require.Equal(t, int64(11), res.EventsRemoved)
+	// soft 2, hard 2 + its metadata 1, tb 2, maxcount 2, maxage 2, kept's superseded metadata 1.
+	require.Equal(t, int64(12), res.EventsRemoved)
 	require.Positive(t, res.RecordBytesRemoved)
 
 	for what, marker := range sc.gone {
