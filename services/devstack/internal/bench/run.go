@@ -17,6 +17,7 @@ import (
 
 	coordinatorv1 "github.com/nhs-pathways/pathways/api/proto/pathways/coordinator/v1"
 	"github.com/nhs-pathways/pathways/services/devstack/internal/stack"
+	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
 // env is the running devstack and the bench's clients of it.
@@ -62,8 +63,12 @@ func runOn(ctx context.Context, cfg Config, s *stack.Stack, out io.Writer) (rep 
 	if err := createContracts(ctx, s.FinanceAddr); err != nil {
 		return Report{}, err
 	}
-	tc, err := client.Dial(client.Options{HostPort: s.TemporalAddr, Namespace: s.Config().Namespace,
-		Logger: tlog.NewStructuredLogger(slog.Default())})
+	// The stack's workers encrypt payloads: this client (and the floor worker on it) uses the same
+	// keys, so it reads their answers and the comparison stays like for like.
+	opts := client.Options{HostPort: s.TemporalAddr, Namespace: s.Config().Namespace,
+		Logger: tlog.NewStructuredLogger(slog.Default())}
+	journey.WithPayloadKeys(&opts, s.PayloadKeys())
+	tc, err := client.Dial(opts)
 	if err != nil {
 		return Report{}, fmt.Errorf("temporal client: %w", err)
 	}
