@@ -12,6 +12,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/nhs-pathways/pathways/services/coordinator/internal/retention"
 	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/patientkeys"
 	"github.com/nhs-pathways/pathways/services/platform/payloadcrypt"
@@ -29,6 +30,21 @@ const (
 	// DefaultMetricsListen is where cmd/coordinator serves /metrics unless told otherwise (the
 	// Config's own default is off, for tests and the devstack).
 	DefaultMetricsListen = "127.0.0.1:9111"
+)
+
+// RecordsRetention is a records-retention period: calendar years and days, then a duration,
+// written "8y", "90d", "36h" or "1y30d" (flag -records-retention). It satisfies flag.Value.
+type RecordsRetention = retention.Period
+
+// DefaultRecordsRetention is 8 years: the NHS Records Management Code of Practice 2021 keeps
+// adult health records for 8 years after the conclusion of treatment.
+var DefaultRecordsRetention = retention.DefaultPeriod
+
+// DefaultRetentionSweepInterval is how often the coordinator deletes the event streams of
+// journeys past records retention; minRetentionSweepInterval is the shortest interval allowed.
+const (
+	DefaultRetentionSweepInterval = retention.DefaultInterval
+	minRetentionSweepInterval     = time.Minute
 )
 
 // Config is everything the service needs to start.
@@ -77,6 +93,12 @@ type Config struct {
 	// pages may call the codec server, /codec on the HTTP listener, served when payload keys are
 	// configured (Temporal.PayloadKeys*).
 	CodecCORSOrigins []string
+	// RecordsRetention is how long a journey's event stream (its record of care) is kept after
+	// the journey ended, by its last JourneyClosed or JourneyCancelled; then the retention sweeper
+	// deletes the stream (services/coordinator/internal/retention).
+	RecordsRetention RecordsRetention
+	// RetentionSweepInterval is how often the sweeper runs, first at start; 0 turns it off.
+	RetentionSweepInterval time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -85,7 +107,8 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{Listen: DefaultListen, HTTPListen: DefaultHTTPListen, Temporal: journey.DefaultTemporalConnection(),
 		EventStoreURL: DefaultEventStoreURL, GovernanceAddr: DefaultGovernanceAddr,
-		Actor: DefaultActor, Security: secure.Default(), HTTP: limits.DefaultHTTPConfig()}
+		Actor: DefaultActor, Security: secure.Default(), HTTP: limits.DefaultHTTPConfig(),
+		RecordsRetention: DefaultRecordsRetention, RetentionSweepInterval: DefaultRetentionSweepInterval}
 }
 
 // Validate reports every problem with the configuration.
@@ -119,8 +142,21 @@ func (c Config) Validate() error {
 			errs = append(errs, errors.New("master-key-file: is required: the master key wrapping the patient key vault"))
 		}
 	}
+	errs = append(errs, c.checkRetention())
 	errs = append(errs, c.Security.Validate(c.Listen, c.HTTPListen, c.MetricsListen), c.HTTP.Validate(),
 		payloadcrypt.CheckOrigins("codec-cors-origins", c.CodecCORSOrigins))
+	return errors.Join(errs...)
+}
+
+// checkRetention checks the records retention when the sweeper runs (or it is set).
+func (c Config) checkRetention() error {
+	var errs []error
+	if c.RetentionSweepInterval != 0 && c.RetentionSweepInterval < minRetentionSweepInterval {
+		errs = append(errs, fmt.Errorf("retention-sweep-interval: must be 0 (off) or at least %s, not %s", minRetentionSweepInterval, c.RetentionSweepInterval))
+	}
+	if c.RetentionSweepInterval > 0 || !c.RecordsRetention.IsZero() {
+		errs = append(errs, c.RecordsRetention.Validate("records-retention"))
+	}
 	return errors.Join(errs...)
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -23,6 +24,15 @@ func TestConfigValidate(t *testing.T) {
 	for _, name := range []string{"listen", "http-listen", "temporal-address", "namespace", "eventstore-url", "governance-addr", "actor", "metrics-listen"} {
 		require.Contains(t, err.Error(), name+":", "every problem is listed")
 	}
+
+	require.Equal(t, RecordsRetention{Years: 8}, dev.RecordsRetention, "the NHS Records Management Code's 8 years")
+	noRetention := dev
+	noRetention.RecordsRetention = RecordsRetention{}
+	require.ErrorContains(t, noRetention.Validate(), "records-retention: must be a positive period", "while the sweeper runs")
+	noRetention.RetentionSweepInterval = 0
+	require.NoError(t, noRetention.Validate(), "a sweeper that is off needs no retention")
+	noRetention.RetentionSweepInterval = time.Second
+	require.ErrorContains(t, noRetention.Validate(), "retention-sweep-interval: must be 0 (off) or at least 1m0s")
 
 	noHTTP := dev
 	noHTTP.HTTPListen = ""

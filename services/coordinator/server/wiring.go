@@ -13,6 +13,7 @@ import (
 	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/app"
+	"github.com/nhs-pathways/pathways/services/coordinator/internal/retention"
 	"github.com/nhs-pathways/pathways/services/platform/patientkeys"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
@@ -69,6 +70,12 @@ func NewApp(ctx context.Context, cfg Config) (*app.App, *app.Audit, func(), erro
 		return nil, nil, nil, err
 	}
 	closers = append(closers, closeVault)
+	stopSweeper, err := startRetention(ctx, cfg, j, now)
+	if err != nil {
+		cleanup()
+		return nil, nil, nil, err
+	}
+	closers = append(closers, stopSweeper)
 	a := app.New(adapters.Journeys{Client: tc, Converter: dc}, adapters.Timeline{Journal: j, Patients: vault},
 		&adapters.Governance{Client: governancev1.NewGovernanceServiceClient(gc), Actor: cfg.Actor}, vault, []byte(key), now)
 	return a, app.NewAudit(adapters.AccessTrail{Journal: j}, now), cleanup, nil
@@ -92,6 +99,20 @@ func temporalClient(cfg Config) (client.Client, converter.DataConverter, error) 
 		return nil, nil, fmt.Errorf("coordinator: temporal client for %s: %w", cfg.Temporal.Address, err)
 	}
 	return c, opts.DataConverter, nil
+}
+
+// startRetention runs the records-retention sweeper in the background (first sweep at once):
+// it deletes the event streams of journeys that ended more than cfg.RecordsRetention ago. The
+// returned function stops it and waits for it; with no interval it does nothing.
+func startRetention(ctx context.Context, cfg Config, j *events.Journal, now func() time.Time) (func(), error) {
+	if cfg.RetentionSweepInterval <= 0 {
+		return func() {}, nil
+	}
+	s, err := retention.New(j, retention.Config{Retention: cfg.RecordsRetention, Interval: cfg.RetentionSweepInterval, Now: now})
+	if err != nil {
+		return nil, fmt.Errorf("coordinator: %w", err)
+	}
+	return s.Start(context.WithoutCancel(ctx)), nil
 }
 
 // openVault returns the configured vault, or opens VaultPath under the master key.

@@ -53,6 +53,10 @@ func loadConfig(args []string, getenv func(string) string, out io.Writer) (serve
 	cfg.FingerprintKey = getenv("COORDINATOR_FINGERPRINT_KEY") // a secret: no flag, so it never shows in ps
 	fs.Var((*payloadcrypt.Origins)(&cfg.CodecCORSOrigins), "codec-cors-origins", "COORDINATOR_CODEC_CORS_ORIGINS",
 		"comma-separated web origins (the Temporal Web UI's, https://host:port) whose pages may call the codec server at /codec")
+	fs.Var(&cfg.RecordsRetention, "records-retention", "COORDINATOR_RECORDS_RETENTION",
+		"delete a journey's event stream this long after it closed or was cancelled, as 8y, 90d or 36h (NHS Records Management Code 2021: 8 years for adult records)")
+	fs.Duration(&cfg.RetentionSweepInterval, "retention-sweep-interval", "COORDINATOR_RETENTION_SWEEP_INTERVAL",
+		"look for journeys past -records-retention at start and then this often (0: never)")
 	cfg.Security.RegisterFlags(fs, "COORDINATOR")
 	cfg.HTTP.Register(fs, "COORDINATOR")
 	tel.RegisterFlags(fs)

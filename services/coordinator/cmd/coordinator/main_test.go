@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -48,4 +49,44 @@ func TestLoadConfig(t *testing.T) {
 	_, _, err = loadConfig([]string{"-help"}, func(string) string { return "" }, &out)
 	require.ErrorIs(t, err, config.ErrHelp)
 	require.Contains(t, out.String(), "-metrics-listen string [COORDINATOR_METRICS_LISTEN]")
+}
+
+func TestLoadConfigRecordsRetention(t *testing.T) {
+	base := []string{"-insecure", "-patient-vault", "vault.db", "-master-key-file", "master.key"}
+	load := func(env map[string]string, args ...string) (server.Config, error) {
+		cfg, _, err := loadConfig(append(append([]string(nil), base...), args...), func(k string) string { return env[k] }, &bytes.Buffer{})
+		return cfg, err
+	}
+	cfg, err := load(nil)
+	require.NoError(t, err)
+	require.Equal(t, server.RecordsRetention{Years: 8}, cfg.RecordsRetention, "the NHS Records Management Code's 8 years")
+	require.Equal(t, 24*time.Hour, cfg.RetentionSweepInterval)
+
+	cfg, err = load(map[string]string{"COORDINATOR_RECORDS_RETENTION": "90d", "COORDINATOR_RETENTION_SWEEP_INTERVAL": "0"})
+	require.NoError(t, err)
+	require.Equal(t, server.RecordsRetention{Days: 90}, cfg.RecordsRetention)
+	require.Zero(t, cfg.RetentionSweepInterval, "0 turns the sweeper off")
+	cfg, err = load(map[string]string{"COORDINATOR_RECORDS_RETENTION": "90d"}, "-records-retention", "36h", "-retention-sweep-interval", "6h")
+	require.NoError(t, err)
+	require.Equal(t, server.RecordsRetention{Time: 36 * time.Hour}, cfg.RecordsRetention, "the flag wins")
+	require.Equal(t, 6*time.Hour, cfg.RetentionSweepInterval)
+	cfg, err = load(nil, "-records-retention", "1y30d")
+	require.NoError(t, err)
+	require.Equal(t, server.RecordsRetention{Years: 1, Days: 30}, cfg.RecordsRetention)
+
+	_, err = load(nil, "-records-retention", "eight years")
+	require.ErrorContains(t, err, "-records-retention")
+	require.ErrorContains(t, err, `such as "8y", "90d", "36h"`)
+	_, err = load(map[string]string{"COORDINATOR_RECORDS_RETENTION": "8"})
+	require.ErrorContains(t, err, "COORDINATOR_RECORDS_RETENTION: must be")
+	_, err = load(nil, "-records-retention", "0d", "-retention-sweep-interval", "1s")
+	require.ErrorContains(t, err, "records-retention: must be a positive period")
+	require.ErrorContains(t, err, "retention-sweep-interval: must be 0 (off) or at least 1m0s, not 1s")
+
+	var out bytes.Buffer
+	_, _, err = loadConfig([]string{"-help"}, func(string) string { return "" }, &out)
+	require.ErrorIs(t, err, config.ErrHelp)
+	require.Contains(t, out.String(), "-records-retention value [COORDINATOR_RECORDS_RETENTION]")
+	require.Contains(t, out.String(), `(default "8y")`)
+	require.Contains(t, out.String(), "-retention-sweep-interval duration [COORDINATOR_RETENTION_SWEEP_INTERVAL]")
 }

@@ -187,25 +187,27 @@ func (s *Sweeper) sweepOne(ctx context.Context, stream string, cutoff time.Time,
 	return nil
 }
 
-// endedAt is when an end event says the journey ended: its occurred_at, else the event's time.
-func endedAt(r events.Recorded) (time.Time, bool) {
-	var ts *timestamppb.Timestamp
-	switch p := r.Payload.(type) {
-	case *journeyv1.JourneyClosed:
-		ts = p.GetOccurredAt()
-	case *journeyv1.JourneyCancelled:
-		ts = p.GetOccurredAt()
-	default:
-		return time.Time{}, false
+// endedAt is when an end event says the journey ended (see occurredAt); ok is false for other
+// events.
+func endedAt(r events.Recorded) (at time.Time, ok bool) {
+	switch r.Payload.(type) {
+	case *journeyv1.JourneyClosed, *journeyv1.JourneyCancelled:
+		return occurredAt(r), true
 	}
-	if ts != nil && ts.IsValid() {
-		return ts.AsTime(), true
-	}
-	return occurredAt(r), true
+	return time.Time{}, false
 }
 
-// occurredAt is when an event happened in the domain, else when it was stored.
+// occurredAt is when an event happened in the domain: its payload's occurred_at (every journey
+// event has one), else the time given at append, else when it was stored.
 func occurredAt(r events.Recorded) time.Time {
+	if r.Payload != nil {
+		m := r.Payload.ProtoReflect()
+		if fd := m.Descriptor().Fields().ByName("occurred_at"); fd != nil && fd.Message() != nil && m.Has(fd) {
+			if ts, ok := m.Get(fd).Message().Interface().(*timestamppb.Timestamp); ok && ts.IsValid() {
+				return ts.AsTime()
+			}
+		}
+	}
 	if !r.Meta.OccurredAt.IsZero() {
 		return r.Meta.OccurredAt
 	}
