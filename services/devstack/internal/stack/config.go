@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	coordinator "github.com/nhs-pathways/pathways/services/coordinator/server"
 	"github.com/nhs-pathways/pathways/services/devstack/internal/temporalserver"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
@@ -83,6 +84,9 @@ type Config struct {
 	// model before the stack serves (an empty read model fills from the record; a full one is
 	// unchanged: facts are idempotent).
 	RebuildDashboard bool
+	// RecordsRetention is how long the coordinator keeps a journey's event stream after the
+	// journey closed or was cancelled (its -records-retention; 8 years by default).
+	RecordsRetention coordinator.RecordsRetention
 }
 
 // DefaultRetention is the devstack's Temporal retention of closed journeys: a week to look at
@@ -98,6 +102,7 @@ func (c Config) Telemetry() telemetry.Config {
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
 	return Config{DataDir: DefaultDataDir, Host: DefaultHost, Namespace: DefaultNamespace, UI: true, Retention: DefaultRetention,
+		RecordsRetention: coordinator.DefaultRecordsRetention,
 		Ports: Ports{Temporal: DefaultTemporalPort, UI: DefaultUIPort, EventStore: DefaultEventStorePort,
 			Coordinator: DefaultCoordinatorPort, CoordinatorHTTP: DefaultCoordinatorHTTP, Governance: DefaultGovernancePort,
 			Finance: DefaultFinancePort, FinanceHTTP: DefaultFinanceHTTPPort, Dashboard: DefaultDashboardPort,
@@ -119,6 +124,7 @@ func (c Config) Validate() error {
 	if c.Retention < temporalserver.MinRetention {
 		errs = append(errs, fmt.Errorf("temporal-retention: must be at least %s (Temporal's minimum), not %s", temporalserver.MinRetention, c.Retention))
 	}
+	errs = append(errs, c.RecordsRetention.Validate("records-retention"))
 	errs = append(errs, c.Ports.validate()...)
 	errs = append(errs, c.Telemetry().Validate())
 	return errors.Join(errs...)

@@ -29,6 +29,8 @@ func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Con
 	fs.Bool(&cfg.Insecure, "insecure", envName("insecure"), "run without TLS, tokens or access control (loopback development only)")
 	fs.Duration(&cfg.Retention, "temporal-retention", envName("temporal-retention"),
 		"how long Temporal keeps closed journeys' histories (the namespace retention; the event store is the record)")
+	fs.Var(&cfg.RecordsRetention, "records-retention", envName("records-retention"),
+		"the coordinator deletes a journey's event stream this long after it closed or was cancelled, as 8y, 90d or 36h")
 	fs.Bool(&cfg.RotatePayloadKey, "rotate-payload-key", envName("rotate-payload-key"),
 		"add a new primary key to <data-dir>/keys/payload-keys.json before starting (old keys kept: earlier journeys still decrypt)")
 	fs.Bool(&cfg.RebuildDashboard, "rebuild-dashboard", envName("rebuild-dashboard"),

@@ -149,6 +149,7 @@ func (s *Stack) startCoordinator(ctx context.Context) error {
 	cfg.Temporal.Address, cfg.Temporal.Namespace, cfg.Temporal.TLS = s.TemporalAddr, s.cfg.Namespace, s.temporalTLS("coordinator")
 	cfg.EventStoreURL, cfg.GovernanceAddr, cfg.Security = s.EventStoreURL, s.GovernanceAddr, s.Secure("coordinator")
 	cfg.Temporal.PayloadKeysFile = s.cfg.PayloadKeysFile()
+	cfg.RecordsRetention = s.cfg.RecordsRetention
 	// The patient key vault and its master key live in the data dir (production names a KMS).
 	cfg.VaultPath, cfg.MasterKeyFile, cfg.CreateMasterKey = s.cfg.VaultPath(), s.cfg.MasterKeyFile(), true
 	if err := ensureDir(filepath.Dir(cfg.VaultPath)); err != nil {
