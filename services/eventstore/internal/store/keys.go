@@ -10,6 +10,7 @@ import "encoding/binary"
 //	'D' streamID(8) eventID(16) -> revision(8)         event-ID dedupe
 //	'M' "next-stream-id"       -> uint64              stream id allocator
 //	'M' "last-position"        -> uint64              highest position a scavenge saw
+//	'M' "scavenge-pending"     -> (empty)             deletions not yet compacted away
 const (
 	tableLog    = 'L'
 	tableIndex  = 'I'
@@ -21,6 +22,7 @@ const (
 var (
 	nextStreamIDKey = []byte{tableMeta, 'n', 'e', 'x', 't', '-', 's', 'i', 'd'}
 	lastPositionKey = []byte{tableMeta, 'l', 'a', 's', 't', '-', 'p', 'o', 's'}
+	pendingKey      = []byte("Mscavenge-pending")
 )
 
 func logKey(pos uint64) []byte {

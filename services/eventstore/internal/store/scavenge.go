@@ -36,10 +36,11 @@ const scavengeBatchEvents = 4096
 // revision, tombstone, metadata), the tombstone events and each stream's
 // last metadata event; positions of remaining events do not change.
 //
-// It then flushes and compacts the whole keyspace and waits until the
-// storage engine has deleted every file that held removed bytes (the
-// write-ahead log is never recycled: see unrecycledCleaner), so the data
-// leaves the disk, not just the reads. It runs alongside reads, writes and
+// It then flushes and compacts the whole keyspace (unless nothing was
+// deleted since the last complete compaction) and waits until the storage
+// engine has deleted every file that held removed bytes (the write-ahead
+// log is never recycled: see unrecycledCleaner), so the data leaves the
+// disk, not just the reads. It runs alongside reads, writes and
 // subscriptions; one scavenge runs at a time (a second waits). Close
 // interrupts it; every deletion batch is atomic, so an interrupted or
 // crashed scavenge leaves a consistent store and the next one finishes
@@ -66,7 +67,7 @@ func (s *Store) Scavenge(ctx context.Context) (ScavengeResult, error) {
 	if err := s.removeUnreadable(ctx, &res); err != nil {
 		return res, s.scavengeErr(err)
 	}
-	if err := s.compactAll(ctx); err != nil {
+	if err := s.compactIfPending(ctx); err != nil {
 		return res, s.scavengeErr(err)
 	}
 	res.DiskBytesAfter = s.db.Metrics().DiskSpaceUsage()
@@ -109,6 +110,29 @@ func (s *Store) removeUnreadable(ctx context.Context, res *ScavengeResult) (err 
 		return fmt.Errorf("list streams: %w", err)
 	}
 	return sw.commit()
+}
+
+// compactIfPending compacts when deletions (this scavenge's, or those of
+// one interrupted before its compaction) may still be in the files, then
+// records that none are.
+func (s *Store) compactIfPending(ctx context.Context) error {
+	_, closer, err := s.db.Get(pendingKey)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil // nothing deleted since the last complete compaction
+	}
+	if err != nil {
+		return fmt.Errorf("read scavenge state: %w", err)
+	}
+	if err := closer.Close(); err != nil {
+		return fmt.Errorf("read scavenge state: %w", err)
+	}
+	if err := s.compactAll(ctx); err != nil {
+		return err
+	}
+	if err := s.db.Delete(pendingKey, pebble.Sync); err != nil {
+		return fmt.Errorf("record scavenge state: %w", err)
+	}
+	return nil
 }
 
 // compactAll makes the deletions physical: the memtables go to tables,

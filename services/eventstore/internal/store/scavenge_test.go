@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -259,6 +260,8 @@ func TestScavengeAlongsideReadsAndWrites(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 3)
 	setMeta(t, s, "busy", `{"$maxCount":3}`)
+	appendT(t, s, "busy", proposed(5))
+	var appends atomic.Int64
 	wg.Add(2)
 	go func() { // a stream that keeps being truncated by $maxCount while read
 		defer wg.Done()
@@ -267,6 +270,7 @@ func TestScavengeAlongsideReadsAndWrites(t *testing.T) {
 				errs <- err
 				return
 			}
+			appends.Add(1)
 		}
 	}()
 	go func() {
@@ -282,9 +286,11 @@ func TestScavengeAlongsideReadsAndWrites(t *testing.T) {
 			}
 		}
 	}()
-	for range 5 {
-		_, err := s.Scavenge(context.Background())
+	removed := int64(0)
+	for scavenges := 0; scavenges < 5 || appends.Load() < 50 || removed == 0; scavenges++ {
+		res, err := s.Scavenge(context.Background())
 		require.NoError(t, err)
+		removed += res.EventsRemoved
 	}
 	cancel()
 	wg.Wait()
@@ -295,4 +301,26 @@ func TestScavengeAlongsideReadsAndWrites(t *testing.T) {
 	evs, err := readStreamT(t, s, "busy")
 	require.NoError(t, err)
 	require.Len(t, evs, 3)
+}
+
+// TestScavengeStoppedBeforeItsCompactionIsFinishedByTheNext: deletions made by a scavenge that
+// was stopped before compacting are compacted away by the next scavenge, though that one finds
+// nothing left to delete.
+func TestScavengeStoppedBeforeItsCompactionIsFinishedByTheNext(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, Options{Dir: dir})
+	marker := newMarker(t)
+	appendT(t, s, "patient", markedEvents(2, marker))
+	_, err := s.Delete(context.Background(), "patient", Expected{Kind: ExpectAny})
+	require.NoError(t, err)
+	require.NoError(t, s.db.Flush())
+	var res ScavengeResult
+	require.NoError(t, s.removeUnreadable(context.Background(), &res)) // the deletions, no compaction
+	require.Equal(t, int64(2), res.EventsRemoved)
+	require.NotEmpty(t, onDisk(t, dir, marker), "deleted but not yet compacted away")
+
+	res, err = s.Scavenge(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, res.EventsRemoved)
+	require.Empty(t, onDisk(t, dir, marker))
 }

@@ -139,6 +139,7 @@ func (sw *sweeper) commit() error {
 	b := sw.b
 	sw.b, sw.events = nil, 0
 	_ = b.Set(lastPositionKey, u64(sw.durable), nil)
+	_ = b.Set(pendingKey, nil, nil)
 	if err := sw.s.db.Apply(b, pebble.Sync); err != nil {
 		_ = b.Close()
 		return fmt.Errorf("apply deletions: %w", err)
