@@ -155,7 +155,9 @@ func driveProtected(t *testing.T, d *devstack, p *protectedPatient, referralID, 
 		_, err := c.RecordOutcome(ctx, &coordinatorv1.RecordOutcomeRequest{JourneyId: id, RequestId: rid(), CollectionPoint: point, Measures: ms})
 		require.NoError(t, err, point)
 	}
-	m := func(code string, v float64) *coordinatorv1.Measure { return &coordinatorv1.Measure{Code: code, Value: v} }
+	m := func(code string, v float64) *coordinatorv1.Measure {
+		return &coordinatorv1.Measure{Code: code, Value: v}
+	}
 	reason := "treatment-complete"
 	switch p.pathway {
 	case "msk":
@@ -331,7 +333,7 @@ func scanFiles(t *testing.T, needles map[string]string, roots ...string) (scanne
 			if err != nil || !e.Type().IsRegular() {
 				return err
 			}
-			b, err := os.ReadFile(path)
+			b, err := os.ReadFile(path) //nolint:gosec // G304: every file under the test's own directories is read, by design
 			if err != nil {
 				return err
 			}

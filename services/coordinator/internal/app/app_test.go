@@ -2,10 +2,10 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,31 +23,37 @@ func newApp(j *fakeJourneys, stages ...string) *App {
 	return newAppAt(j, -1, stages...)
 }
 
-// vaultDir holds the patient key vault every app of the package's tests shares (TestMain).
-var vaultDir string
+// testVault is the patient key vault every app of the package's tests shares (TestMain opens it).
+var testVault *patientkeys.Vault
 
-// vault is that vault, opened once.
-var vault = sync.OnceValue(func() *patientkeys.Vault {
-	master, err := patientkeys.LocalMasterKey(filepath.Join(vaultDir, "master.key"), true)
-	if err != nil {
-		panic(err)
-	}
-	v, err := patientkeys.Open(context.Background(), filepath.Join(vaultDir, "vault.db"), master)
-	if err != nil {
-		panic(err)
-	}
-	return v
-})
+// vault returns the shared vault.
+func vault() *patientkeys.Vault { return testVault }
 
 func TestMain(m *testing.M) {
+	os.Exit(withVault(m, &testVault)) //nolint:forbidigo // TestMain must exit with the tests' code
+}
+
+// withVault runs the tests with a vault in a temporary directory it removes afterwards.
+func withVault(m *testing.M, v **patientkeys.Vault) int {
 	dir, err := os.MkdirTemp("", "coordinator-app-vault-")
 	if err != nil {
-		panic(err)
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
-	vaultDir = dir
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code) //nolint:forbidigo // TestMain must exit with the tests' code
+	defer func() { _ = os.RemoveAll(dir) }()
+	master, err := patientkeys.LocalMasterKey(filepath.Join(dir, "master.key"), true)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	opened, err := patientkeys.Open(context.Background(), filepath.Join(dir, "vault.db"), master)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer func() { _ = opened.Close() }()
+	*v = opened
+	return m.Run()
 }
 
 // newAppAt is newApp with the journey stream's last revision at rev when a request arrives.

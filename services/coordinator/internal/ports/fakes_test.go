@@ -3,6 +3,7 @@ package ports
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -155,30 +156,34 @@ func as(p identity.Principal) context.Context {
 	return metadata.NewIncomingContext(ctx, metadata.Pairs("x-forwarded-for", "203.0.113.9"))
 }
 
-// testVault is the patient key vault the package's tests share, in a directory TestMain removes.
-var testVault = sync.OnceValue(func() *patientkeys.Vault {
+// sharedVault is the patient key vault the package's tests share (TestMain opens it).
+var sharedVault *patientkeys.Vault
+
+func testVault() *patientkeys.Vault { return sharedVault }
+
+func TestMain(m *testing.M) {
+	os.Exit(withVault(m)) //nolint:forbidigo // TestMain must exit with the tests' code
+}
+
+// withVault runs the tests with a vault in a temporary directory it removes afterwards.
+func withVault(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "coordinator-ports-vault-")
 	if err != nil {
-		panic(err)
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
-	vaultDirs = append(vaultDirs, dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	master, err := patientkeys.LocalMasterKey(filepath.Join(dir, "master.key"), true)
 	if err != nil {
-		panic(err)
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
 	v, err := patientkeys.Open(context.Background(), filepath.Join(dir, "vault.db"), master)
 	if err != nil {
-		panic(err)
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
-	return v
-})
-
-var vaultDirs []string
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	for _, d := range vaultDirs {
-		_ = os.RemoveAll(d)
-	}
-	os.Exit(code) //nolint:forbidigo // TestMain must exit with the tests' code
+	defer func() { _ = v.Close() }()
+	sharedVault = v
+	return m.Run()
 }
