@@ -26,6 +26,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/platform/identity"
 	"github.com/nhs-pathways/pathways/services/platform/identity/identitytest"
 	"github.com/nhs-pathways/pathways/services/platform/patientkeys/patientkeystest"
+	"github.com/nhs-pathways/pathways/services/platform/payloadcrypt"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
@@ -61,6 +62,9 @@ func startCoordinator(t *testing.T, temporal client.Client) *coordinator {
 	cfg.MetricsListen = "127.0.0.1:0"
 	cfg.TemporalClient = temporal
 	cfg.Vault = patientkeystest.Open(t)
+	keys, err := payloadcrypt.Generate() // payloads encrypted, so the codec server is mounted
+	require.NoError(t, err)
+	cfg.Temporal.PayloadKeys = keys
 	cfg.Security.TLS, cfg.Security.OIDC = ca.Settings(access.CoordinatorService), identitytest.Shared().Config()
 	cfg.Security.Limits.Rate.PerSecond = 0 // the test calls faster than a person would (platform/limits tests the limit)
 	srv, err := server.Start(t.Context(), cfg)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/nhs-pathways/pathways/services/platform/identity"
 	"github.com/nhs-pathways/pathways/services/platform/payloadcrypt"
+	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 )
 
 // withCodec serves the codec server (platform/payloadcrypt: POST /codec/encode and /codec/decode,
@@ -21,7 +22,8 @@ func withCodec(cfg Config, guard identity.Interceptor, gateway http.Handler) (ht
 		return gateway, nil // -insecure without keys: payloads are in clear, nothing to decode
 	}
 	mux := http.NewServeMux()
-	mux.Handle(payloadcrypt.Path+"/", payloadcrypt.CodecServer{Codec: codec, Guard: guard, AllowedOrigins: cfg.CodecCORSOrigins}.Handler())
+	mux.Handle(payloadcrypt.Path+"/", payloadcrypt.CodecServer{Codec: codec, Guard: guard, AllowedOrigins: cfg.CodecCORSOrigins,
+		GuardOptions: []identity.HTTPOption{identity.ServiceFrom(tlsconf.RequestService)}}.Handler())
 	mux.Handle("/", gateway)
 	return mux, nil
 }

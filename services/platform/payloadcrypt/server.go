@@ -39,12 +39,15 @@ type CodecServer struct {
 	AllowedOrigins []string
 	// MaxBodyBytes bounds a request's body; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// GuardOptions go with Guard.Handle (e.g. identity.ServiceFrom, so a service's certificate is
+	// recognised and refused by the table as that service).
+	GuardOptions []identity.HTTPOption
 }
 
 // Handler returns the handler of Path and everything under it.
 func (s CodecServer) Handler() http.Handler {
-	encode := s.Guard.Handle(EncodeRoute, s.serve(s.Codec.Encode))
-	decode := s.Guard.Handle(DecodeRoute, s.serve(s.Codec.Decode))
+	encode := s.Guard.Handle(EncodeRoute, s.serve(s.Codec.Encode), s.GuardOptions...)
+	decode := s.Guard.Handle(DecodeRoute, s.serve(s.Codec.Decode), s.GuardOptions...)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var h http.Handler
 		switch r.URL.Path {
