@@ -16,6 +16,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/patientkeys"
 	"github.com/nhs-pathways/pathways/services/platform/payloadcrypt"
+	"github.com/nhs-pathways/pathways/services/platform/records"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
@@ -34,11 +35,11 @@ const (
 
 // RecordsRetention is a records-retention period: calendar years and days, then a duration,
 // written "8y", "90d", "36h" or "1y30d" (flag -records-retention). It satisfies flag.Value.
-type RecordsRetention = retention.Period
+type RecordsRetention = records.Retention
 
 // DefaultRecordsRetention is 8 years: the NHS Records Management Code of Practice 2021 keeps
 // adult health records for 8 years after the conclusion of treatment.
-var DefaultRecordsRetention = retention.DefaultPeriod
+var DefaultRecordsRetention = records.DefaultRetention
 
 // DefaultRetentionSweepInterval is how often the coordinator deletes the event streams of
 // journeys past records retention; minRetentionSweepInterval is the shortest interval allowed.

@@ -120,7 +120,7 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("purge-interval: must be 0 (off) or more, not %s", c.PurgeInterval))
 	}
 	errs = append(errs, c.Security.Validate(c.Listen, c.HTTPListen), c.Security.TLS.Client(c.FinanceTLS).Validate(),
-		c.HTTP.Validate(), c.Disclosure.rule().Validate(), c.RecordsRetention.validate())
+		c.HTTP.Validate(), c.Disclosure.rule().Validate(), c.RecordsRetention.Validate("records-retention"))
 	if c.Security.Authenticating() {
 		errs = append(errs, c.Web.validate())
 	}

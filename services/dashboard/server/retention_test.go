@@ -125,6 +125,6 @@ func TestRetentionSettingIsValidated(t *testing.T) {
 	cfg := server.DefaultConfig()
 	cfg.RecordsRetention, cfg.PurgeInterval = server.Retention{}, -time.Second
 	err := cfg.Validate()
-	require.ErrorContains(t, err, "records-retention: must be at least one day")
+	require.ErrorContains(t, err, "records-retention: must be a positive period")
 	require.ErrorContains(t, err, "purge-interval")
 }

@@ -1,4 +1,8 @@
-package retention
+// Package records holds what the services share about the records they keep: the records-retention
+// period, its flag syntax ("8y", "90d", "36h", "1y30d12h") and its documented default, 8 years (the
+// NHS Records Management Code of Practice 2021 for adult health records). The coordinator's
+// sweeper deletes journey streams, and the dashboard purges read-model rows, past one Retention.
+package records
 
 import (
 	"errors"
@@ -9,17 +13,17 @@ import (
 	"time"
 )
 
-// DefaultPeriod is 8 years: the NHS Records Management Code of Practice 2021 keeps adult health
+// DefaultRetention is 8 years: the NHS Records Management Code of Practice 2021 keeps adult health
 // records for 8 years after the conclusion of treatment.
-var DefaultPeriod = Period{Years: 8}
+var DefaultRetention = Retention{Years: 8}
 
 // maxYears bounds a period (far beyond any retention schedule; keeps the dates computable).
 const maxYears = 200
 
-// Period is a records-retention period: calendar years and days, then a Go duration, written
+// Retention is a records-retention period: calendar years and days, then a Go duration, written
 // "8y", "90d", "36h", "1y30d" or "1y30d12h" (flag -records-retention). It satisfies flag.Value.
 // The zero value is no period, which Validate refuses. Values are safe to copy.
-type Period struct {
+type Retention struct {
 	Years, Days int
 	// Time is what follows the years and days (hours, minutes...); never negative.
 	Time time.Duration
@@ -31,20 +35,20 @@ var periodForm = regexp.MustCompile(`^(?:(\d+)y)?(?:(\d+)d)?(.*)$`)
 // errForm is why Set refuses a value; the flag package names the flag before it.
 var errForm = errors.New(`must be years, days and/or a duration, such as "8y", "90d", "36h" or "1y30d"`)
 
-// ParsePeriod reads "8y", "90d", "36h", "1y30d" or "1y30d12h".
-func ParsePeriod(s string) (Period, error) {
-	var p Period
+// ParseRetention reads "8y", "90d", "36h", "1y30d" or "1y30d12h".
+func ParseRetention(s string) (Retention, error) {
+	var p Retention
 	err := p.Set(s)
 	return p, err
 }
 
 // Set reads "8y", "90d", "36h", "1y30d" or "1y30d12h".
-func (p *Period) Set(s string) error {
+func (p *Retention) Set(s string) error {
 	m := periodForm.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil || m[0] == "" {
 		return errForm
 	}
-	var out Period
+	var out Retention
 	var err error
 	if m[1] != "" {
 		if out.Years, err = strconv.Atoi(m[1]); err != nil {
@@ -66,7 +70,7 @@ func (p *Period) Set(s string) error {
 }
 
 // String writes the period as Set reads it ("0d" for none).
-func (p *Period) String() string {
+func (p *Retention) String() string {
 	if p == nil || p.IsZero() {
 		return "0d"
 	}
@@ -96,16 +100,16 @@ func shortDuration(d time.Duration) string {
 }
 
 // IsZero reports whether the period is empty.
-func (p Period) IsZero() bool { return p.Years == 0 && p.Days == 0 && p.Time == 0 }
+func (p Retention) IsZero() bool { return p.Years == 0 && p.Days == 0 && p.Time == 0 }
 
 // Cutoff is the instant a journey must have ended before to be past retention: now minus the
 // period (years and days by the calendar).
-func (p Period) Cutoff(now time.Time) time.Time {
+func (p Retention) Cutoff(now time.Time) time.Time {
 	return now.AddDate(-p.Years, 0, -p.Days).Add(-p.Time)
 }
 
 // Validate checks the period is positive and at most 200 years; errors name the flag.
-func (p Period) Validate(flag string) error {
+func (p Retention) Validate(flag string) error {
 	switch {
 	case p.Years < 0 || p.Days < 0 || p.Time < 0 || p.IsZero():
 		return fmt.Errorf("%s: must be a positive period, such as \"8y\", not %q", flag, p.String())

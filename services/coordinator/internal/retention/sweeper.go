@@ -25,6 +25,7 @@ import (
 
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
 	"github.com/nhs-pathways/pathways/events"
+	"github.com/nhs-pathways/pathways/services/platform/records"
 )
 
 // DefaultInterval is how often Run sweeps.
@@ -40,7 +41,7 @@ type Journal interface {
 // Config configures a Sweeper.
 type Config struct {
 	// Retention is how long a journey's record is kept after it ended; required.
-	Retention Period
+	Retention records.Retention
 	// Interval is how often Run sweeps; 0 or less: Run does nothing.
 	Interval time.Duration
 	// Now is the clock; nil means time.Now.

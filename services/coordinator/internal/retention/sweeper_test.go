@@ -16,12 +16,13 @@ import (
 	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/retention"
 	"github.com/nhs-pathways/pathways/services/eventstore/embedded"
+	"github.com/nhs-pathways/pathways/services/platform/records"
 )
 
 // closedAt is when the test journeys end; the sweepers' clocks run 2h later, with a 1h retention.
 var closedAt = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-var oneHour = retention.Period{Time: time.Hour}
+var oneHour = records.Retention{Time: time.Hour}
 
 func testCtx(t *testing.T) context.Context {
 	t.Helper()

@@ -82,7 +82,7 @@ func TestLoadReadsTheDisclosureRuleAndRetention(t *testing.T) {
 		"-purge-interval", "-1s"}, func(string) string { return "" }, &bytes.Buffer{})
 	require.ErrorContains(t, err, "disclosure-suppress-min: must be from 1 to disclosure-suppress-max (7), not 0")
 	require.ErrorContains(t, err, "disclosure-round-to: must be 1 (no rounding) or more, not 0")
-	require.ErrorContains(t, err, "records-retention: must be at least one day")
+	require.ErrorContains(t, err, "records-retention: must be a positive period")
 	require.ErrorContains(t, err, "purge-interval: must be 0 (off) or more")
 	_, _, _, err = load([]string{"-insecure", "-records-retention", "eight years"}, func(string) string { return "" }, &bytes.Buffer{})
 	require.ErrorContains(t, err, "records-retention")
