@@ -87,7 +87,13 @@ type Config struct {
 	// RecordsRetention is how long the coordinator keeps a journey's event stream after the
 	// journey closed or was cancelled (its -records-retention; 8 years by default).
 	RecordsRetention coordinator.RecordsRetention
+	// ScavengeInterval is how often the event store scavenges (removes the bytes of deleted and
+	// expired events from its files); 0 turns it off.
+	ScavengeInterval time.Duration
 }
+
+// DefaultScavengeInterval is how often the devstack's event store scavenges.
+const DefaultScavengeInterval = 24 * time.Hour
 
 // DefaultRetention is the devstack's Temporal retention of closed journeys: a week to look at
 // them in the Web UI.
@@ -103,6 +109,7 @@ func (c Config) Telemetry() telemetry.Config {
 func DefaultConfig() Config {
 	return Config{DataDir: DefaultDataDir, Host: DefaultHost, Namespace: DefaultNamespace, UI: true, Retention: DefaultRetention,
 		RecordsRetention: coordinator.DefaultRecordsRetention,
+		ScavengeInterval: DefaultScavengeInterval,
 		Ports: Ports{Temporal: DefaultTemporalPort, UI: DefaultUIPort, EventStore: DefaultEventStorePort,
 			Coordinator: DefaultCoordinatorPort, CoordinatorHTTP: DefaultCoordinatorHTTP, Governance: DefaultGovernancePort,
 			Finance: DefaultFinancePort, FinanceHTTP: DefaultFinanceHTTPPort, Dashboard: DefaultDashboardPort,
@@ -125,6 +132,9 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("temporal-retention: must be at least %s (Temporal's minimum), not %s", temporalserver.MinRetention, c.Retention))
 	}
 	errs = append(errs, c.RecordsRetention.Validate("records-retention"))
+	if c.ScavengeInterval < 0 {
+		errs = append(errs, fmt.Errorf("scavenge-interval: must be 0 (off) or more, not %s", c.ScavengeInterval))
+	}
 	errs = append(errs, c.Ports.validate()...)
 	errs = append(errs, c.Telemetry().Validate())
 	return errors.Join(errs...)

@@ -33,6 +33,8 @@ func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Con
 		"the coordinator deletes a journey's event stream this long after it closed or was cancelled, as 8y, 90d or 36h")
 	fs.Bool(&cfg.RotatePayloadKey, "rotate-payload-key", envName("rotate-payload-key"),
 		"add a new primary key to <data-dir>/keys/payload-keys.json before starting (old keys kept: earlier journeys still decrypt)")
+	fs.Duration(&cfg.ScavengeInterval, "scavenge-interval", envName("scavenge-interval"),
+		"how often the event store scavenges the bytes of deleted and expired events off its disk (0: off)")
 	fs.Bool(&cfg.RebuildDashboard, "rebuild-dashboard", envName("rebuild-dashboard"),
 		"replay every journey stream of the event store into the dashboard's read model before serving")
 	for _, p := range cfg.Ports.pointers() {

@@ -3,6 +3,7 @@ package stack_test
 import (
 	"io"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -51,6 +52,19 @@ func TestLoadConfig(t *testing.T) {
 			}},
 		{name: "telemetry: a collector address without a scheme", args: []string{"--otlp-endpoint", "collector:4317"},
 			wantErr: []string{"otlp-endpoint: must be an http:// or https:// URL"}},
+		{name: "patient data: records retention, scavenging, dashboard rebuild",
+			args: []string{"--records-retention", "90d", "--scavenge-interval", "1h", "--rebuild-dashboard"},
+			check: func(t *testing.T, c stack.Config) {
+				require.Equal(t, "90d", c.RecordsRetention.String())
+				require.Equal(t, time.Hour, c.ScavengeInterval)
+				require.True(t, c.RebuildDashboard)
+				def := stack.DefaultConfig().RecordsRetention
+				require.Equal(t, "8y", def.String(), "the NHS Code's 8 years by default")
+			}},
+		{name: "a records retention in words is refused", args: []string{"--records-retention", "8 years"},
+			wantErr: []string{"-records-retention: must be years, days and/or a duration"}},
+		{name: "a negative scavenge interval is refused", args: []string{"--scavenge-interval", "-1h"},
+			wantErr: []string{"scavenge-interval: must be 0 (off) or more"}},
 		{name: "stray arguments", args: []string{"demo"}, wantErr: []string{`unexpected arguments after the flags: ["demo"]`}},
 	}
 	for _, tt := range tests {

@@ -58,7 +58,8 @@ func (s *Stack) startTemporal(ctx context.Context) error {
 }
 
 func (s *Stack) startEventStore(ctx context.Context) error {
-	opts := embedded.Options{DataDir: s.cfg.eventStoreDir(), Listen: s.cfg.addr(s.cfg.Ports.EventStore)}
+	opts := embedded.Options{DataDir: s.cfg.eventStoreDir(), Listen: s.cfg.addr(s.cfg.Ports.EventStore),
+		ScavengeInterval: s.cfg.ScavengeInterval}
 	if s.sec != nil {
 		admin, err := secret(filepath.Join(s.cfg.tlsDir(), "eventstore-admin-password"))
 		if err != nil {
@@ -118,6 +119,7 @@ func (s *Stack) startDashboard(ctx context.Context) error {
 	cfg.Listen, cfg.HTTPListen = s.cfg.addr(s.cfg.Ports.Dashboard), s.cfg.addr(s.cfg.Ports.DashboardHTTP)
 	cfg.DataDir, cfg.EventStoreURL, cfg.FinanceAddr = s.cfg.dashboardDir(), s.EventStoreURL, s.FinanceAddr
 	cfg.Security = s.Secure("dashboard")
+	cfg.RecordsRetention = s.cfg.RecordsRetention // the coordinator deletes the streams, the dashboard its rows
 	if s.sec != nil {
 		// The page signs people in at the devstack's provider (authorization code + PKCE).
 		cfg.Web.ClientID, cfg.Web.ClientSecret, cfg.Web.PublicURL = dashboardClientID, s.sec.dashboardSecret, s.DashboardURL()
