@@ -12,8 +12,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/nhs-pathways/pathways/services/platform/secretfile"
 )
 
 // MasterKey wraps and unwraps data keys; a cloud KMS implements it in production (its ID is
@@ -80,50 +81,11 @@ func newLocalMaster(key []byte) (*localMaster, error) {
 	return &localMaster{id: "local:" + hex.EncodeToString(sum[:8]), aead: aead}, nil
 }
 
-// createKeyFile writes a new random key to path without ever replacing an existing file: the
-// key goes to a temporary file in the same directory, synced, then hard-linked to path (which
-// fails when path exists, in which case the existing key is read).
+// createKeyFile writes a new random key to path without ever replacing an existing file
+// (platform/secretfile.Create): when another process got there first, its key is read instead.
 func createKeyFile(path string) ([]byte, error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
 	text := []byte(base64.StdEncoding.EncodeToString(randomBytes(KeySize)) + "\n")
-	tmp, err := os.CreateTemp(dir, ".master-key-*") // mode 0600
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = os.Remove(tmp.Name()) }()
-	_, err = tmp.Write(text)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return os.ReadFile(path) //nolint:gosec // the path the operator named
-		}
-		return nil, err
-	}
-	return text, syncDir(dir)
-}
-
-// syncDir makes a new directory entry durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir) //nolint:gosec // the key file's own directory
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return secretfile.Create(path, text)
 }
 
 func (m *localMaster) ID() string { return m.id }

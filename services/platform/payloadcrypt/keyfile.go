@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
+
+	"github.com/nhs-pathways/pathways/services/platform/secretfile"
 )
 
 // keyringJSON is the file and environment form of a Keyring:
@@ -141,38 +142,14 @@ func Rotate(path string) (*Keyring, error) {
 	return k, WriteFile(path, k)
 }
 
-// WriteFile writes the keyring to path atomically (a temporary file in the same directory,
-// synced, renamed over path), 0600, creating the directory (0700) if missing.
+// WriteFile writes the keyring to path atomically (platform/secretfile: a temporary file in the
+// same directory, synced, renamed over path), 0600, creating the directory (0700) if missing.
 func WriteFile(path string, k *Keyring) error {
 	data, err := k.MarshalJSON()
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("payload key file: %w", err)
-	}
-	f, err := os.CreateTemp(dir, ".payload-keys-*")
-	if err != nil {
-		return fmt.Errorf("payload key file: %w", err)
-	}
-	defer func() { _ = os.Remove(f.Name()) }() // gone after the rename; cleans up a failure
-	if err := f.Chmod(0o600); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("payload key file: %w", err)
-	}
-	if _, err := f.Write(append(data, '\n')); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("payload key file: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("payload key file: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("payload key file: %w", err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
+	if err := secretfile.Write(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("payload key file: %w", err)
 	}
 	return nil

@@ -2,10 +2,8 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 	journeyv1 "github.com/nhs-pathways/pathways/api/proto/pathways/journey/v1"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/domain"
 	"github.com/nhs-pathways/pathways/services/platform/patientkeys"
+	"github.com/nhs-pathways/pathways/services/platform/patientkeys/patientkeystest"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
@@ -30,30 +29,7 @@ var testVault *patientkeys.Vault
 func vault() *patientkeys.Vault { return testVault }
 
 func TestMain(m *testing.M) {
-	os.Exit(withVault(m, &testVault)) //nolint:forbidigo // TestMain must exit with the tests' code
-}
-
-// withVault runs the tests with a vault in a temporary directory it removes afterwards.
-func withVault(m *testing.M, v **patientkeys.Vault) int {
-	dir, err := os.MkdirTemp("", "coordinator-app-vault-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = os.RemoveAll(dir) }()
-	master, err := patientkeys.LocalMasterKey(filepath.Join(dir, "master.key"), true)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	opened, err := patientkeys.Open(context.Background(), filepath.Join(dir, "vault.db"), master)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = opened.Close() }()
-	*v = opened
-	return m.Run()
+	os.Exit(patientkeystest.Main(m, &testVault)) //nolint:forbidigo // TestMain must exit with the tests' code
 }
 
 // newAppAt is newApp with the journey stream's last revision at rev when a request arrives.

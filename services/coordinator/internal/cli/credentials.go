@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/nhs-pathways/pathways/services/platform/secretfile"
 )
 
 // Credentials are what pathwayctl login keeps: the provider that issued the tokens, the OAuth
@@ -85,32 +87,7 @@ func saveCredentials(path string, cr Credentials) error {
 	if err != nil {
 		return fmt.Errorf("encode credentials: %w", err)
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("make the configuration directory: %w", err)
-	}
-	f, err := os.CreateTemp(dir, ".credentials-*.json") // created 0600
-	if err != nil {
-		return fmt.Errorf("save credentials: %w", err)
-	}
-	tmp := f.Name()
-	defer func() { _ = os.Remove(tmp) }() // after a successful rename there is nothing to remove
-	if err := f.Chmod(0o600); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("save credentials: %w", err)
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("save credentials: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("save credentials: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("save credentials: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := secretfile.Write(path, append(b, '\n')); err != nil {
 		return fmt.Errorf("save credentials: %w", err)
 	}
 	return nil

@@ -3,10 +3,8 @@ package ports
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -22,6 +20,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/eventstore/embedded"
 	"github.com/nhs-pathways/pathways/services/platform/identity"
 	"github.com/nhs-pathways/pathways/services/platform/patientkeys"
+	"github.com/nhs-pathways/pathways/services/platform/patientkeys/patientkeystest"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
 
@@ -162,28 +161,5 @@ var sharedVault *patientkeys.Vault
 func testVault() *patientkeys.Vault { return sharedVault }
 
 func TestMain(m *testing.M) {
-	os.Exit(withVault(m)) //nolint:forbidigo // TestMain must exit with the tests' code
-}
-
-// withVault runs the tests with a vault in a temporary directory it removes afterwards.
-func withVault(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "coordinator-ports-vault-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = os.RemoveAll(dir) }()
-	master, err := patientkeys.LocalMasterKey(filepath.Join(dir, "master.key"), true)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	v, err := patientkeys.Open(context.Background(), filepath.Join(dir, "vault.db"), master)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = v.Close() }()
-	sharedVault = v
-	return m.Run()
+	os.Exit(patientkeystest.Main(m, &sharedVault)) //nolint:forbidigo // TestMain must exit with the tests' code
 }

@@ -3,6 +3,9 @@
 package patientkeystest
 
 import (
+	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -29,4 +32,28 @@ func Open(t testing.TB) *patientkeys.Vault {
 	}
 	t.Cleanup(func() { _ = v.Close() })
 	return v
+}
+
+// Main runs a package's tests (from its TestMain) with one vault they share, in a temporary
+// directory removed afterwards: *v is set before the tests run. It returns the exit code.
+func Main(m *testing.M, v **patientkeys.Vault) int {
+	dir, err := os.MkdirTemp("", "patientkeystest-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "patientkeystest:", err)
+		return 1
+	}
+	defer func() { _ = os.RemoveAll(dir) }()
+	master, err := patientkeys.LocalMasterKey(filepath.Join(dir, "master.key"), true)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "patientkeystest: master key:", err)
+		return 1
+	}
+	opened, err := patientkeys.Open(context.Background(), filepath.Join(dir, "vault.db"), master)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "patientkeystest: open vault:", err)
+		return 1
+	}
+	defer func() { _ = opened.Close() }()
+	*v = opened
+	return m.Run()
 }
