@@ -63,5 +63,8 @@ func loadConfig(args []string, getenv func(string) string, out io.Writer) (serve
 	if err := fs.Parse(args); err != nil {
 		return cfg, tel, err
 	}
+	// A development coordinator (-insecure) makes its master key at first start; a production one
+	// never does: a missing key must stop it, not start an empty vault no backup can open.
+	cfg.CreateMasterKey = cfg.Security.TLS.Insecure
 	return cfg, tel, fs.Check(cfg.Validate(), tel.Validate())
 }

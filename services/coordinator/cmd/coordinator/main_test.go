@@ -33,6 +33,9 @@ func TestLoadConfig(t *testing.T) {
 	require.Equal(t, "/var/lib/pathways/vault.db", cfg.VaultPath)
 	require.Equal(t, "/run/secrets/vault-master.key", cfg.MasterKeyFile)
 	require.False(t, cfg.CreateMasterKey, "a production coordinator never makes up a master key")
+	dev, _, err := loadConfig([]string{"-insecure", "-patient-vault", "v.db", "-master-key-file", "m.key"}, func(string) string { return "" }, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.True(t, dev.CreateMasterKey, "a development coordinator makes its master key at first start")
 
 	_, _, err = loadConfig(nil, func(string) string { return "" }, &bytes.Buffer{})
 	require.ErrorContains(t, err, "oidc-issuer", "secure by default: an issuer, or -insecure")
