@@ -86,7 +86,7 @@ func TestEveryBinaryAnswersHelpVersionHealthReflectionAndMetrics(t *testing.T) {
 		{name: "coordinator", args: []string{"-insecure", "-http-listen=", "-temporal-address", d.addr.temporal, "-eventstore-url", es,
 			"-governance-addr", d.addr.governance, "-patient-vault", filepath.Join(dir, "vault.db"), "-master-key-file", filepath.Join(dir, "master.key")},
 			lists: "pathways.coordinator.v1.CoordinatorService",
-			own: []string{"temporal_request_latency_seconds_count{"}, exercise: askForJourney},
+			own:   []string{"temporal_request_latency_seconds_count{"}, exercise: askForJourney},
 		{name: "worker", args: []string{"-insecure", "-temporal-address", d.addr.temporal, "-eventstore-url", es, "-governance-addr", d.addr.governance,
 			"-finance-addr", d.addr.finance, "-dashboard-addr", d.addr.dashboard, "-register-search-attributes=false"},
 			own: []string{"temporal_worker_start{", "temporal_long_request_latency_seconds_count{"}},

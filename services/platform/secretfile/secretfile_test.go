@@ -15,7 +15,7 @@ func TestWriteReplacesAtomicallyReadableByTheOwnerOnly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "keys", "k.json")
 	require.NoError(t, secretfile.Write(path, []byte("one")))
 	require.NoError(t, secretfile.Write(path, []byte("two")))
-	got, err := os.ReadFile(path)
+	got, err := os.ReadFile(path) //nolint:gosec // G304: the test's own temporary file
 	require.NoError(t, err)
 	require.Equal(t, "two", string(got))
 	info, err := os.Stat(path)
@@ -41,7 +41,7 @@ func TestCreateNeverReplacesAndRacersAgree(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	onDisk, err := os.ReadFile(path)
+	onDisk, err := os.ReadFile(path) //nolint:gosec // G304: the test's own temporary file
 	require.NoError(t, err)
 	for _, g := range got {
 		require.Equal(t, string(onDisk), g, "every creator ends up with the first key written")
