@@ -224,11 +224,18 @@ func TestCredentialsOverridePerCall(t *testing.T) {
 	anon := connect(t, anonymousURL(srv))
 	stream := newStream("override")
 	require.NoError(t, appendTo(t, anon, stream, esdb.AppendToStreamOptions{Authenticated: &esdb.Credentials{Login: "alice", Password: "alice-pw"}}))
-	require.Equal(t, esdb.ErrorCodeUnauthenticated,
-		errCode(appendTo(t, anon, stream, esdb.AppendToStreamOptions{Authenticated: &esdb.Credentials{Login: "alice", Password: "bob-pw"}})))
+	err = appendTo(t, anon, stream, esdb.AppendToStreamOptions{Authenticated: &esdb.Credentials{Login: "alice", Password: "bob-pw"}})
+	// The refusal ends the call before the client has sent its request header; the official
+	// client then sometimes reports that send's EOF instead of the status (as in
+	// TestSecureServerRefusesWrongCredentials). Either way the append is refused: the read below finds the
+	// one event appended with the right password, no second.
+	require.Error(t, err)
+	if code := errCode(err); code != esdb.ErrorCodeUnauthenticated {
+		require.Contains(t, err.Error(), "EOF", "a wrong password: %v", err)
+	}
 	evs, err := readStream(t, anon, stream, esdb.ReadStreamOptions{Authenticated: &esdb.Credentials{Login: "bob", Password: "bob-pw"}}, 10)
 	require.NoError(t, err)
-	require.Len(t, evs, 1)
+	require.Len(t, evs, 1, "the append with the wrong password wrote nothing")
 }
 
 func TestInsecureServerAdmitsAnonymousCallers(t *testing.T) {
