@@ -43,6 +43,7 @@ run: ## Run the whole system locally (embedded Temporal + UI, event store, every
 
 .PHONY: test
 test: check-generated breaking lint workflowcheck browser-deps unit clientsuite ## Run every check and test, as CI does.
+	@echo "== $$(date +%T) make test: every check and test passed"
 
 # The dashboard browser tests drive Debian's Chromium; install it when it is missing and we may.
 .PHONY: browser-deps
@@ -63,7 +64,7 @@ unit: ## go test every group of packages (race detector but in NORACE_GROUPS, sh
 		case " $(NORACE_GROUPS) " in *" $$g "*) flags="$(filter-out -race,$(GOTEST_FLAGS))";; esac; \
 		nested=(); for o in $(TEST_GROUPS); do case "$$o" in "$$g"/*) nested+=(-e "/$$o\$$" -e "/$$o/");; esac; done; \
 		pkgs=$$(go list ./$$g/... | { if [ $${#nested[@]} -gt 0 ]; then grep -v "$${nested[@]}"; else cat; fi; }); \
-		echo "== go test $$flags ./$$g/..."; go test $$flags $$pkgs; \
+		echo "== $$(date +%T) go test $$flags ./$$g/..."; go test $$flags $$pkgs; \
 	done
 
 .PHONY: vet
@@ -81,7 +82,7 @@ tools: $(TOOLS_STAMP) ## Build the pinned tools into bin/ (once; again only when
 
 $(TOOLS_STAMP): $(TOOLS_MODFILES)
 	@mkdir -p $(BIN)
-	@echo "== building pinned tools into bin/ (first time takes minutes)"
+	@echo "== $$(date +%T) building pinned tools into bin/ (first time takes minutes)"
 	cd tools && GOWORK=off go build -o $(BIN)/ tool
 	cd tools/protoc && GOWORK=off go build -o $(BIN)/ tool
 	@touch $@
@@ -96,8 +97,8 @@ check-generated: $(TOOLS_STAMP) ## Regenerate and fail, listing the files, if th
 
 .PHONY: lint
 lint: $(TOOLS_STAMP) ## buf lint the contracts, then golangci-lint (.golangci.yml) every package.
-	@if [ -n "$$(find api/proto -name '*.proto' 2>/dev/null)" ]; then echo "== buf lint api/"; (cd api && $(BUF) lint); fi
-	@echo "== golangci-lint ./..."; $(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml ./...
+	@if [ -n "$$(find api/proto -name '*.proto' 2>/dev/null)" ]; then echo "== $$(date +%T) buf lint api/"; (cd api && $(BUF) lint); fi
+	@echo "== $$(date +%T) golangci-lint ./..."; $(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml ./...
 
 .PHONY: breaking
 breaking: $(TOOLS_STAMP) ## buf breaking: api/proto against its previous committed version (BREAKING_AGAINST=<git ref> to choose).
@@ -108,8 +109,9 @@ breaking: $(TOOLS_STAMP) ## buf breaking: api/proto against its previous committ
 .PHONY: workflowcheck
 workflowcheck: $(TOOLS_STAMP) ## Check workflows/ for non-deterministic workflow code (time.Now, goroutines, map range, I/O).
 	@if [ -z "$$(cd workflows && go list ./... 2>/dev/null)" ]; then echo "workflowcheck: no Go packages in workflows/ yet, skipped"; exit 0; fi; \
-	echo "== workflowcheck ./workflows/..."; cd workflows && $(WORKFLOWCHECK) -test=false ./...
+	echo "== $$(date +%T) workflowcheck ./workflows/..."; cd workflows && $(WORKFLOWCHECK) -test=false ./...
 
 .PHONY: clientsuite
 clientsuite: ## Run the official Go clients' own tests (KurrentDB-Client-Go, EventStore-Client-Go v4) against the event store.
+	@echo "== $$(date +%T) clientsuite"
 	go run ./services/eventstore/cmd/clientsuite
