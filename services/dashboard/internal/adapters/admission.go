@@ -34,7 +34,7 @@ func applyAdmission(ctx context.Context, tx *txn, f domain.Fact) error {
 // its discharge.
 func gapToNext(ctx context.Context, tx *txn, journey string, a *domain.Admission) error {
 	var next sql.NullInt64
-	if err := tx.QueryRowContext(ctx, `SELECT MIN(admitted_at) FROM admissions WHERE journey_id = ? AND admission_id <> ? AND admitted_at >= ?`,
+	if err := tx.queryRow(ctx, `SELECT MIN(admitted_at) FROM admissions WHERE journey_id = ? AND admission_id <> ? AND admitted_at >= ?`,
 		journey, a.ID, a.DischargedAt.Unix()).Scan(&next); err != nil {
 		return fmt.Errorf("next admission: %w", err)
 	}
@@ -64,7 +64,7 @@ func gapsOfEarlier(ctx context.Context, tx *txn, journey string, a *domain.Admis
 // dischargedBy returns the journey's other admissions discharged on or before a began (ID ->
 // discharge, Unix seconds).
 func dischargedBy(ctx context.Context, tx *txn, journey string, a *domain.Admission) (map[string]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT admission_id, discharged_at FROM admissions WHERE journey_id = ? AND admission_id <> ? AND discharged_at <= ?`,
+	rows, err := tx.query(ctx, `SELECT admission_id, discharged_at FROM admissions WHERE journey_id = ? AND admission_id <> ? AND discharged_at <= ?`,
 		journey, a.ID, a.AdmittedAt.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("earlier admissions: %w", err)

@@ -3,8 +3,6 @@ package adapters
 import (
 	"bytes"
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
@@ -12,44 +10,59 @@ import (
 
 // Apply applies facts in one transaction with their event IDs. A fact whose ID was applied
 // before with the same digest is skipped and reported as a duplicate; one with another digest
-// fails the whole call with domain.ErrReusedEventID and changes nothing.
+// fails the whole call with domain.ErrReusedEventID and changes nothing. On PostgreSQL it holds
+// the locks of the facts' journeys while it applies them, and runs again after a serialization
+// failure or deadlock (postgres.go).
 func (s *Store) Apply(ctx context.Context, facts ...domain.Fact) (duplicate []bool, err error) {
-	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if len(facts) == 0 {
+		return nil, nil
+	}
+	err = s.inTx(ctx, "apply", func(tx *txn) error {
+		if err := tx.lockJourneys(ctx, facts); err != nil {
+			return err
+		}
+		duplicate = make([]bool, len(facts))
+		changed := false
+		for i, f := range facts {
+			var err error
+			if duplicate[i], err = applyOne(ctx, tx, f); err != nil {
+				return err
+			}
+			changed = changed || !duplicate[i]
+		}
+		if changed {
+			return tx.notifyChanged(ctx)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("begin apply: %w", err)
-	}
-	tx := &txn{Tx: sqlTx, stmts: map[string]*sql.Stmt{}}
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	duplicate = make([]bool, len(facts))
-	for i, f := range facts {
-		if duplicate[i], err = applyOne(ctx, tx, f); err != nil {
-			return nil, err
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit apply: %w", err)
+		return nil, err
 	}
 	return duplicate, nil
 }
 
+// applyOne records the fact's event ID and applies it, or reports it a duplicate. The insert
+// comes first: a concurrent transaction recording the same ID makes it wait until that one
+// commits (then the ID is found) or rolls back (then this one records it).
 func applyOne(ctx context.Context, tx *txn, f domain.Fact) (bool, error) {
 	digest := f.Digest()
-	var stored []byte
-	err := tx.lookup(ctx, f.EventID).Scan(&stored)
-	switch {
-	case err == nil && bytes.Equal(stored, digest):
-		return true, nil
-	case err == nil:
-		return false, fmt.Errorf("event %s: %w", f.EventID, domain.ErrReusedEventID)
-	case !errors.Is(err, sql.ErrNoRows):
-		return false, fmt.Errorf("look up event %s: %w", f.EventID, err)
-	}
-	if err := tx.exec(ctx, `INSERT INTO applied (event_id, digest) VALUES (?, ?)`, f.EventID, digest); err != nil {
+	res, err := tx.execResult(ctx, `INSERT INTO applied (event_id, digest) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING`, f.EventID, digest)
+	if err != nil {
 		return false, fmt.Errorf("record event %s: %w", f.EventID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("record event %s: %w", f.EventID, err)
+	}
+	if n == 0 {
+		var stored []byte
+		if err := tx.queryRow(ctx, `SELECT digest FROM applied WHERE event_id = ?`, f.EventID).Scan(&stored); err != nil {
+			return false, fmt.Errorf("look up event %s: %w", f.EventID, err)
+		}
+		if !bytes.Equal(stored, digest) {
+			return false, fmt.Errorf("event %s: %w", f.EventID, domain.ErrReusedEventID)
+		}
+		return true, nil
 	}
 	if err := applyFact(ctx, tx, f); err != nil {
 		return false, fmt.Errorf("apply %s fact %s: %w", f.Kind, f.EventID, err)
@@ -83,29 +96,6 @@ func applyFact(ctx context.Context, tx *txn, f domain.Fact) error {
 		return applyAdmission(ctx, tx, f)
 	}
 	return fmt.Errorf("unknown fact kind %q", f.Kind)
-}
-
-// txn is a transaction that prepares each statement once (a batch reuses them).
-type txn struct {
-	*sql.Tx
-	stmts map[string]*sql.Stmt
-}
-
-func (tx *txn) exec(ctx context.Context, query string, args ...any) error {
-	_, err := tx.execResult(ctx, query, args...)
-	return err
-}
-
-func (tx *txn) execResult(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, ok := tx.stmts[query]
-	if !ok {
-		var err error
-		if st, err = tx.PrepareContext(ctx, query); err != nil {
-			return nil, err
-		}
-		tx.stmts[query] = st
-	}
-	return st.ExecContext(ctx, args...)
 }
 
 func applyTriage(ctx context.Context, tx *txn, f domain.Fact, at int64) error {
@@ -151,7 +141,7 @@ func applyRTT(ctx context.Context, tx *txn, f domain.Fact, at int64) error {
 		return tx.exec(ctx, `INSERT INTO rtt_clocks (journey_id, started_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, f.JourneyID, started)
 	case domain.RTTStopped, domain.RTTNullified:
 		return tx.exec(ctx, `INSERT INTO rtt_clocks (journey_id, started_at, ended_at) VALUES (?, ?, ?)
-			ON CONFLICT DO UPDATE SET ended_at = excluded.ended_at`, f.JourneyID, started, at)
+			ON CONFLICT (journey_id, started_at) DO UPDATE SET ended_at = excluded.ended_at`, f.JourneyID, started, at)
 	}
 	return nil
 }
@@ -162,12 +152,13 @@ func applyScores(ctx context.Context, tx *txn, journey, point string, scores []d
 		var err error
 		if point == domain.BaselinePoint {
 			err = tx.exec(ctx, `INSERT INTO measure_pairs (journey_id, measure, baseline, baseline_scale) VALUES (?, ?, ?, ?)
-				ON CONFLICT DO UPDATE SET baseline = excluded.baseline, baseline_scale = excluded.baseline_scale WHERE baseline IS NULL`,
+				ON CONFLICT (journey_id, measure) DO UPDATE SET baseline = excluded.baseline, baseline_scale = excluded.baseline_scale
+				WHERE measure_pairs.baseline IS NULL`,
 				journey, s.Measure, s.Value, s.Scale)
 		} else {
 			err = tx.exec(ctx, `INSERT INTO measure_pairs (journey_id, measure, latest, latest_scale, latest_at) VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT DO UPDATE SET latest = excluded.latest, latest_scale = excluded.latest_scale, latest_at = excluded.latest_at
-				WHERE latest_at IS NULL OR latest_at <= excluded.latest_at`,
+				ON CONFLICT (journey_id, measure) DO UPDATE SET latest = excluded.latest, latest_scale = excluded.latest_scale, latest_at = excluded.latest_at
+				WHERE measure_pairs.latest_at IS NULL OR measure_pairs.latest_at <= excluded.latest_at`,
 				journey, s.Measure, s.Value, s.Scale, at)
 		}
 		if err != nil {
@@ -175,18 +166,4 @@ func applyScores(ctx context.Context, tx *txn, journey, point string, scores []d
 		}
 	}
 	return nil
-}
-
-const lookupQuery = `SELECT digest FROM applied WHERE event_id = ?`
-
-func (tx *txn) lookup(ctx context.Context, eventID string) *sql.Row {
-	st, ok := tx.stmts[lookupQuery]
-	if !ok {
-		var err error
-		if st, err = tx.PrepareContext(ctx, lookupQuery); err != nil {
-			return tx.QueryRowContext(ctx, lookupQuery, eventID)
-		}
-		tx.stmts[lookupQuery] = st
-	}
-	return st.QueryRowContext(ctx, eventID)
 }

@@ -28,8 +28,8 @@ func where(d app.Dims) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-func each(ctx context.Context, db *sql.DB, query string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := db.QueryContext(ctx, query, args...)
+func (s *Store) each(ctx context.Context, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return fmt.Errorf("query read model: %w", err)
 	}
@@ -51,12 +51,12 @@ func (s *Store) EachJourney(ctx context.Context, d app.Dims, w app.Window, fn fu
 	q := `SELECT COALESCE(j.referred_at,0), COALESCE(j.triaged_at,0), COALESCE(j.discharged_at,0), COALESCE(j.cancelled_at,0),
 		j.triage_breached,
 		CASE WHEN j.discharged_at >= ? AND j.discharged_at < ? THEN
-			(SELECT COALESCE(SUM(i.price_pence),0) FROM interventions i WHERE i.journey_id = j.journey_id AND i.completed_at IS NOT NULL)
+			(SELECT CAST(COALESCE(SUM(i.price_pence),0) AS BIGINT) FROM interventions i WHERE i.journey_id = j.journey_id AND i.completed_at IS NOT NULL)
 		ELSE 0 END
 		FROM journeys j WHERE ` + cond + ` AND j.referred_at < ?
 		AND (j.referred_at >= ? OR j.triaged_at IS NULL OR j.triaged_at >= ? OR j.discharged_at >= ?)`
 	args = append([]any{w.From, w.To}, args...)
-	return each(ctx, s.db, q, append(args, w.To, w.From, w.From, w.From), func(rows *sql.Rows) error {
+	return s.each(ctx, q, append(args, w.To, w.From, w.From, w.From), func(rows *sql.Rows) error {
 		var r app.JourneyRow
 		if err := rows.Scan(&r.ReferredAt, &r.TriagedAt, &r.DischargedAt, &r.CancelledAt, &r.TriageBreached, &r.CostPence); err != nil {
 			return fmt.Errorf("scan journey: %w", err)
@@ -70,7 +70,7 @@ func (s *Store) EachClock(ctx context.Context, d app.Dims, w app.Window, fn func
 	cond, args := where(d)
 	q := `SELECT c.started_at, COALESCE(c.ended_at,0) FROM rtt_clocks c JOIN journeys j ON j.journey_id = c.journey_id
 		WHERE ` + cond + ` AND c.started_at < ? AND (c.ended_at IS NULL OR c.ended_at >= ?)`
-	return each(ctx, s.db, q, append(args, w.To, w.From), func(rows *sql.Rows) error {
+	return s.each(ctx, q, append(args, w.To, w.From), func(rows *sql.Rows) error {
 		var r app.ClockRow
 		if err := rows.Scan(&r.StartedAt, &r.EndedAt); err != nil {
 			return fmt.Errorf("scan clock: %w", err)
@@ -86,7 +86,7 @@ func (s *Store) EachIntervention(ctx context.Context, d app.Dims, w app.Window, 
 		FROM interventions i JOIN journeys j ON j.journey_id = i.journey_id WHERE ` + cond + `
 		AND ((i.scheduled_at >= ? AND i.scheduled_at < ?) OR (i.completed_at >= ? AND i.completed_at < ?) OR (i.dna_at >= ? AND i.dna_at < ?))`
 	args = append(args, w.From, w.To, w.From, w.To, w.From, w.To)
-	return each(ctx, s.db, q, args, func(rows *sql.Rows) error {
+	return s.each(ctx, q, args, func(rows *sql.Rows) error {
 		var r app.InterventionRow
 		if err := rows.Scan(&r.Code, &r.Provider, &r.ScheduledAt, &r.CompletedAt, &r.DNAAt, &r.PricePence); err != nil {
 			return fmt.Errorf("scan intervention: %w", err)
@@ -102,7 +102,7 @@ func (s *Store) EachPair(ctx context.Context, d app.Dims, w app.Window, fn func(
 		p.latest, COALESCE(p.latest_scale,''), p.latest_at
 		FROM measure_pairs p JOIN journeys j ON j.journey_id = p.journey_id
 		WHERE ` + cond + ` AND p.latest_at >= ? AND p.latest_at < ?`
-	return each(ctx, s.db, q, append(args, w.From, w.To), func(rows *sql.Rows) error {
+	return s.each(ctx, q, append(args, w.From, w.To), func(rows *sql.Rows) error {
 		var r app.PairRow
 		if err := rows.Scan(&r.PathwayID, &r.Version, &r.Measure, &r.HasBaseline, &r.Baseline, &r.BaselineScale,
 			&r.Latest, &r.LatestScale, &r.LatestAt); err != nil {
@@ -116,7 +116,7 @@ func (s *Store) EachPair(ctx context.Context, d app.Dims, w app.Window, fn func(
 func (s *Store) Dimensions(ctx context.Context) (pathways, pcns []string, first, last int64, err error) {
 	col := func(q string) ([]string, error) {
 		var out []string
-		err := each(ctx, s.db, q, nil, func(rows *sql.Rows) error {
+		err := s.each(ctx, q, nil, func(rows *sql.Rows) error {
 			var v string
 			if err := rows.Scan(&v); err != nil {
 				return fmt.Errorf("scan dimension: %w", err)
@@ -132,7 +132,7 @@ func (s *Store) Dimensions(ctx context.Context) (pathways, pcns []string, first,
 	if pcns, err = col(distinct("pcn")); err != nil {
 		return nil, nil, 0, 0, err
 	}
-	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(MIN(referred_at),0), COALESCE(MAX(referred_at),0) FROM journeys`).Scan(&first, &last)
+	err = s.db.QueryRowContext(ctx, s.q(`SELECT COALESCE(MIN(referred_at),0), COALESCE(MAX(referred_at),0) FROM journeys`)).Scan(&first, &last)
 	if err != nil {
 		return nil, nil, 0, 0, fmt.Errorf("referral range: %w", err)
 	}

@@ -30,7 +30,7 @@ func (s *Store) Readmissions(ctx context.Context, d app.Dims, b app.Buckets, q a
 		AND a.discharged_at >= ` + strconv.FormatInt(b.From(), 10) + ` AND a.discharged_at < ` + strconv.FormatInt(b.To(), 10) + `
 	GROUP BY 1`
 	var out []app.ReadmissionCounts
-	err := each(ctx, s.db, query, args, func(rows *sql.Rows) error {
+	err := s.each(ctx, query, args, func(rows *sql.Rows) error {
 		var r app.ReadmissionCounts
 		if err := rows.Scan(&r.Month, &r.Index, &r.Closed, &r.Readmitted); err != nil {
 			return fmt.Errorf("scan readmissions: %w", err)

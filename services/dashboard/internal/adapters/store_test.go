@@ -2,6 +2,7 @@ package adapters_test
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -11,14 +12,45 @@ import (
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/app"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/domain"
+	"github.com/nhs-pathways/pathways/services/platform/migrate"
+	"github.com/nhs-pathways/pathways/services/platform/pgserver/pgtest"
 )
 
-func openStore(t *testing.T) *adapters.Store {
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// engines are the databases every store test runs on.
+var engines = []migrate.Engine{migrate.SQLite, migrate.Postgres}
+
+// newDatabase returns a new, empty database of engine: a SQLite file path or a PostgreSQL URL.
+func newDatabase(t *testing.T, engine migrate.Engine) string {
 	t.Helper()
-	s, err := adapters.OpenStore(t.Context(), filepath.Join(t.TempDir(), "dashboard.db"))
+	if engine == migrate.Postgres {
+		return pgtest.Database(t)
+	}
+	return filepath.Join(t.TempDir(), "dashboard.db")
+}
+
+// openDB opens the read model at db (a path or URL), closed when the test ends.
+func openDB(t *testing.T, db string) *adapters.Store {
+	t.Helper()
+	s, err := adapters.OpenStore(t.Context(), db)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return s
+}
+
+// openStore opens a new read model on engine.
+func openStore(t *testing.T, engine migrate.Engine) *adapters.Store {
+	t.Helper()
+	return openDB(t, newDatabase(t, engine))
+}
+
+// eachEngine runs test once per engine.
+func eachEngine(t *testing.T, test func(t *testing.T, engine migrate.Engine)) {
+	t.Helper()
+	for _, engine := range engines {
+		t.Run(string(engine), func(t *testing.T) { test(t, engine) })
+	}
 }
 
 func noon(m time.Month, d int) time.Time { return time.Date(2026, m, d, 12, 0, 0, 0, time.UTC) }
@@ -62,23 +94,31 @@ func permutations(n int) [][]int {
 // Readmission gaps do not depend on the order a journey's admissions arrive in. A began
 // 1 Jan and left 5 Jan; D began 4 Jan, before A left (a transfer, no readmission of A), and
 // left 6 Jan; B 20-25 Jan; C 10-12 Mar. Gaps: A -> B 15 days, D -> B 14, B -> C 6 + 28 + 10 = 44,
-// C none. Within 30 days: A, D of 4; within 90: A, D, B of 4.
+// C none. Within 30 days: A, D of 4; within 90: A, D, B of 4. Each order is a journey of its own
+// in its own PCN, in one database.
 func TestReadmissionGapsDoNotDependOnArrivalOrder(t *testing.T) {
+	eachEngine(t, readmissionGapsDoNotDependOnArrivalOrder)
+}
+
+func readmissionGapsDoNotDependOnArrivalOrder(t *testing.T, engine migrate.Engine) {
 	adms := []domain.Fact{
 		admissionFact("A", noon(1, 1), noon(1, 5)), admissionFact("B", noon(1, 20), noon(1, 25)),
 		admissionFact("C", noon(3, 10), noon(3, 12)), admissionFact("D", noon(1, 4), noon(1, 6)),
 	}
 	now := time.Date(2027, 1, 1, 12, 0, 0, 0, time.UTC)
 	b := buckets(t, "2026-01", "2026-03", now)
-	for _, order := range permutations(len(adms)) {
+	s := openStore(t, engine)
+	for n, order := range permutations(len(adms)) {
 		t.Run(fmt.Sprint(order), func(t *testing.T) {
-			s := openStore(t)
+			pcn := fmt.Sprintf("U%d", n)
 			for _, i := range order {
-				_, err := s.Apply(t.Context(), adms[i])
+				f := adms[i]
+				f.EventID, f.JourneyID, f.PCN = fmt.Sprintf("%s-%d", f.EventID, n), fmt.Sprintf("j%d", n), pcn
+				_, err := s.Apply(t.Context(), f)
 				require.NoError(t, err)
 			}
 			for days, want := range map[int]int64{30: 2, 90: 3} {
-				got, err := s.Readmissions(t.Context(), app.Dims{}, b, app.ReadmissionQuery{Pathways: []string{"copd"}, Days: days, Today: domain.DayNumber(now)})
+				got, err := s.Readmissions(t.Context(), app.Dims{PCN: pcn}, b, app.ReadmissionQuery{Pathways: []string{"copd"}, Days: days, Today: domain.DayNumber(now)})
 				require.NoError(t, err)
 				var index, closed, readmitted int64
 				for _, c := range got {
