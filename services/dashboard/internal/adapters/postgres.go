@@ -28,7 +28,11 @@ import (
 //     hashtextextended(journey_id, 0)), taken before any of the journey's rows are read or
 //     written and held to commit, so the read-modify-write of a journey's rows (its admissions'
 //     gap days, measure pairs, clocks) sees every earlier fact of the journey. A batch takes its
-//     journeys' locks in sorted order, so two batches never wait for each other in a circle;
+//     journeys' locks in sorted order, so two batches never wait for each other in a circle.
+//     (Each fact's first statement, the journeys upsert, also locks the journey's row to commit;
+//     the advisory lock keeps the guarantee, and the order, whatever the statements become:
+//     TestReplicasApplyingAtOnceGiveTheFiguresOfOneApplyingInTurn loses readmissions when both
+//     are taken away, and passes with either.)
 //   - a transaction that still fails with a serialization failure or a deadlock (SQLSTATE 40001,
 //     40P01; e.g. a purge and a batch meeting on rows) is rolled back and run again.
 //
