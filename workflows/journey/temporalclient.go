@@ -48,9 +48,11 @@ const (
 // TemporalConnection is how a client of journeys (the worker's, the coordinator's) reaches
 // Temporal: the frontend's address, the namespace, TLS (the frontend verified against a CA, a
 // client certificate for mutual TLS) and an API key. Its settings and rules are the SDK's
-// environment configuration's: TLS is on when TLS.Enabled says so, else when any other TLS
-// setting or an API key is given. PayloadKeys* are pathways' own: the keys every payload it
-// writes to Temporal is encrypted with (platform/payloadcrypt). A value; safe to copy.
+// environment configuration's (go.temporal.io/sdk/contrib/envconfig): a profile of the Temporal
+// client configuration file, under the TEMPORAL_* variables, under the flags (RegisterFlags); TLS
+// is on when TLS.Enabled says so (or the profile has a tls table), else when any other TLS setting
+// or an API key is given. PayloadKeys* are pathways' own: the keys every payload it writes to
+// Temporal is encrypted with (platform/payloadcrypt). A value; safe to copy.
 type TemporalConnection struct {
 	// Address is the frontend, host:port (TEMPORAL_ADDRESS, -temporal-address).
 	Address string
@@ -69,6 +71,14 @@ type TemporalConnection struct {
 	PayloadKeysJSON string
 	// PayloadKeys, when set (a KMS, a test), is the key source, whatever the two above say.
 	PayloadKeys payloadcrypt.KeySource
+	// ConfigFile and Profile say where RegisterFlags found the settings under the variables: the
+	// Temporal client configuration file it read (TEMPORAL_CONFIG_FILE, else the temporal CLI's
+	// default file when it exists) and the profile it used (TEMPORAL_PROFILE, else "default");
+	// empty when none. For logs: the settings themselves are in the fields above.
+	ConfigFile string
+	Profile    string
+
+	profileErr error // what RegisterFlags found wrong with the file, for Validate
 }
 
 // TemporalTLS is the TLS of a TemporalConnection.
@@ -98,9 +108,15 @@ func DefaultTemporalConnection() TemporalConnection {
 	return TemporalConnection{Address: DefaultTemporalAddress, Namespace: DefaultTemporalNamespace}
 }
 
-// RegisterFlags adds -temporal-address, -namespace and the -temporal-tls* flags, each defaulting
-// to its TEMPORAL_* variable, and takes APIKey from TEMPORAL_API_KEY when it is set.
+// RegisterFlags reads the profile of the Temporal client configuration file (TEMPORAL_CONFIG_FILE,
+// else envconfig's default file when it exists; TEMPORAL_PROFILE, else "default") into c, then adds
+// -temporal-address, -namespace and the -temporal-tls* flags, each defaulting to its TEMPORAL_*
+// variable, and takes APIKey from TEMPORAL_API_KEY when it is set: a flag wins over its variable,
+// which wins over the profile, which wins over c's defaults. A file that cannot be read or parsed,
+// a missing profile or a key of it pathways does not read is reported by Validate, naming the file
+// and the key.
 func (c *TemporalConnection) RegisterFlags(fs *config.FlagSet) {
+	c.profileErr = c.applyProfile(fs.Getenv)
 	fs.String(&c.Address, "temporal-address", EnvTemporalAddress, "Temporal frontend host:port")
 	fs.String(&c.Namespace, "namespace", EnvTemporalNamespace, "Temporal namespace journeys run in")
 	fs.Var(optionalBool{&c.TLS.Enabled}, "temporal-tls", EnvTemporalTLS,
@@ -136,7 +152,7 @@ func (c TemporalConnection) TLSEnabled() bool {
 
 // Validate reports every problem with the settings at once, naming the flags.
 func (c TemporalConnection) Validate() error {
-	var errs []error
+	errs := []error{c.profileErr}
 	if _, _, err := net.SplitHostPort(c.Address); err != nil {
 		errs = append(errs, fmt.Errorf("temporal-address: must be host:port, not %q: %w", c.Address, err))
 	}
@@ -148,7 +164,7 @@ func (c TemporalConnection) Validate() error {
 		errs = append(errs, errors.New("temporal-tls-cert, temporal-tls-key: must be set together (the client certificate and its private key)"))
 	}
 	if t.Enabled != nil && !*t.Enabled && (t.ServerCACertPath != "" || t.ServerName != "" || t.ClientCertPath != "" || t.ClientKeyPath != "" || t.DisableHostVerification) {
-		errs = append(errs, errors.New("temporal-tls: false, so it cannot be combined with -temporal-tls-ca, -temporal-tls-server-name, -temporal-tls-cert, -temporal-tls-key or -temporal-tls-disable-host-verification (drop one or the other)"))
+		errs = append(errs, errors.New("temporal-tls: false, so it cannot be combined with -temporal-tls-ca, -temporal-tls-server-name, -temporal-tls-cert, -temporal-tls-key or -temporal-tls-disable-host-verification (drop one or the other; a profile's tls.disabled = true counts as false)"))
 	}
 	if c.PayloadKeysFile != "" && c.PayloadKeysJSON != "" {
 		errs = append(errs, errors.New("payload-keys-file, "+EnvPayloadKeys+": set one or the other, not both"))
