@@ -2,8 +2,10 @@ package events
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -107,12 +109,12 @@ func newJournal(opts []Option) *Journal {
 	return j
 }
 
-// Open connects to the event store at connectionString (an esdb:// or esdb+discover:// URL, for
-// example "esdb://localhost:2113?tls=false") and checks within ctx that the server answers.
+// Open connects to the event store at connectionString (see ParseConnectionString; for example
+// "kurrentdb://localhost:2113?tls=false") and checks within ctx that the server answers.
 func Open(ctx context.Context, connectionString string, opts ...Option) (*Journal, error) {
-	conf, err := esdb.ParseConnectionString(connectionString)
+	conf, err := ParseConnectionString(connectionString)
 	if err != nil {
-		return nil, fmt.Errorf("open journal: parse connection string: %w", err)
+		return nil, fmt.Errorf("open journal: %w", err)
 	}
 	j := newJournal(opts)
 	conf.Logger = clientLogger(j.log)
@@ -125,6 +127,84 @@ func Open(ctx context.Context, connectionString string, opts ...Option) (*Journa
 		return nil, fmt.Errorf("open journal: %w", err)
 	}
 	return j, nil
+}
+
+// connectionSchemes maps each scheme of an event store connection string to the one the
+// EventStoreDB Go client parses: KurrentDB's names (kurrentdb://, kurrentdb+discover://, the same
+// grammar) and EventStoreDB's. "+discover" finds the cluster's nodes by gossip.
+var connectionSchemes = map[string]string{
+	"esdb": "esdb", "esdb+discover": "esdb+discover",
+	"kurrentdb": "esdb", "kurrentdb+discover": "esdb+discover",
+}
+
+// ErrConnectionScheme is the error of a connection string whose scheme is none of esdb://,
+// esdb+discover://, kurrentdb:// and kurrentdb+discover://.
+var ErrConnectionScheme = errors.New("must be an esdb://, esdb+discover://, kurrentdb:// or kurrentdb+discover:// connection string")
+
+// ParseConnectionString parses an event store connection string in the format the KurrentDB and
+// EventStoreDB clients document: scheme://[user:password@]host[:port][,host[:port]...][?setting=value&...]
+// with the scheme esdb, esdb+discover, kurrentdb or kurrentdb+discover (any case; the kurrentdb
+// ones are the same grammar under KurrentDB's name), several hosts being gossip seeds, and settings
+// such as tls, tlsCAFile (read here), tlsVerifyCert, userCertFile and userKeyFile, nodePreference
+// and defaultDeadline. It translates the scheme only and leaves the rest to the official parser
+// (esdb.ParseConnectionString). Errors never repeat the password.
+func ParseConnectionString(connectionString string) (*esdb.Configuration, error) {
+	esdbScheme, rest, err := splitScheme(connectionString)
+	if err != nil {
+		return nil, err
+	}
+	conf, err := esdb.ParseConnectionString(esdbScheme + "://" + rest)
+	if err != nil {
+		return nil, fmt.Errorf("parse connection string: %w", redacted{err, password(rest)})
+	}
+	return conf, nil
+}
+
+// password returns the password of the user information in rest (what follows the scheme), if any.
+func password(rest string) string {
+	authority, _, _ := strings.Cut(rest, "/")
+	authority, _, _ = strings.Cut(authority, "?")
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return ""
+	}
+	_, pw, _ := strings.Cut(authority[:at], ":")
+	return pw
+}
+
+// redacted is err with every occurrence of a password masked in its message (the URL parser
+// quotes the whole string in its errors).
+type redacted struct {
+	err      error
+	password string
+}
+
+func (r redacted) Error() string {
+	if r.password == "" {
+		return r.err.Error()
+	}
+	return strings.ReplaceAll(r.err.Error(), r.password, "xxxxx")
+}
+
+func (r redacted) Unwrap() error { return r.err }
+
+// CheckConnectionString reports a connection string whose scheme ParseConnectionString refuses,
+// without reading the files it names: what a service's configuration checks before it starts.
+func CheckConnectionString(connectionString string) error {
+	_, _, err := splitScheme(connectionString)
+	return err
+}
+
+func splitScheme(connectionString string) (esdbScheme, rest string, err error) {
+	scheme, rest, found := strings.Cut(connectionString, "://")
+	esdbScheme, known := connectionSchemes[strings.ToLower(scheme)]
+	if !found || !known {
+		if !found {
+			scheme = "" // no scheme: do not echo the string, it may hold a password
+		}
+		return "", "", fmt.Errorf("%w, not one with the scheme %q", ErrConnectionScheme, scheme)
+	}
+	return esdbScheme, rest, nil
 }
 
 // New wraps an existing client. The caller keeps ownership of c: Close does not close it.

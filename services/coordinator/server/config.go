@@ -12,6 +12,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/coordinator/internal/retention"
 	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/patientkeys"
@@ -62,7 +63,7 @@ type Config struct {
 	Temporal journey.TemporalConnection
 	// TemporalClient, when set, is used instead of dialling Temporal (and not closed).
 	TemporalClient client.Client
-	// EventStoreURL is the esdb:// connection string of the event store.
+	// EventStoreURL is the esdb:// or kurrentdb:// (or +discover) connection string of the event store.
 	EventStoreURL string
 	// GovernanceAddr is the governance gRPC address (host:port).
 	GovernanceAddr string
@@ -129,8 +130,8 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.Temporal.Namespace) == "" {
 		errs = append(errs, errors.New("namespace: is required"))
 	}
-	if !strings.HasPrefix(c.EventStoreURL, "esdb://") && !strings.HasPrefix(c.EventStoreURL, "esdb+discover://") {
-		errs = append(errs, fmt.Errorf("eventstore-url: must be an esdb:// or esdb+discover:// connection string, not %q", c.EventStoreURL))
+	if err := events.CheckConnectionString(c.EventStoreURL); err != nil {
+		errs = append(errs, fmt.Errorf("eventstore-url: %w", err))
 	}
 	if strings.TrimSpace(c.Actor) == "" {
 		errs = append(errs, errors.New("actor: is required"))

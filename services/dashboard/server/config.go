@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/disclosure"
 	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
@@ -33,7 +34,7 @@ type Config struct {
 	// DataDir holds the read model (dashboard.db) unless DBPath names the file.
 	DataDir string
 	DBPath  string
-	// EventStoreURL, if set, is the esdb:// connection string Rebuild replays from.
+	// EventStoreURL, if set, is the esdb:// or kurrentdb:// (or +discover) connection string Rebuild replays from.
 	EventStoreURL string
 	// FinanceAddr, if set, is the finance service's gRPC address (budget used).
 	FinanceAddr string
@@ -113,8 +114,8 @@ func (c Config) Validate() error {
 	if c.DataDir == "" && c.DBPath == "" {
 		errs = append(errs, errors.New("data-dir: a data directory or a db path is required"))
 	}
-	if c.EventStoreURL != "" && !strings.HasPrefix(c.EventStoreURL, "esdb://") && !strings.HasPrefix(c.EventStoreURL, "esdb+discover://") {
-		errs = append(errs, fmt.Errorf("eventstore-url: must be an esdb:// or esdb+discover:// connection string, not %q", c.EventStoreURL))
+	if err := events.CheckConnectionString(c.EventStoreURL); c.EventStoreURL != "" && err != nil {
+		errs = append(errs, fmt.Errorf("eventstore-url: %w", err))
 	}
 	if c.PurgeInterval < 0 {
 		errs = append(errs, fmt.Errorf("purge-interval: must be 0 (off) or more, not %s", c.PurgeInterval))

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
 )
@@ -29,7 +30,7 @@ type Config struct {
 	// HTTPListen serves /export.csv and /metrics (Prometheus) when not empty, over TLS when
 	// Security has a certificate.
 	HTTPListen string
-	// EventStoreURL is the esdb:// connection string the capitation events are relayed to;
+	// EventStoreURL is the esdb:// or kurrentdb:// (or +discover) connection string the capitation events are relayed to;
 	// empty turns the relay off (events wait in the outbox, the feed still serves them).
 	EventStoreURL string
 	// LedgerPath is the SQLite ledger file.
@@ -66,8 +67,8 @@ func (c Config) Validate() error {
 			errs = append(errs, err)
 		}
 	}
-	if c.EventStoreURL != "" && !strings.HasPrefix(c.EventStoreURL, "esdb://") && !strings.HasPrefix(c.EventStoreURL, "esdb+discover://") {
-		errs = append(errs, fmt.Errorf("eventstore-url: must be an esdb:// or esdb+discover:// connection string (or empty), not %q", c.EventStoreURL))
+	if err := events.CheckConnectionString(c.EventStoreURL); c.EventStoreURL != "" && err != nil {
+		errs = append(errs, fmt.Errorf("eventstore-url: %w (or empty: no relay)", err))
 	}
 	if strings.TrimSpace(c.LedgerPath) == "" {
 		errs = append(errs, errors.New("ledger: the SQLite ledger path is required"))

@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strings"
 	"time"
 
+	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
 )
 
@@ -25,7 +25,7 @@ const (
 type Config struct {
 	// Listen is the gRPC address (host:port; port 0 picks a free one).
 	Listen string
-	// EventStoreURL is the esdb:// connection string of the event store.
+	// EventStoreURL is the esdb:// or kurrentdb:// (or +discover) connection string of the event store.
 	EventStoreURL string
 	// SeedBuiltin seeds the built-in pathways (msk v1, copd v1) as published versions when their
 	// streams do not exist yet.
@@ -55,8 +55,8 @@ func (c Config) Validate() error {
 			errs = append(errs, err)
 		}
 	}
-	if !strings.HasPrefix(c.EventStoreURL, "esdb://") && !strings.HasPrefix(c.EventStoreURL, "esdb+discover://") {
-		errs = append(errs, fmt.Errorf("eventstore-url: must be an esdb:// or esdb+discover:// connection string, not %q", c.EventStoreURL))
+	if err := events.CheckConnectionString(c.EventStoreURL); err != nil {
+		errs = append(errs, fmt.Errorf("eventstore-url: %w", err))
 	}
 	errs = append(errs, c.Security.Validate(c.Listen, c.MetricsListen))
 	return errors.Join(errs...)

@@ -12,8 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strings"
 
+	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
@@ -35,7 +35,7 @@ const (
 type Config struct {
 	// Temporal is the Temporal frontend, namespace, TLS and API key (the TEMPORAL_* variables).
 	Temporal journey.TemporalConnection
-	// EventStoreURL is the esdb:// connection string of the event store (its own TLS and
+	// EventStoreURL is the esdb:// or kurrentdb:// (or +discover) connection string of the event store (its own TLS and
 	// credentials are in it).
 	EventStoreURL string
 	// GovernanceAddr, FinanceAddr and DashboardAddr are the gRPC addresses of those services.
@@ -78,8 +78,8 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("metrics-listen: must be host:port, not %q: %w", c.MetricsListen, err))
 		}
 	}
-	if !strings.HasPrefix(c.EventStoreURL, "esdb://") && !strings.HasPrefix(c.EventStoreURL, "esdb+discover://") {
-		errs = append(errs, fmt.Errorf("eventstore-url: must be an esdb:// or esdb+discover:// connection string, not %q", c.EventStoreURL))
+	if err := events.CheckConnectionString(c.EventStoreURL); err != nil {
+		errs = append(errs, fmt.Errorf("eventstore-url: %w", err))
 	}
 	tlsc := c.Security.TLS
 	if !tlsc.Insecure && !tlsc.Server.Enabled() {

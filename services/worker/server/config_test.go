@@ -35,6 +35,12 @@ func TestConfigValidate(t *testing.T) {
 		}, []string{"temporal-address: must be host:port", "finance-addr: must be host:port", "namespace: is required", "metrics-listen: must be host:port",
 			"eventstore-url: must be an esdb://"}},
 		{"a cluster connection string is accepted", func(c *Config) { withCert(c); c.EventStoreURL = "esdb+discover://db.example:2113" }, nil},
+		{"KurrentDB's connection strings are accepted", func(c *Config) {
+			withCert(c)
+			c.EventStoreURL = "kurrentdb+discover://worker:pw@node1:2113,node2:2113,node3:2113?tls=true&tlsCAFile=/etc/pathways/ca.crt"
+		}, nil},
+		{"another scheme is refused without repeating the string", func(c *Config) { withCert(c); c.EventStoreURL = "kurrent://worker:pw@db.example:2113" },
+			[]string{`eventstore-url: must be an esdb://, esdb+discover://, kurrentdb:// or kurrentdb+discover:// connection string, not one with the scheme "kurrent"`}},
 		{"/metrics off loopback needs TLS", func(c *Config) { c.MetricsListen = ":9115" }, []string{`listen address ":9115": refusing to serve plaintext off loopback`}},
 		{"/metrics off loopback over TLS", func(c *Config) { withCert(c); c.MetricsListen = ":9115" }, nil},
 		{"plaintext to a Temporal off loopback is refused", func(c *Config) { withCert(c); c.Temporal.Address = "temporal.example:7233" },

@@ -45,7 +45,7 @@ func loadConfig(args []string, getenv func(string) string, out io.Writer) (serve
 	fs.String(&cfg.HTTPListen, "http-listen", "COORDINATOR_HTTP_LISTEN", "REST/JSON and OpenAPI address (-http-listen= turns it off)")
 	fs.String(&cfg.MetricsListen, "metrics-listen", "COORDINATOR_METRICS_LISTEN", "Prometheus /metrics address (-metrics-listen= turns it off)")
 	cfg.Temporal.RegisterFlags(fs)
-	fs.String(&cfg.EventStoreURL, "eventstore-url", "COORDINATOR_EVENTSTORE_URL", "event store esdb:// connection string")
+	fs.String(&cfg.EventStoreURL, "eventstore-url", "COORDINATOR_EVENTSTORE_URL", "event store connection string: esdb://, esdb+discover://, kurrentdb:// or kurrentdb+discover://, with its credentials and TLS settings")
 	fs.String(&cfg.GovernanceAddr, "governance-addr", "COORDINATOR_GOVERNANCE_ADDR", "governance gRPC host:port")
 	fs.String(&cfg.Actor, "actor", "COORDINATOR_ACTOR", "x-actor this service uses towards governance")
 	fs.String(&cfg.VaultPath, "patient-vault", "COORDINATOR_PATIENT_VAULT", "the patient key vault (SQLite file): each patient's data key, wrapped by the master key")

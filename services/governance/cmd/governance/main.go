@@ -40,7 +40,7 @@ func load(args []string, getenv func(string) string, out io.Writer) (server.Conf
 	fs := config.New("governance", getenv, out)
 	fs.Summary("governance serves the pathway registry and Expert Oversight Group review API.")
 	fs.String(&cfg.Listen, "listen", "GOVERNANCE_LISTEN", "gRPC address")
-	fs.String(&cfg.EventStoreURL, "eventstore-url", "GOVERNANCE_EVENTSTORE_URL", "event store esdb:// connection string")
+	fs.String(&cfg.EventStoreURL, "eventstore-url", "GOVERNANCE_EVENTSTORE_URL", "event store connection string: esdb://, esdb+discover://, kurrentdb:// or kurrentdb+discover://, with its credentials and TLS settings")
 	fs.Bool(&cfg.SeedBuiltin, "seed-builtin", "GOVERNANCE_SEED_BUILTIN", "seed msk v1 and copd v1 into an empty store")
 	fs.String(&cfg.MetricsListen, "metrics-listen", "GOVERNANCE_METRICS_LISTEN", "Prometheus /metrics address (-metrics-listen= turns it off)")
 	cfg.Security.RegisterFlags(fs, "GOVERNANCE")

@@ -43,7 +43,7 @@ func load(args []string, getenv func(string) string, out io.Writer) (server.Conf
 	fs := config.New("worker", getenv, out)
 	fs.Summary("worker runs journey workflows and their activities on the journeys task queue.")
 	cfg.Temporal.RegisterFlags(fs)
-	fs.String(&cfg.EventStoreURL, "eventstore-url", "WORKER_EVENTSTORE_URL", "event store esdb:// connection string")
+	fs.String(&cfg.EventStoreURL, "eventstore-url", "WORKER_EVENTSTORE_URL", "event store connection string: esdb://, esdb+discover://, kurrentdb:// or kurrentdb+discover://, with its credentials and TLS settings")
 	fs.String(&cfg.GovernanceAddr, "governance-addr", "WORKER_GOVERNANCE_ADDR", "governance gRPC address")
 	fs.String(&cfg.FinanceAddr, "finance-addr", "WORKER_FINANCE_ADDR", "finance gRPC address")
 	fs.String(&cfg.DashboardAddr, "dashboard-addr", "WORKER_DASHBOARD_ADDR", "dashboard gRPC address")
