@@ -1,5 +1,5 @@
-// Package server runs the dashboard service: the SQLite read model, the gRPC ingest and query
-// API and the web page. cmd/dashboard and the devstack both start it here.
+// Package server runs the dashboard service: the read model (SQLite, or PostgreSQL shared by
+// replicas), the gRPC ingest and query API and the web page. cmd/dashboard and the devstack both start it here.
 package server
 
 import (
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nhs-pathways/pathways/events"
+	"github.com/nhs-pathways/pathways/services/dashboard/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/disclosure"
 	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
@@ -31,9 +32,11 @@ type Config struct {
 	Listen string
 	// HTTPListen is the web page's address.
 	HTTPListen string
-	// DataDir holds the read model (dashboard.db) unless DBPath names the file.
+	// DataDir holds the read model (dashboard.db) unless DBPath names it.
 	DataDir string
-	DBPath  string
+	// DBPath is the read model: a SQLite file, or a PostgreSQL URL (postgres:// or
+	// postgresql://) that several dashboard replicas may share. Empty: DataDir/dashboard.db.
+	DBPath string
 	// EventStoreURL, if set, is the esdb:// or kurrentdb:// (or +discover) connection string Rebuild replays from.
 	EventStoreURL string
 	// FinanceAddr, if set, is the finance service's gRPC address (budget used).
@@ -114,6 +117,9 @@ func (c Config) Validate() error {
 	if c.DataDir == "" && c.DBPath == "" {
 		errs = append(errs, errors.New("data-dir: a data directory or a db path is required"))
 	}
+	if err := adapters.CheckDB(c.DBPath); err != nil {
+		errs = append(errs, fmt.Errorf("db: %w", err))
+	}
 	if err := events.CheckConnectionString(c.EventStoreURL); c.EventStoreURL != "" && err != nil {
 		errs = append(errs, fmt.Errorf("eventstore-url: %w", err))
 	}
@@ -152,7 +158,8 @@ func loopback(host string) bool {
 	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
-func (c Config) dbPath() string {
+// db is the read model's file path or PostgreSQL URL.
+func (c Config) db() string {
 	if c.DBPath != "" {
 		return c.DBPath
 	}

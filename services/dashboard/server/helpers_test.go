@@ -78,7 +78,7 @@ func startServiceWith(t *testing.T, now time.Time, o setup, mod func(*server.Con
 	}
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.DBPath = filepath.Join(t.TempDir(), "dashboard.db")
+	cfg.DBPath = testDB(t, filepath.Join(t.TempDir(), "dashboard.db"))
 	cfg.Now = func() time.Time { return now }
 	cfg.Security.TLS, cfg.Security.OIDC = o.ca.Settings("dashboard"), o.issuer.Config()
 	if mod != nil {

@@ -41,6 +41,9 @@ type Server struct {
 	// stopPurge ends the periodic purge; purging is closed when it has.
 	stopPurge context.CancelFunc
 	purging   chan struct{}
+	// stopWatch ends the watch for other replicas' changes; watching is closed when it has.
+	stopWatch context.CancelFunc
+	watching  chan struct{}
 }
 
 // Start opens the read model and serves the gRPC API and the web page until Close.
@@ -57,16 +60,19 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
+	s.watchReplicas(ctx)
 	s.purgeEvery(ctx)
 	return s, nil
 }
 
 func (s *Server) open(ctx context.Context) error {
-	path := s.cfg.dbPath()
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return fmt.Errorf("dashboard data dir: %w", err)
+	db := s.cfg.db()
+	if !adapters.IsPostgres(db) {
+		if err := os.MkdirAll(filepath.Dir(db), 0o750); err != nil {
+			return fmt.Errorf("dashboard data dir: %w", err)
+		}
 	}
-	store, err := adapters.OpenStore(ctx, path)
+	store, err := adapters.OpenStore(ctx, db)
 	if err != nil {
 		return fmt.Errorf("dashboard: %w", err)
 	}
@@ -189,11 +195,15 @@ func (s *Server) WebURL() string {
 // Done delivers an error if serving stops on its own.
 func (s *Server) Done() <-chan error { return s.served }
 
-// Close stops serving and purging, and closes the read model.
+// Close stops serving, purging and watching, and closes the read model.
 func (s *Server) Close() {
 	if s.stopPurge != nil {
 		s.stopPurge()
 		<-s.purging
+	}
+	if s.stopWatch != nil {
+		s.stopWatch()
+		<-s.watching
 	}
 	if s.web != nil {
 		_ = s.web.Close()

@@ -50,7 +50,7 @@ func load(args []string, getenv func(string) string, out io.Writer) (server.Conf
 	fs.String(&cfg.Listen, "listen", "DASHBOARD_LISTEN", "gRPC address")
 	fs.String(&cfg.HTTPListen, "http-listen", "DASHBOARD_HTTP_LISTEN", "web page, /export.csv and /metrics address")
 	fs.String(&cfg.DataDir, "data-dir", "DASHBOARD_DATA_DIR", "directory of the read model (dashboard.db)")
-	fs.String(&cfg.DBPath, "db", "DASHBOARD_DB", "read model file (overrides -data-dir)")
+	fs.String(&cfg.DBPath, "db", "DASHBOARD_DB", "read model: a SQLite file (overrides -data-dir) or a postgres:// URL shared by replicas (prefer the variable: a password in a flag shows in ps)")
 	fs.String(&cfg.EventStoreURL, "eventstore-url", "DASHBOARD_EVENTSTORE_URL", "event store esdb:// connection string (for -rebuild)")
 	fs.String(&cfg.FinanceAddr, "finance-addr", "DASHBOARD_FINANCE_ADDR", "finance gRPC address for budget used (empty: off)")
 	fs.Bool(&rebuild, "rebuild", "", "replay the journey streams into the (fresh) read model before serving")

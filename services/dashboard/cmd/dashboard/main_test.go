@@ -87,3 +87,23 @@ func TestLoadReadsTheDisclosureRuleAndRetention(t *testing.T) {
 	_, _, _, err = load([]string{"-insecure", "-records-retention", "eight years"}, func(string) string { return "" }, &bytes.Buffer{})
 	require.ErrorContains(t, err, "records-retention")
 }
+
+func TestLoadTakesASQLiteFileOrAPostgreSQLURL(t *testing.T) {
+	cfg, _, _, err := load([]string{"-insecure", "-db", "/var/lib/dashboard/read.db"}, func(string) string { return "" }, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.Equal(t, "/var/lib/dashboard/read.db", cfg.DBPath)
+	env := map[string]string{"DASHBOARD_DB": "postgresql://dashboard:s3cret@db.example:5432/dashboard?sslmode=verify-full"}
+	cfg, _, _, err = load([]string{"-insecure"}, func(k string) string { return env[k] }, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.Equal(t, env["DASHBOARD_DB"], cfg.DBPath)
+
+	for db, why := range map[string]string{
+		"postgres://dashboard:s3cret@db.example:5432/dashboard?sslmode=sometimes": "db: must be a PostgreSQL URL",
+		"postgres://dashboard:s3cret@db.example:5432/":                            "db: the PostgreSQL URL must name the database",
+		"mysql://dashboard:s3cret@db.example/dashboard":                           "db: must be a SQLite file path or a postgres:// or postgresql:// URL",
+	} {
+		_, _, _, err := load([]string{"-insecure", "-db", db}, func(string) string { return "" }, &bytes.Buffer{})
+		require.ErrorContains(t, err, why, db)
+		require.NotContains(t, err.Error(), "s3cret", "the password is never repeated")
+	}
+}

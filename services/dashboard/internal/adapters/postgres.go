@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -167,4 +169,39 @@ func (s *Store) listen(ctx context.Context, changed func()) error {
 		}
 		changed()
 	}
+}
+
+// CheckDB reports what is wrong with db as the read model's location: a PostgreSQL URL that
+// does not parse or names no database, or a URL of another scheme (anything else is a SQLite
+// file path). The error never repeats a password.
+func CheckDB(db string) error {
+	if !IsPostgres(db) {
+		if scheme, _, ok := strings.Cut(db, "://"); ok {
+			return fmt.Errorf("must be a SQLite file path or a postgres:// or postgresql:// URL, not a %s:// URL", scheme)
+		}
+		return nil
+	}
+	cfg, err := pgconn.ParseConfig(db)
+	if err != nil {
+		return fmt.Errorf("must be a PostgreSQL URL such as postgres://dashboard@db.example:5432/dashboard?sslmode=verify-full (%s)", parseReason(err))
+	}
+	if cfg.Database == "" {
+		return errors.New("the PostgreSQL URL must name the database (postgres://host:5432/dashboard)")
+	}
+	return nil
+}
+
+// parseReason is why pgconn could not parse a connection string, without the string (its
+// redaction of passwords is best effort).
+func parseReason(err error) string {
+	var pe *pgconn.ParseConfigError
+	if !errors.As(err, &pe) || pe.Unwrap() == nil {
+		return "it does not parse"
+	}
+	inner := pe.Unwrap()
+	var ue *url.Error
+	if errors.As(inner, &ue) {
+		inner = ue.Err
+	}
+	return inner.Error()
 }
