@@ -1,5 +1,6 @@
 // Package server runs the dashboard service: the read model (SQLite, or PostgreSQL shared by
-// replicas), the gRPC ingest and query API and the web page. cmd/dashboard and the devstack both start it here.
+// replicas), the gRPC ingest and query API and the web page. cmd/dashboard and the devstack
+// both start it here.
 package server
 
 import (
