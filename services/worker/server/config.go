@@ -14,6 +14,7 @@ import (
 	"net"
 
 	"github.com/nhs-pathways/pathways/events"
+	"github.com/nhs-pathways/pathways/services/platform/dial"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 )
@@ -38,7 +39,9 @@ type Config struct {
 	// EventStoreURL is the esdb:// or kurrentdb:// (or +discover) connection string of the event store (its own TLS and
 	// credentials are in it).
 	EventStoreURL string
-	// GovernanceAddr, FinanceAddr and DashboardAddr are the gRPC addresses of those services.
+	// GovernanceAddr, FinanceAddr and DashboardAddr are the gRPC addresses of those services, each
+	// "host:port", "dns:///name:port" (every address of name a replica) or a list
+	// "host1:port,host2:port"; calls go round robin over the healthy replicas (platform/dial).
 	GovernanceAddr string
 	FinanceAddr    string
 	DashboardAddr  string
@@ -69,8 +72,8 @@ func (c Config) Validate() error {
 	for _, a := range []struct{ name, addr string }{
 		{"governance-addr", c.GovernanceAddr}, {"finance-addr", c.FinanceAddr}, {"dashboard-addr", c.DashboardAddr},
 	} {
-		if _, _, err := net.SplitHostPort(a.addr); err != nil {
-			errs = append(errs, fmt.Errorf("%s: must be host:port, not %q: %w", a.name, a.addr, err))
+		if err := dial.Check(a.name, a.addr); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if c.MetricsListen != "" {

@@ -13,6 +13,7 @@ import (
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	governancev1 "github.com/nhs-pathways/pathways/api/proto/pathways/governance/v1"
 	"github.com/nhs-pathways/pathways/events"
+	"github.com/nhs-pathways/pathways/services/platform/dial"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 	"github.com/nhs-pathways/pathways/workflows/journey"
@@ -101,23 +102,25 @@ func (w *Worker) dialUpstreams(cfg Config) (upstreams, error) {
 	if err != nil {
 		return upstreams{}, fmt.Errorf("worker: clients of governance, finance and the dashboard: %w", err)
 	}
-	dial := func(name, addr string) (*grpc.ClientConn, error) {
-		conn, err := grpc.NewClient(addr, creds, grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
+	// Each address may name several replicas (services/platform/dial): calls go round robin to
+	// those whose health service says SERVING.
+	dialUpstream := func(name, addr string) (*grpc.ClientConn, error) {
+		conn, err := dial.NewClient(name+"-addr", addr, creds, grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
 		if err != nil {
-			return nil, fmt.Errorf("%s client %s: %w", name, addr, err)
+			return nil, fmt.Errorf("%s client: %w", name, err)
 		}
 		w.onClose(conn.Close)
 		return conn, nil
 	}
-	gov, err := dial("governance", cfg.GovernanceAddr)
+	gov, err := dialUpstream("governance", cfg.GovernanceAddr)
 	if err != nil {
 		return upstreams{}, err
 	}
-	fin, err := dial("finance", cfg.FinanceAddr)
+	fin, err := dialUpstream("finance", cfg.FinanceAddr)
 	if err != nil {
 		return upstreams{}, err
 	}
-	dash, err := dial("dashboard", cfg.DashboardAddr)
+	dash, err := dialUpstream("dashboard", cfg.DashboardAddr)
 	if err != nil {
 		return upstreams{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"fmt"
 	"io"
 	"maps"
 	"net"
@@ -30,6 +31,7 @@ import (
 	"github.com/nhs-pathways/pathways/services/platform/identity/identitytest"
 	"github.com/nhs-pathways/pathways/services/platform/metrics"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
+	"github.com/nhs-pathways/pathways/services/platform/serve"
 	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
 	"github.com/nhs-pathways/pathways/workflows/journey"
 	"github.com/nhs-pathways/pathways/workflows/journey/ingesttest"
@@ -79,6 +81,7 @@ func startUpstream(t *testing.T, ca *devca.Bundle) *upstream {
 		return next(ctx, req)
 	})
 	srv := grpc.NewServer(append(opts, record)...)
+	serve.Register(srv) // the health service, as every pathways server has: the worker's clients watch it
 	governancev1.RegisterGovernanceServiceServer(srv, governance{})
 	financev1.RegisterFinanceIngestServiceServer(srv, &ingesttest.Finance{})
 	dashboardv1.RegisterDashboardIngestServiceServer(srv, &ingesttest.Dashboard{})
@@ -125,6 +128,21 @@ func TestWorkerCallsGovernanceAndIngestAsItsCertificate(t *testing.T) {
 	require.NoError(t, err, "dashboard ingest accepts only the worker's certificate")
 	require.Equal(t, []caller{{"GetVersionInEffect", "worker", ""}, {"RecordActivity", "worker", ""}, {"RecordJourneyFact", "worker", ""}}, u.seen(),
 		"each upstream knows the worker by its certificate; it names itself with no x-actor")
+}
+
+func TestWorkerSpreadsItsCallsOverTheReplicasOfAnUpstream(t *testing.T) {
+	ca := devcatest.New(t, "worker", "finance")
+	a, b := startUpstream(t, ca), startUpstream(t, ca)
+	sec := secure.Default()
+	sec.TLS = ca.Settings("worker")
+	up := dialUpstreamsOf(t, a.addr+","+b.addr, sec)
+	calls := 0
+	for deadline := time.Now().Add(10 * time.Second); len(a.seen()) == 0 || len(b.seen()) == 0; calls++ {
+		require.True(t, time.Now().Before(deadline), "both replicas get calls within 10s: %d and %d of %d", len(a.seen()), len(b.seen()), calls)
+		_, err := up.finance.RecordActivity(t.Context(), &financev1.RecordActivityRequest{EventId: fmt.Sprintf("e-%d", calls)})
+		require.NoError(t, err, "each replica's health service answers the worker through its access table")
+	}
+	require.Len(t, append(a.seen(), b.seen()...), calls, "each call reached one replica")
 }
 
 func TestWorkerWithoutItsCertificateIsRefused(t *testing.T) {

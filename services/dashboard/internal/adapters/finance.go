@@ -11,6 +11,7 @@ import (
 
 	financev1 "github.com/nhs-pathways/pathways/api/proto/pathways/finance/v1"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/app"
+	"github.com/nhs-pathways/pathways/services/platform/dial"
 	"github.com/nhs-pathways/pathways/services/platform/telemetry"
 )
 
@@ -23,11 +24,13 @@ type Finance struct {
 // DialFinance connects to the finance service at addr with the transport credentials creds
 // (secure.Config.Dial: mutual TLS presenting the dashboard's own certificate, which finance's
 // access table admits to GetBudgetPosition; plaintext only with -insecure), with OpenTelemetry
-// client spans so budget look-ups join the caller's trace.
+// client spans so budget look-ups join the caller's trace. addr may name several replicas
+// (host:port, dns:///name:port or host1:port,host2:port: services/platform/dial), called round
+// robin over the healthy ones.
 func DialFinance(addr string, creds grpc.DialOption) (*Finance, error) {
-	conn, err := grpc.NewClient(addr, creds, grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
+	conn, err := dial.NewClient("finance-addr", addr, creds, grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
 	if err != nil {
-		return nil, fmt.Errorf("dial finance %s: %w", addr, err)
+		return nil, fmt.Errorf("dial finance: %w", err)
 	}
 	return &Finance{conn: conn, client: financev1.NewFinanceServiceClient(conn)}, nil
 }

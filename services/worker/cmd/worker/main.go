@@ -44,9 +44,9 @@ func load(args []string, getenv func(string) string, out io.Writer) (server.Conf
 	fs.Summary("worker runs journey workflows and their activities on the journeys task queue.")
 	cfg.Temporal.RegisterFlags(fs)
 	fs.String(&cfg.EventStoreURL, "eventstore-url", "WORKER_EVENTSTORE_URL", "event store connection string: esdb://, esdb+discover://, kurrentdb:// or kurrentdb+discover://, with its credentials and TLS settings")
-	fs.String(&cfg.GovernanceAddr, "governance-addr", "WORKER_GOVERNANCE_ADDR", "governance gRPC address")
-	fs.String(&cfg.FinanceAddr, "finance-addr", "WORKER_FINANCE_ADDR", "finance gRPC address")
-	fs.String(&cfg.DashboardAddr, "dashboard-addr", "WORKER_DASHBOARD_ADDR", "dashboard gRPC address")
+	fs.String(&cfg.GovernanceAddr, "governance-addr", "WORKER_GOVERNANCE_ADDR", "governance gRPC address: host:port, dns:///name:port (every address a replica) or host1:port,host2:port; round robin over the healthy ones")
+	fs.String(&cfg.FinanceAddr, "finance-addr", "WORKER_FINANCE_ADDR", "finance gRPC address: host:port, dns:///name:port (every address a replica) or host1:port,host2:port; round robin over the healthy ones")
+	fs.String(&cfg.DashboardAddr, "dashboard-addr", "WORKER_DASHBOARD_ADDR", "dashboard gRPC address: host:port, dns:///name:port (every address a replica) or host1:port,host2:port; round robin over the healthy ones")
 	fs.String(&cfg.MetricsListen, "metrics-listen", "WORKER_METRICS_LISTEN", "Prometheus /metrics address (-metrics-listen= turns it off)")
 	fs.Bool(&cfg.RegisterSearchAttributes, "register-search-attributes", "WORKER_REGISTER_SEARCH_ATTRIBUTES", "add the journey search attributes to the namespace")
 	// TLS only: the worker serves no API that takes tokens (no -oidc-* flags, no rate limits).
