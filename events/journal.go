@@ -151,7 +151,7 @@ var ErrConnectionScheme = errors.New("must be an esdb://, esdb+discover://, kurr
 func ParseConnectionString(connectionString string) (*esdb.Configuration, error) {
 	esdbScheme, rest, err := splitScheme(connectionString)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("parse connection string: %w", err)
 	}
 	conf, err := esdb.ParseConnectionString(esdbScheme + "://" + rest)
 	if err != nil {
