@@ -21,10 +21,15 @@ type Manifest struct {
 	YAML     string
 }
 
-// RenderChart renders the chart in dir as `helm template` would for a release named release
-// in namespace, with values over the chart's own (nested maps, as a values file gives them):
-// dependencies' conditions applied, the values schema checked, Helm's strict mode on (a
-// template reading a value that is not there fails). It returns each object apart, sorted by
+// KubeVersion is the Kubernetes version the chart is rendered for, as `helm template
+// --kube-version` would be given.
+const KubeVersion = "v1.34.0"
+
+// RenderChart renders the chart in dir as `helm template --kube-version KubeVersion` would for
+// a release named release in namespace, with values over the chart's own (nested maps, as a
+// values file gives them): the chart's kubeVersion constraint checked, dependencies'
+// conditions applied, the values schema checked, Helm's strict mode on (a template reading a
+// value that is not there fails). It returns each object apart, sorted by
 // template then position; NOTES.txt and empty documents are left out.
 func RenderChart(dir, release, namespace string, values map[string]any) ([]Manifest, error) {
 	loaded, err := loader.Load(dir)
@@ -38,11 +43,20 @@ func RenderChart(dir, release, namespace string, values map[string]any) ([]Manif
 	if err := ch.Validate(); err != nil {
 		return nil, fmt.Errorf("chart %s: %w", dir, err)
 	}
+	caps := *chartcommon.DefaultCapabilities
+	kv, err := chartcommon.ParseKubeVersion(KubeVersion)
+	if err != nil {
+		return nil, fmt.Errorf("kube version %s: %w", KubeVersion, err)
+	}
+	caps.KubeVersion = *kv
+	if c := ch.Metadata.KubeVersion; c != "" && !chartv2util.IsCompatibleRange(c, caps.KubeVersion.String()) {
+		return nil, fmt.Errorf("chart %s: kubeVersion %q does not admit %s", dir, c, caps.KubeVersion.String())
+	}
 	if err := chartv2util.ProcessDependencies(ch, values); err != nil {
 		return nil, fmt.Errorf("chart %s: dependencies: %w", dir, err)
 	}
 	opts := chartcommon.ReleaseOptions{Name: release, Namespace: namespace, Revision: 1, IsInstall: true}
-	top, err := chartutil.ToRenderValues(ch, values, opts, chartcommon.DefaultCapabilities)
+	top, err := chartutil.ToRenderValues(ch, values, opts, &caps)
 	if err != nil {
 		return nil, fmt.Errorf("chart %s: values: %w", dir, err)
 	}
