@@ -27,7 +27,7 @@ func startFinance(t *testing.T) realFinance {
 	t.Helper()
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.EventStoreURL = "127.0.0.1:0", ""
-	cfg.LedgerPath = filepath.Join(t.TempDir(), "finance.db")
+	cfg.Ledger = filepath.Join(t.TempDir(), "finance.db")
 	cfg.Security = secure.Insecure() // the workflow's pushes are under test here, not identity (finance's own tests cover it)
 	srv, err := server.Start(t.Context(), cfg)
 	require.NoError(t, err)

@@ -27,7 +27,7 @@ import (
 func startFinance(t *testing.T, ca *devca.Bundle) (*finance.Server, func(tlsconf.Client) *grpc.ClientConn) {
 	t.Helper()
 	fcfg := finance.DefaultConfig()
-	fcfg.Listen, fcfg.HTTPListen, fcfg.EventStoreURL, fcfg.LedgerPath = "127.0.0.1:0", "", "", filepath.Join(t.TempDir(), "finance.db")
+	fcfg.Listen, fcfg.HTTPListen, fcfg.EventStoreURL, fcfg.Ledger = "127.0.0.1:0", "", "", filepath.Join(t.TempDir(), "finance.db")
 	fcfg.Now = func() time.Time { return fixtureNow }
 	fcfg.Security.TLS, fcfg.Security.OIDC = ca.Settings("finance"), identitytest.Shared().Config()
 	fin, err := finance.Start(t.Context(), fcfg)

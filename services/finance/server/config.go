@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strings"
 	"time"
 
 	"github.com/nhs-pathways/pathways/events"
+	"github.com/nhs-pathways/pathways/services/finance/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
 )
@@ -19,7 +19,7 @@ import (
 const (
 	DefaultListen          = "127.0.0.1:9103"
 	DefaultEventStoreURL   = "esdb://127.0.0.1:2113?tls=false"
-	DefaultLedgerPath      = "finance.db"
+	DefaultLedger          = "finance.db"
 	DefaultReleaseInterval = time.Minute
 )
 
@@ -33,8 +33,10 @@ type Config struct {
 	// EventStoreURL is the esdb:// or kurrentdb:// (or +discover) connection string the capitation events are relayed to;
 	// empty turns the relay off (events wait in the outbox, the feed still serves them).
 	EventStoreURL string
-	// LedgerPath is the SQLite ledger file.
-	LedgerPath string
+	// Ledger is where the ledger is kept: a SQLite file (the embedded default, one instance), or
+	// a PostgreSQL URL (postgres://user:password@host:5432/finance?sslmode=verify-full), which any
+	// number of finance replicas share.
+	Ledger string
 	// ReleaseInterval is how often due allocation periods are released.
 	ReleaseInterval time.Duration
 	// Security is TLS on both listeners, OpenID Connect for people, client certificates for
@@ -52,7 +54,7 @@ type Config struct {
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
-	return Config{Listen: DefaultListen, EventStoreURL: DefaultEventStoreURL, LedgerPath: DefaultLedgerPath,
+	return Config{Listen: DefaultListen, EventStoreURL: DefaultEventStoreURL, Ledger: DefaultLedger,
 		ReleaseInterval: DefaultReleaseInterval, Security: secure.Default(), HTTP: limits.DefaultHTTPConfig()}
 }
 
@@ -70,8 +72,8 @@ func (c Config) Validate() error {
 	if err := events.CheckConnectionString(c.EventStoreURL); c.EventStoreURL != "" && err != nil {
 		errs = append(errs, fmt.Errorf("eventstore-url: %w (or empty: no relay)", err))
 	}
-	if strings.TrimSpace(c.LedgerPath) == "" {
-		errs = append(errs, errors.New("ledger: the SQLite ledger path is required"))
+	if err := adapters.CheckLedger(c.Ledger); err != nil {
+		errs = append(errs, fmt.Errorf("ledger: %w", err))
 	}
 	if c.ReleaseInterval <= 0 {
 		errs = append(errs, fmt.Errorf("release-interval: must be positive, not %s", c.ReleaseInterval))

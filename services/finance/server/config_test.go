@@ -20,16 +20,21 @@ func TestConfigValidateListsEveryProblem(t *testing.T) {
 	insecure.HTTPListen = "0.0.0.0:9203"
 	require.NoError(t, insecure.Validate(), "-insecure may bind off loopback: the operator asked for it")
 
-	cfg := server.Config{Listen: "nowhere", HTTPListen: "0.0.0.0:9203", EventStoreURL: "http://x", LedgerPath: " ", ReleaseInterval: 0,
+	cfg := server.Config{Listen: "nowhere", HTTPListen: "0.0.0.0:9203", EventStoreURL: "http://x", Ledger: " ", ReleaseInterval: 0,
 		HTTP: limits.HTTPConfig{MaxBodyBytes: -1}}
 	err := cfg.Validate()
 	require.Error(t, err)
 	for _, want := range []string{"listen: must be host:port", `listen address "0.0.0.0:9203"`, "eventstore-url: must be an esdb://",
-		"ledger: the SQLite ledger path is required", "release-interval: must be positive", "oidc-issuer", "http-max-body-bytes"} {
+		"ledger: required: a SQLite file path or a postgres:// URL", "release-interval: must be positive", "oidc-issuer", "http-max-body-bytes"} {
 		require.Contains(t, err.Error(), want)
 	}
 	_, err = server.Start(t.Context(), cfg)
 	require.ErrorContains(t, err, "finance config")
+
+	insecure.Ledger = "postgres://finance@db.example:notaport/finance"
+	require.ErrorContains(t, insecure.Validate(), "ledger: not a valid PostgreSQL URL")
+	insecure.Ledger = "postgres://finance@db.example:5432/finance?sslmode=verify-full"
+	require.NoError(t, insecure.Validate())
 }
 
 func TestLedgerSurvivesRestart(t *testing.T) {

@@ -42,7 +42,7 @@ func TestCrashChild(t *testing.T) {
 		t.Skip("run by TestCrashRecovery as a child process")
 	}
 	cfg := server.DefaultConfig()
-	cfg.Listen, cfg.EventStoreURL, cfg.LedgerPath, cfg.Now = os.Getenv(childListen), os.Getenv(childStore), os.Getenv(childLedger), fixedNow
+	cfg.Listen, cfg.EventStoreURL, cfg.Ledger, cfg.Now = os.Getenv(childListen), os.Getenv(childStore), os.Getenv(childLedger), fixedNow
 	// Not about identity (and the shared test issuer lives in the parent): plaintext with the
 	// interim caller metadata, ingest anonymous, and no per-caller rate limit, which would throttle
 	// the anonymous pushers sharing one address.

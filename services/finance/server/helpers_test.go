@@ -75,7 +75,7 @@ var services = []string{access.WorkerService, access.DashboardService, access.Fi
 func testConfig(t *testing.T, url string) server.Config {
 	cfg := server.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen, cfg.EventStoreURL, cfg.Now = "127.0.0.1:0", "127.0.0.1:0", url, fixedNow
-	cfg.LedgerPath = filepath.Join(t.TempDir(), "finance.db")
+	cfg.Ledger = filepath.Join(t.TempDir(), "finance.db")
 	ca := devcatest.New(t, append([]string{access.FinanceService}, services...)...)
 	cfg.Security.TLS, cfg.Security.OIDC = ca.Settings(access.FinanceService), identitytest.Shared().Config()
 	cfg.Security.Limits.Rate.PerSecond = 0

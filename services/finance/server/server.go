@@ -27,7 +27,7 @@ import (
 // Server is a running finance service.
 type Server struct {
 	app     *app.App
-	store   *adapters.Store
+	store   adapters.Ledger
 	journal *events.Journal
 	grpc    *grpc.Server
 	rpc     *serve.GRPC
@@ -48,10 +48,9 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{served: make(chan error, 2)}
 	var err error
-	if s.store, err = adapters.Open(ctx, cfg.LedgerPath); err != nil {
+	if s.store, err = adapters.OpenLedger(ctx, cfg.Ledger, cfg.AfterCommit); err != nil {
 		return nil, fmt.Errorf("finance: %w", err)
 	}
-	s.store.AfterCommit = cfg.AfterCommit
 	if cfg.EventStoreURL != "" {
 		if s.journal, err = events.Open(ctx, cfg.EventStoreURL); err != nil {
 			s.Close()

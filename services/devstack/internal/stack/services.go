@@ -99,8 +99,8 @@ func (s *Stack) startGovernance(ctx context.Context) error {
 func (s *Stack) startFinance(ctx context.Context) error {
 	cfg := finance.DefaultConfig()
 	cfg.Listen, cfg.HTTPListen = s.cfg.addr(s.cfg.Ports.Finance), s.cfg.addr(s.cfg.Ports.FinanceHTTP)
-	cfg.EventStoreURL, cfg.LedgerPath, cfg.Security = s.EventStoreURL, s.cfg.financeLedger(), s.Secure("finance")
-	if err := ensureDir(filepath.Dir(cfg.LedgerPath)); err != nil {
+	cfg.EventStoreURL, cfg.Ledger, cfg.Security = s.EventStoreURL, s.cfg.financeLedger(), s.Secure("finance")
+	if err := ensureDir(filepath.Dir(cfg.Ledger)); err != nil {
 		return err
 	}
 	f, err := finance.Start(ctx, cfg)

@@ -28,7 +28,7 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 		defer s.Close()
-		slog.InfoContext(ctx, "finance serving", "grpc", s.Addr(), "http", s.HTTPAddr(), "ledger", cfg.LedgerPath)
+		slog.InfoContext(ctx, "finance serving", "grpc", s.Addr(), "http", s.HTTPAddr(), "ledger", cfg.Ledger)
 		return serve.Wait(ctx, s.Done())
 	})
 }
@@ -42,7 +42,7 @@ func load(args []string, getenv func(string) string, out io.Writer) (server.Conf
 	fs.String(&cfg.Listen, "listen", "FINANCE_LISTEN", "gRPC address")
 	fs.String(&cfg.HTTPListen, "http-listen", "FINANCE_HTTP_LISTEN", "/metrics and /export.csv address (empty: off)")
 	fs.String(&cfg.EventStoreURL, "eventstore-url", "FINANCE_EVENTSTORE_URL", "event store esdb:// connection string (-eventstore-url= turns the relay off)")
-	fs.String(&cfg.LedgerPath, "ledger", "FINANCE_LEDGER", "SQLite ledger file")
+	fs.String(&cfg.Ledger, "ledger", "FINANCE_LEDGER", "ledger: a SQLite file, or a postgres:// URL shared by every replica")
 	fs.Duration(&cfg.ReleaseInterval, "release-interval", "FINANCE_RELEASE_INTERVAL", "how often due allocations are released")
 	cfg.Security.RegisterFlags(fs, "FINANCE")
 	cfg.HTTP.Register(fs, "FINANCE")

@@ -123,7 +123,7 @@ func baseline(ctx context.Context, path string, n int) (time.Duration, error) {
 
 func service(ctx context.Context, o options) error {
 	cfg := server.DefaultConfig()
-	cfg.Listen, cfg.EventStoreURL, cfg.LedgerPath = "127.0.0.1:0", "", filepath.Join(o.dir, "finance.db")
+	cfg.Listen, cfg.EventStoreURL, cfg.Ledger = "127.0.0.1:0", "", filepath.Join(o.dir, "finance.db")
 	cfg.Now = func() time.Time { return time.Date(2027, 3, 31, 12, 0, 0, 0, time.UTC) }
 	// Plaintext on loopback with the interim caller metadata, and no per-caller rate limit (the
 	// anonymous ingest callers share one address): the benchmark measures the ledger.

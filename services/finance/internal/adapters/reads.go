@@ -9,14 +9,21 @@ import (
 	"github.com/nhs-pathways/pathways/services/finance/internal/app"
 )
 
+// reader answers the ledger's queries from committed data, on either engine: the queries are
+// written with ? placeholders and bind rewrites them for the engine (PostgreSQL's $1, $2, ...).
+type reader struct {
+	read *sql.DB
+	bind func(string) string
+}
+
 // Contract reads a committed contract and its totals.
-func (s *Store) Contract(ctx context.Context, id string) (app.ContractRow, bool, error) {
+func (s *reader) Contract(ctx context.Context, id string) (app.ContractRow, bool, error) {
 	return scanContract(s.read.QueryRowContext(ctx,
-		"SELECT doc, released, spent, activities, settled FROM contracts WHERE id = ?", id))
+		s.bind("SELECT doc, released, spent, activities, settled FROM contracts WHERE id = ?"), id))
 }
 
 // ContractIDs lists every contract, in ID order.
-func (s *Store) ContractIDs(ctx context.Context) ([]string, error) {
+func (s *reader) ContractIDs(ctx context.Context) ([]string, error) {
 	rows, err := s.read.QueryContext(ctx, "SELECT id FROM contracts ORDER BY id")
 	return collect(rows, err, func(r *sql.Rows) (string, error) {
 		var id string
@@ -26,18 +33,18 @@ func (s *Store) ContractIDs(ctx context.Context) ([]string, error) {
 
 // spendByQueries holds the fixed query of each grouping column SpendBy accepts.
 var spendByQueries = map[app.Grouping]string{
-	app.ByProvider:     "SELECT provider, SUM(price), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
-	app.ByIntervention: "SELECT intervention_code, SUM(price), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
-	app.ByMonth:        "SELECT month, SUM(price), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
+	app.ByProvider:     "SELECT provider, CAST(SUM(price) AS BIGINT), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
+	app.ByIntervention: "SELECT intervention_code, CAST(SUM(price) AS BIGINT), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
+	app.ByMonth:        "SELECT month, CAST(SUM(price) AS BIGINT), COUNT(*) FROM charges WHERE contract_id = ? GROUP BY 1 ORDER BY 1",
 }
 
 // SpendBy groups a contract's spend by provider, intervention code or month, in key order.
-func (s *Store) SpendBy(ctx context.Context, contract string, by app.Grouping) ([]app.SpendLine, error) {
+func (s *reader) SpendBy(ctx context.Context, contract string, by app.Grouping) ([]app.SpendLine, error) {
 	q, ok := spendByQueries[by]
 	if !ok {
 		return nil, fmt.Errorf("spend by %q: not a grouping", by)
 	}
-	rows, err := s.read.QueryContext(ctx, q, contract)
+	rows, err := s.read.QueryContext(ctx, s.bind(q), contract)
 	return collect(rows, err, func(r *sql.Rows) (app.SpendLine, error) {
 		var l app.SpendLine
 		return l, r.Scan(&l.Key, &l.SpentPence, &l.Activities)
@@ -46,10 +53,10 @@ func (s *Store) SpendBy(ctx context.Context, contract string, by app.Grouping) (
 
 // Statement lists a provider's charges under a contract by month and intervention; month ""
 // means every month.
-func (s *Store) Statement(ctx context.Context, contract, provider, month string) ([]app.StatementLine, error) {
-	q := `SELECT month, intervention_code, COUNT(*), SUM(price) FROM charges
-		WHERE contract_id = ? AND provider = ? AND (? = '' OR month = ?) GROUP BY 1, 2 ORDER BY 1, 2`
-	rows, err := s.read.QueryContext(ctx, q, contract, provider, month, month)
+func (s *reader) Statement(ctx context.Context, contract, provider, month string) ([]app.StatementLine, error) {
+	q := `SELECT month, intervention_code, COUNT(*), CAST(SUM(price) AS BIGINT) FROM charges
+		WHERE contract_id = ? AND provider = ? AND (CAST(? AS TEXT) = '' OR month = ?) GROUP BY 1, 2 ORDER BY 1, 2`
+	rows, err := s.read.QueryContext(ctx, s.bind(q), contract, provider, month, month)
 	return collect(rows, err, func(r *sql.Rows) (app.StatementLine, error) {
 		var l app.StatementLine
 		return l, r.Scan(&l.Month, &l.InterventionCode, &l.Activities, &l.AmountPence)
@@ -57,10 +64,10 @@ func (s *Store) Statement(ctx context.Context, contract, provider, month string)
 }
 
 // MonthCharges lists a contract's charges of one month, by time then event ID.
-func (s *Store) MonthCharges(ctx context.Context, contract, month string) ([]app.Charge, error) {
+func (s *reader) MonthCharges(ctx context.Context, contract, month string) ([]app.Charge, error) {
 	q := `SELECT event_id, contract_id, month, provider, intervention_code, intervention_id, journey_id, occurred_at,
 		price, pcn, segment FROM charges WHERE contract_id = ? AND month = ? ORDER BY occurred_at, event_id`
-	rows, err := s.read.QueryContext(ctx, q, contract, month)
+	rows, err := s.read.QueryContext(ctx, s.bind(q), contract, month)
 	return collect(rows, err, func(r *sql.Rows) (app.Charge, error) {
 		var c app.Charge
 		var at string
@@ -78,11 +85,11 @@ func (s *Store) MonthCharges(ctx context.Context, contract, month string) ([]app
 
 // Scores returns, for each journey of pathway with a score of measure at point under contract,
 // that score and the journey's baseline score of the measure (if any), in journey order.
-func (s *Store) Scores(ctx context.Context, contract, pathway, measure, point string) ([]app.ScorePair, error) {
+func (s *reader) Scores(ctx context.Context, contract, pathway, measure, point string) ([]app.ScorePair, error) {
 	q := `SELECT f.journey_id, f.value, b.value FROM scores f
 		LEFT JOIN scores b ON b.pathway_id = f.pathway_id AND b.journey_id = f.journey_id AND b.point = 'baseline' AND b.measure = f.measure
 		WHERE f.contract_id = ? AND f.pathway_id = ? AND f.measure = ? AND f.point = ? ORDER BY f.journey_id`
-	rows, err := s.read.QueryContext(ctx, q, contract, pathway, measure, point)
+	rows, err := s.read.QueryContext(ctx, s.bind(q), contract, pathway, measure, point)
 	return collect(rows, err, func(r *sql.Rows) (app.ScorePair, error) {
 		var p app.ScorePair
 		var base sql.NullFloat64
@@ -95,17 +102,22 @@ func (s *Store) Scores(ctx context.Context, contract, pathway, measure, point st
 }
 
 // Outbox returns up to limit outbox events after seq, in order.
-func (s *Store) Outbox(ctx context.Context, after uint64, limit int) ([]app.OutboxEvent, error) {
+func (s *reader) Outbox(ctx context.Context, after uint64, limit int) ([]app.OutboxEvent, error) {
 	q := "SELECT seq, contract_id, revision, event_id, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?"
-	rows, err := s.read.QueryContext(ctx, q, after, limit)
+	rows, err := s.read.QueryContext(ctx, s.bind(q), after, limit)
 	return collect(rows, err, scanOutbox)
 }
 
 // Pending returns up to limit outbox events not yet relayed, in order.
 func (s *Store) Pending(ctx context.Context, limit int) ([]app.OutboxEvent, error) {
 	q := "SELECT seq, contract_id, revision, event_id, payload FROM outbox WHERE relayed = 0 ORDER BY seq LIMIT ?"
-	rows, err := s.read.QueryContext(ctx, q, limit)
+	rows, err := s.read.QueryContext(ctx, s.bind(q), limit)
 	return collect(rows, err, scanOutbox)
+}
+
+// MarkRelayed marks outbox events as stored in the event store.
+func (s *Store) MarkRelayed(ctx context.Context, seqs []uint64) error {
+	return s.update(ctx, func(tx *Tx) error { return tx.MarkRelayed(seqs) })
 }
 
 func scanOutbox(r *sql.Rows) (app.OutboxEvent, error) {

@@ -27,11 +27,19 @@ func ContractStream(contractID string) string { return events.Stream(ContractCat
 // resends what was not marked relayed; an append that the store already holds is recognised (by
 // revision and ID) and only marked. Nothing is lost or stored twice.
 type Relay struct {
-	Store   *Store
+	Store   Outbox
 	Journal *events.Journal
 	Log     *slog.Logger
 	// Idle is how long the relay waits for new events before looking again (default 1s).
 	Idle time.Duration
+}
+
+// Outbox is what the relay needs of a ledger (Store, PGStore): the events not yet relayed, in
+// cursor order; a way to mark them relayed; and a wake-up at each commit.
+type Outbox interface {
+	Pending(ctx context.Context, limit int) ([]app.OutboxEvent, error)
+	MarkRelayed(ctx context.Context, seqs []uint64) error
+	Changed() <-chan struct{}
 }
 
 // relayBatch is how many outbox events one pass relays.
@@ -109,7 +117,7 @@ func (r *Relay) relay(ctx context.Context, evs []app.OutboxEvent) error {
 	if err != nil {
 		return err
 	}
-	return r.Store.update(ctx, func(tx *Tx) error { return tx.MarkRelayed(seqs) })
+	return r.Store.MarkRelayed(ctx, seqs)
 }
 
 // alreadyStored handles a refused append: an earlier pass stored some or all of these events

@@ -5,12 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"sync"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 
 	"github.com/nhs-pathways/pathways/services/finance/internal/app"
+	"github.com/nhs-pathways/pathways/services/platform/migrate"
 )
 
 // Store is the SQLite ledger. Writes go through Update, which group-commits: transactions
@@ -18,8 +20,8 @@ import (
 // write is taken out and the rest rerun, so it leaves the others intact (see run). Reads use a separate pool and see
 // committed data only. Safe for concurrent use.
 type Store struct {
+	reader
 	write *sql.DB
-	read  *sql.DB
 	jobs  chan *job
 	done  chan struct{}
 	wg    sync.WaitGroup
@@ -75,9 +77,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open ledger: %w", err)
 	}
 	w.SetMaxOpenConns(1)
-	if _, err := w.ExecContext(ctx, schema); err != nil {
+	if _, err := migrate.Up(ctx, w, Schema(migrate.SQLite), slog.Default()); err != nil {
 		_ = w.Close()
-		return nil, fmt.Errorf("create ledger schema: %w", err)
+		return nil, fmt.Errorf("ledger schema: %w", err)
 	}
 	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(ON)")
 	if err != nil {
@@ -85,7 +87,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open ledger reader: %w", err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &Store{write: w, read: r, jobs: make(chan *job), done: make(chan struct{}), stmts: map[string]*sql.Stmt{}}
+	s := &Store{reader: reader{read: r, bind: sqliteBind}, write: w, jobs: make(chan *job), done: make(chan struct{}), stmts: map[string]*sql.Stmt{}}
 	if err := s.prepare(ctx); err != nil {
 		_ = w.Close()
 		_ = r.Close()
@@ -105,6 +107,9 @@ func (s *Store) Close() error {
 	}
 	return errors.Join(s.write.Close(), s.read.Close())
 }
+
+// sqliteBind leaves a query as it is: SQLite takes ? placeholders.
+func sqliteBind(q string) string { return q }
 
 // ErrClosed is returned by Update after Close.
 var ErrClosed = errors.New("ledger closed")
