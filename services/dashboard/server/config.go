@@ -14,6 +14,7 @@ import (
 	"github.com/nhs-pathways/pathways/events"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/adapters"
 	"github.com/nhs-pathways/pathways/services/dashboard/internal/disclosure"
+	"github.com/nhs-pathways/pathways/services/platform/dial"
 	"github.com/nhs-pathways/pathways/services/platform/limits"
 	"github.com/nhs-pathways/pathways/services/platform/secure"
 	"github.com/nhs-pathways/pathways/services/platform/tlsconf"
@@ -110,10 +111,8 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s: must be host:port, not %q", name, addr))
 		}
 	}
-	if c.FinanceAddr != "" {
-		if _, _, err := net.SplitHostPort(c.FinanceAddr); err != nil {
-			errs = append(errs, fmt.Errorf("finance-addr: must be host:port, not %q", c.FinanceAddr))
-		}
+	if err := dial.Check("finance-addr", c.FinanceAddr); c.FinanceAddr != "" && err != nil {
+		errs = append(errs, err)
 	}
 	if c.DataDir == "" && c.DBPath == "" {
 		errs = append(errs, errors.New("data-dir: a data directory or a db path is required"))

@@ -107,3 +107,15 @@ func TestLoadTakesASQLiteFileOrAPostgreSQLURL(t *testing.T) {
 		require.NotContains(t, err.Error(), "s3cret", "the password is never repeated")
 	}
 }
+
+// The finance address may name several replicas (a list, or a DNS name resolving to each); a
+// list with an element missing its port is refused, naming the flag.
+func TestLoadTakesFinanceReplicas(t *testing.T) {
+	for _, addr := range []string{"fin-a:9103,fin-b:9103", "dns:///finance.pathways.svc:9103"} {
+		cfg, _, _, err := load([]string{"-insecure", "-finance-addr", addr}, func(string) string { return "" }, &bytes.Buffer{})
+		require.NoError(t, err, addr)
+		require.Equal(t, addr, cfg.FinanceAddr)
+	}
+	_, _, _, err := load([]string{"-insecure", "-finance-addr", "fin-a:9103,fin-b"}, func(string) string { return "" }, &bytes.Buffer{})
+	require.ErrorContains(t, err, "finance-addr")
+}

@@ -41,7 +41,7 @@ func load(args []string, getenv func(string) string, out io.Writer) (server.Conf
 	fs.Summary("finance serves the capitated budget ledger: contracts, ingest, budget queries, the capitation event feed.")
 	fs.String(&cfg.Listen, "listen", "FINANCE_LISTEN", "gRPC address")
 	fs.String(&cfg.HTTPListen, "http-listen", "FINANCE_HTTP_LISTEN", "/metrics and /export.csv address (empty: off)")
-	fs.String(&cfg.EventStoreURL, "eventstore-url", "FINANCE_EVENTSTORE_URL", "event store esdb:// connection string (-eventstore-url= turns the relay off)")
+	fs.String(&cfg.EventStoreURL, "eventstore-url", "FINANCE_EVENTSTORE_URL", "event store connection string: esdb://, esdb+discover://, kurrentdb:// or kurrentdb+discover:// (-eventstore-url= turns the relay off)")
 	fs.String(&cfg.Ledger, "ledger", "FINANCE_LEDGER", "ledger: a SQLite file, or a postgres:// URL shared by every replica")
 	fs.Duration(&cfg.ReleaseInterval, "release-interval", "FINANCE_RELEASE_INTERVAL", "how often due allocations are released")
 	cfg.Security.RegisterFlags(fs, "FINANCE")
