@@ -42,7 +42,7 @@ run: ## Run the whole system locally (embedded Temporal + UI, event store, every
 	go run ./services/devstack/cmd/devstack --demo --data-dir $(DATA_DIR)
 
 .PHONY: test
-test: check-generated breaking lint workflowcheck browser-deps unit clientsuite ## Run every check and test, as CI does.
+test: check-generated breaking lint workflowcheck browser-deps postgres-deps unit deploy-check clientsuite ## Run every check and test, as CI does.
 	@echo "== $$(date +%T) make test: every check and test passed"
 
 # The dashboard browser tests drive Debian's Chromium; install it when it is missing and we may.
@@ -52,6 +52,23 @@ browser-deps: ## Install Debian's chromium for the browser tests (when missing; 
 	elif [ "$$(id -u)" = 0 ]; then echo "== installing chromium (Debian)"; \
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "chromium is missing: install Debian's chromium package (the browser tests fail under CI without it)"; fi
+
+# The PostgreSQL stores' tests, and the production-shape test, start their own PostgreSQL server
+# from Debian's binaries (services/platform/pgserver); install them when missing and we may.
+.PHONY: postgres-deps
+postgres-deps: ## Install Debian's PostgreSQL server binaries for the PostgreSQL tests (when missing; needs root).
+	@if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then echo "== postgresql: $$(ls -d /usr/lib/postgresql/*/bin | tail -1)"; \
+	elif [ "$$(id -u)" = 0 ]; then echo "== installing postgresql (Debian)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else echo "postgresql is missing: install Debian's postgresql package (the PostgreSQL tests fail under CI without it)"; fi
+
+# deploy/ is a module of its own (Helm, compose-go, BuildKit's parser and the Kubernetes API types
+# never enter the product's build graph); its tests check the Dockerfile, the Compose file and the
+# Helm chart without a Docker engine or a cluster.
+.PHONY: deploy-check
+deploy-check: ## Check deploy/: Dockerfile parses, Compose loads, the chart renders into strict Kubernetes types, the pod policy holds.
+	@echo "== $$(date +%T) deploy checks (cd deploy && go test ./...)"
+	cd deploy && GOWORK=off go test -count=1 -shuffle=on ./...
 
 .PHONY: unit
 unit: ## go test every group of packages (race detector but in NORACE_GROUPS, shuffled, uncached).
@@ -72,10 +89,11 @@ vet: ## go vet every package.
 	go vet ./...
 
 .PHONY: tidy
-tidy: ## go mod tidy the module (and the tools modules).
+tidy: ## go mod tidy the module (and the tools and deploy modules).
 	go mod tidy
 	cd tools && GOWORK=off go mod tidy
 	cd tools/protoc && GOWORK=off go mod tidy
+	cd deploy && GOWORK=off go mod tidy
 
 .PHONY: tools
 tools: $(TOOLS_STAMP) ## Build the pinned tools into bin/ (once; again only when tools/ go.mod changes).

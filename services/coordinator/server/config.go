@@ -81,6 +81,10 @@ type Config struct {
 	// CreateMasterKey creates MasterKeyFile when it does not exist (the devstack; never in
 	// production, where a missing key must stop the service rather than start an empty vault).
 	CreateMasterKey bool
+	// MasterKeyText is the master key itself, base64 (COORDINATOR_MASTER_KEY: a secret, so it
+	// has no flag), for deployments that inject secrets as variables. At most one of it and
+	// MasterKeyFile.
+	MasterKeyText string
 	// MasterKey, when set, is used instead of MasterKeyFile (a KMS).
 	MasterKey patientkeys.MasterKey
 	// Vault, when set, is used instead of opening VaultPath (and not closed).
@@ -140,8 +144,16 @@ func (c Config) Validate() error {
 		if strings.TrimSpace(c.VaultPath) == "" {
 			errs = append(errs, errors.New("patient-vault: is required: the patient key vault file (SQLite) holding each patient's data key"))
 		}
-		if c.MasterKey == nil && strings.TrimSpace(c.MasterKeyFile) == "" {
-			errs = append(errs, errors.New("master-key-file: is required: the master key wrapping the patient key vault"))
+		switch {
+		case c.MasterKey != nil:
+		case strings.TrimSpace(c.MasterKeyFile) != "" && c.MasterKeyText != "":
+			errs = append(errs, errors.New("master-key-file: give the master key as a file or as COORDINATOR_MASTER_KEY, not both"))
+		case c.MasterKeyText != "":
+			if _, err := patientkeys.MasterKeyFromText(c.MasterKeyText); err != nil {
+				errs = append(errs, fmt.Errorf("COORDINATOR_MASTER_KEY: %w", err))
+			}
+		case strings.TrimSpace(c.MasterKeyFile) == "":
+			errs = append(errs, errors.New("master-key-file: is required (or COORDINATOR_MASTER_KEY): the master key wrapping the patient key vault"))
 		}
 	}
 	errs = append(errs, c.checkRetention())

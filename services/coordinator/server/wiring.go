@@ -121,6 +121,13 @@ func openVault(ctx context.Context, cfg Config) (*patientkeys.Vault, func(), err
 		return cfg.Vault, func() {}, nil
 	}
 	master := cfg.MasterKey
+	if master == nil && cfg.MasterKeyText != "" {
+		m, err := patientkeys.MasterKeyFromText(cfg.MasterKeyText)
+		if err != nil {
+			return nil, nil, fmt.Errorf("coordinator: COORDINATOR_MASTER_KEY: %w", err)
+		}
+		master = m
+	}
 	if master == nil {
 		m, err := patientkeys.LocalMasterKey(cfg.MasterKeyFile, cfg.CreateMasterKey)
 		if err != nil {

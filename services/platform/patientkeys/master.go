@@ -71,6 +71,17 @@ func LocalMasterKey(path string, create bool) (MasterKey, error) {
 	return newLocalMaster(key)
 }
 
+// MasterKeyFromText is the master key given as base64 text (surrounding white space ignored):
+// for deployments that inject secrets as environment variables (a Kubernetes Secret mounted as
+// a file is group-readable, which LocalMasterKey refuses). Errors never contain the key.
+func MasterKeyFromText(text string) (MasterKey, error) {
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(text))
+	if err != nil || len(key) != KeySize {
+		return nil, fmt.Errorf("master key: must be %d bytes in base64 text", KeySize)
+	}
+	return newLocalMaster(key)
+}
+
 // newLocalMaster is the master key of key (KeySize bytes).
 func newLocalMaster(key []byte) (*localMaster, error) {
 	aead, err := newGCM(key)

@@ -98,3 +98,30 @@ func TestRefsAreNeverNHSNumbers(t *testing.T) {
 	require.ErrorIs(t, patientkeys.ValidRef("pt-aaaaaaaaaaaaaaaaaaaaaaaaab"), patientkeys.ErrRefShape,
 		"non-canonical base32 (trailing bits set) accepted")
 }
+
+// The master key given as text (an environment variable holding a Kubernetes Secret) is the same
+// key as the file holding that text: a key wrapped under one unwraps under the other. Text that
+// is not 32 bytes of base64 is refused without being repeated.
+func TestMasterKeyFromTextIsTheFilesKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "master.key")
+	fromFile, err := patientkeys.LocalMasterKey(path, true)
+	require.NoError(t, err)
+	text, err := os.ReadFile(path)
+	require.NoError(t, err)
+	fromText, err := patientkeys.MasterKeyFromText(string(text))
+	require.NoError(t, err)
+	require.Equal(t, fromFile.ID(), fromText.ID())
+	wrapped, err := fromFile.Wrap(t.Context(), []byte("0123456789abcdef0123456789abcdef"), []byte("aad"))
+	require.NoError(t, err)
+	key, err := fromText.Unwrap(t.Context(), wrapped, []byte("aad"))
+	require.NoError(t, err)
+	require.Equal(t, []byte("0123456789abcdef0123456789abcdef"), key)
+
+	for _, bad := range []string{"", "not base64 at all!", base64.StdEncoding.EncodeToString([]byte("short"))} {
+		_, err := patientkeys.MasterKeyFromText(bad)
+		require.ErrorContains(t, err, "must be 32 bytes in base64")
+		if bad != "" {
+			require.NotContains(t, err.Error(), bad)
+		}
+	}
+}

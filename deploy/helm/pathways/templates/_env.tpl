@@ -45,7 +45,8 @@
 - {name: COORDINATOR_METRICS_LISTEN, value: "0.0.0.0:{{ .svc.ports.metrics }}"}
 - {name: COORDINATOR_GOVERNANCE_ADDR, value: "{{ include "pathways.fullname" (dict "root" $r "name" "governance") }}:{{ $r.Values.services.governance.ports.grpc }}"}
 - {name: COORDINATOR_PATIENT_VAULT, value: /var/lib/pathways/coordinator/vault.db}
-- {name: COORDINATOR_MASTER_KEY_FILE, value: /etc/pathways/master-key/master.key}
+- name: COORDINATOR_MASTER_KEY
+  valueFrom: {secretKeyRef: {name: {{ .svc.masterKeySecret }}, key: master.key}}
 - name: COORDINATOR_FINGERPRINT_KEY
   valueFrom: {secretKeyRef: {name: {{ .svc.fingerprintKeySecret }}, key: fingerprint-key}}
 - {name: COORDINATOR_CODEC_CORS_ORIGINS, value: {{ .svc.codecCORSOrigins | quote }}}

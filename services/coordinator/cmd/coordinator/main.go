@@ -51,6 +51,7 @@ func loadConfig(args []string, getenv func(string) string, out io.Writer) (serve
 	fs.String(&cfg.VaultPath, "patient-vault", "COORDINATOR_PATIENT_VAULT", "the patient key vault (SQLite file): each patient's data key, wrapped by the master key")
 	fs.String(&cfg.MasterKeyFile, "master-key-file", "COORDINATOR_MASTER_KEY_FILE", "file holding the vault's master key (base64 of 32 bytes, mode 0600)")
 	cfg.FingerprintKey = getenv("COORDINATOR_FINGERPRINT_KEY") // a secret: no flag, so it never shows in ps
+	cfg.MasterKeyText = getenv("COORDINATOR_MASTER_KEY")       // likewise
 	fs.Var((*payloadcrypt.Origins)(&cfg.CodecCORSOrigins), "codec-cors-origins", "COORDINATOR_CODEC_CORS_ORIGINS",
 		"comma-separated web origins (the Temporal Web UI's, https://host:port) whose pages may call the codec server at /codec")
 	fs.Var(&cfg.RecordsRetention, "records-retention", "COORDINATOR_RECORDS_RETENTION",

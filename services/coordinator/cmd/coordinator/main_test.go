@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"testing"
 	"time"
 
@@ -92,4 +93,20 @@ func TestLoadConfigRecordsRetention(t *testing.T) {
 	require.Contains(t, out.String(), "-records-retention value [COORDINATOR_RECORDS_RETENTION]")
 	require.Contains(t, out.String(), `(default "8y")`)
 	require.Contains(t, out.String(), "-retention-sweep-interval duration [COORDINATOR_RETENTION_SWEEP_INTERVAL]")
+}
+
+// The vault's master key may come as a secret variable (a Kubernetes Secret injected into the
+// environment) instead of a file; both at once, or a variable that is not a key, is refused.
+func TestLoadConfigMasterKeyFromTheEnvironment(t *testing.T) {
+	key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
+	env := map[string]string{"COORDINATOR_MASTER_KEY": key}
+	cfg, _, err := loadConfig([]string{"-insecure", "-patient-vault", "v.db"}, func(k string) string { return env[k] }, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.Equal(t, key, cfg.MasterKeyText)
+
+	_, _, err = loadConfig([]string{"-insecure", "-patient-vault", "v.db", "-master-key-file", "m.key"}, func(k string) string { return env[k] }, &bytes.Buffer{})
+	require.ErrorContains(t, err, "not both")
+	env["COORDINATOR_MASTER_KEY"] = "c2hvcnQ="
+	_, _, err = loadConfig([]string{"-insecure", "-patient-vault", "v.db"}, func(k string) string { return env[k] }, &bytes.Buffer{})
+	require.ErrorContains(t, err, "COORDINATOR_MASTER_KEY: master key: must be 32 bytes in base64")
 }
