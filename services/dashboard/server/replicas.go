@@ -1,9 +1,6 @@
 package server
 
-import (
-	"context"
-	"log/slog"
-)
+import "context"
 
 // watchReplicas keeps this replica's cached figures in step with the read model when other
 // replicas share it (PostgreSQL): every change committed by any replica empties the cache, so the
@@ -14,11 +11,6 @@ func (s *Server) watchReplicas(ctx context.Context) {
 	s.watching = make(chan struct{})
 	go func() {
 		defer close(s.watching)
-		s.store.WatchChanges(ctx, func() {
-			// An empty batch applies nothing and empties the cache, as every ingest does.
-			if err := s.app.IngestBatch(ctx, nil); err != nil && ctx.Err() == nil {
-				slog.ErrorContext(ctx, "emptying the figure cache failed", "error", err)
-			}
-		})
+		s.store.WatchChanges(ctx, s.app.ModelChanged)
 	}()
 }

@@ -73,6 +73,10 @@ func (a *App) IngestBatch(ctx context.Context, facts []domain.Fact) error {
 	return nil
 }
 
+// ModelChanged tells the app that the read model changed under it (another replica sharing
+// the database committed): the cached figures are dropped and the next ones computed afresh.
+func (a *App) ModelChanged() { a.cache.changed() }
+
 // Purge deletes from the read model the journeys that closed (discharged or cancelled), with
 // every activity recorded for them, before cutoff, and returns how many went. Figures of months
 // starting at or after cutoff do not change; earlier months no longer count those journeys.
