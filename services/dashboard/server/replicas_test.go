@@ -17,7 +17,9 @@ import (
 	"github.com/nhs-pathways/pathways/services/platform/pgserver/pgtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	os.Exit(pgtest.Main(m)) //nolint:forbidigo // TestMain must exit with the tests' code
+}
 
 // testDB is the read model a test's service runs on: a SQLite file in the test's directory, or
 // with DASHBOARD_TEST_DB=postgres a new PostgreSQL database (every service test then runs on

@@ -9,4 +9,6 @@ import (
 
 // TestMain shares one PostgreSQL server (started by the first test that needs one) among the
 // package's tests.
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	os.Exit(pgtest.Main(m)) //nolint:forbidigo // TestMain must exit with the tests' code
+}

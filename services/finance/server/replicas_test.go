@@ -110,11 +110,14 @@ func TestFeedOnOneReplicaSeesTheOthersCommits(t *testing.T) {
 	log := &feedLog{}
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- follow(ctx, t, cs[1], log, func() bool { return log.costed() >= len(acts) }) }()
-	for _, a := range acts {
-		sendUntilAcknowledged(t.Context(), t, cs[0], a)
-	}
-	require.NoError(t, <-done)
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		for _, a := range acts {
+			sendUntilAcknowledged(ctx, t, cs[0], a)
+		}
+	}()
+	require.NoError(t, follow(ctx, t, cs[1], log, func() bool { return log.costed() >= len(acts) }))
+	<-sent
 	require.Equal(t, len(acts), log.costed())
 }

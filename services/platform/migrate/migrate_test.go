@@ -16,7 +16,9 @@ import (
 	"github.com/nhs-pathways/pathways/services/platform/pgserver/pgtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	os.Exit(pgtest.Main(m)) //nolint:forbidigo // TestMain must exit with the tests' code
+}
 
 func set(engine migrate.Engine, files ...string) migrate.Set {
 	fs := fstest.MapFS{}

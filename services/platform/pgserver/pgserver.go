@@ -67,7 +67,7 @@ type Server struct {
 // Bin returns the directory holding initdb and postgres: $PATHWAYS_PG_BIN, else the newest
 // /usr/lib/postgresql/<version>/bin, else the directory of initdb on $PATH.
 func Bin() (string, error) {
-	if d := os.Getenv("PATHWAYS_PG_BIN"); d != "" {
+	if d := os.Getenv("PATHWAYS_PG_BIN"); d != "" { //nolint:forbidigo // a test harness, not a service: where the machine keeps its PostgreSQL
 		return d, nil
 	}
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
@@ -189,7 +189,8 @@ func (s *Server) Start(ctx context.Context) error {
 	for _, kv := range s.opts.Settings {
 		args = append(args, "-c", kv)
 	}
-	cmd := exec.Command(filepath.Join(s.bin, "postgres"), args...) //nolint:gosec // G204: the server binary found by Bin
+	// The server outlives ctx (it runs until Kill or Stop).
+	cmd := exec.CommandContext(context.WithoutCancel(ctx), filepath.Join(s.bin, "postgres"), args...) //nolint:gosec // G204: the server binary found by Bin
 	// The server dies with us: a test that fails hard leaves no server behind.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred, Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	log := s.opts.Log

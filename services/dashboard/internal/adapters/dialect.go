@@ -64,7 +64,7 @@ func (tx *txn) execResult(ctx context.Context, query string, args ...any) (sql.R
 	if tx.engine == migrate.Postgres {
 		return tx.ExecContext(ctx, rebind(tx.engine, query), args...)
 	}
-	st, err := tx.prepared(ctx, query)
+	st, err := tx.prepared(ctx, query) //nolint:sqlclosecheck // kept in tx.stmts and closed with the transaction
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func (tx *txn) queryRow(ctx context.Context, query string, args ...any) *sql.Row
 	if tx.engine == migrate.Postgres {
 		return tx.QueryRowContext(ctx, rebind(tx.engine, query), args...)
 	}
-	st, err := tx.prepared(ctx, query)
+	st, err := tx.prepared(ctx, query) //nolint:sqlclosecheck // kept in tx.stmts and closed with the transaction
 	if err != nil {
 		return tx.QueryRowContext(ctx, query, args...) // reports the same error through Scan
 	}

@@ -129,7 +129,7 @@ func TestReplicasApplyingAtOnceGiveTheFiguresOfOneApplyingInTurn(t *testing.T) {
 	work := make(chan domain.Fact)
 	go func() {
 		defer close(work)
-		for _, f := range deliveries(facts, rand.New(rand.NewPCG(1, 2))) { //nolint:gosec // a reproducible test order
+		for _, f := range deliveries(facts, rand.New(rand.NewPCG(1, 2))) {
 			work <- f
 		}
 	}()

@@ -238,7 +238,7 @@ func (s *PGStore) Pending(ctx context.Context, limit int) ([]app.OutboxEvent, er
 func (s *PGStore) MarkRelayed(ctx context.Context, seqs []uint64) error {
 	ids := make([]int64, len(seqs))
 	for i, n := range seqs {
-		ids[i] = int64(n) //nolint:gosec // G115: cursors are taken from a bigint
+		ids[i] = int64(n)
 	}
 	if _, err := s.db.ExecContext(ctx, "UPDATE outbox SET relayed = true WHERE seq = ANY($1)", ids); err != nil {
 		return fmt.Errorf("mark outbox events relayed: %w", err)

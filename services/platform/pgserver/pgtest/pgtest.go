@@ -39,7 +39,7 @@ func Server(t testing.TB) *pgserver.Server {
 	once.Do(func() {
 		server, errSrv = pgserver.New(context.Background(), pgserver.Options{})
 	})
-	if errors.Is(errSrv, pgserver.ErrNotInstalled) && os.Getenv("CI") == "" {
+	if errors.Is(errSrv, pgserver.ErrNotInstalled) && os.Getenv("CI") == "" { //nolint:forbidigo // CI says whether a missing PostgreSQL is a failure
 		t.Skip(errSrv)
 	}
 	if errSrv != nil {
