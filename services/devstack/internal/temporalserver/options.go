@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,8 +19,22 @@ const LogFile = "temporal.log"
 
 // Options configures the embedded server.
 type Options struct {
-	// DataDir holds the SQLite database and the server log; it is created if missing.
+	// DataDir holds the SQLite database and the server log; it is created if missing. It may be
+	// empty when neither is there: with Postgres (or SQLiteFile) and LogFile.
 	DataDir string
+	// SQLiteFile is the SQLite database; "" means DataDir/DatabaseFile. Unused with Postgres.
+	SQLiteFile string
+	// Postgres puts persistence and visibility on PostgreSQL instead of the SQLite file.
+	Postgres *PostgresOptions
+	// HistoryShards is the number of history shards, fixed when the persistence database is
+	// first used (the server refuses another count later); 0 means 1 on SQLite and
+	// DefaultPostgresShards on PostgreSQL.
+	HistoryShards int
+	// LogFile receives the server's own log (JSON lines); "" means DataDir/LogFile, "stderr"
+	// the process's standard error.
+	LogFile string
+	// LogLevel is the lowest level of the server's log: debug, info, warn (the default) or error.
+	LogLevel string
 	// IP is the loopback address every service binds; default 127.0.0.1.
 	IP string
 	// FrontendPort is the frontend gRPC port; 0 picks a free one.
@@ -49,6 +64,11 @@ type Options struct {
 	Retention time.Duration
 }
 
+// DefaultPostgresShards is the history shard count on PostgreSQL when Options.HistoryShards is 0.
+const DefaultPostgresShards = 4
+
+const maxHistoryShards = 16384
+
 // MinRetention is the shortest retention Temporal accepts.
 const MinRetention = 24 * time.Hour
 
@@ -75,13 +95,40 @@ func (o Options) withDefaults() Options {
 	if o.IP == "" {
 		o.IP = "127.0.0.1"
 	}
+	if o.SQLiteFile == "" && o.Postgres == nil && o.DataDir != "" {
+		o.SQLiteFile = filepath.Join(o.DataDir, DatabaseFile)
+	}
+	if o.LogFile == "" && o.DataDir != "" {
+		o.LogFile = filepath.Join(o.DataDir, LogFile)
+	}
+	if o.LogLevel == "" {
+		o.LogLevel = "warn"
+	}
+	if o.HistoryShards == 0 {
+		o.HistoryShards = 1
+		if o.Postgres != nil {
+			o.HistoryShards = DefaultPostgresShards
+		}
+	}
 	return o
 }
 
 func (o Options) validate() error {
 	var errs []error
-	if strings.TrimSpace(o.DataDir) == "" {
-		errs = append(errs, errors.New("temporal data dir: is required"))
+	if strings.TrimSpace(o.DataDir) == "" && (o.LogFile == "" || o.SQLiteFile == "" && o.Postgres == nil) {
+		errs = append(errs, errors.New("temporal data dir: is required (unless the database and the log file are given)"))
+	}
+	if o.Postgres != nil {
+		if o.SQLiteFile != "" {
+			errs = append(errs, errors.New("temporal sqlite file: give it or the PostgreSQL databases, not both"))
+		}
+		errs = append(errs, o.Postgres.validate())
+	}
+	if o.HistoryShards < 0 || o.HistoryShards > maxHistoryShards {
+		errs = append(errs, fmt.Errorf("temporal history shards: must be 0 (the default) to %d, not %d", maxHistoryShards, o.HistoryShards))
+	}
+	if !slices.Contains([]string{"", "debug", "info", "warn", "error"}, o.LogLevel) {
+		errs = append(errs, fmt.Errorf("temporal log level: must be debug, info, warn or error, not %q", o.LogLevel))
 	}
 	if strings.TrimSpace(o.Namespace) == "" {
 		errs = append(errs, errors.New("temporal namespace: is required"))
@@ -128,4 +175,3 @@ func (k KeyPair) validate(field string) error {
 	return errors.Join(errs...)
 }
 
-func (o Options) databasePath() string { return filepath.Join(o.DataDir, DatabaseFile) }

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	uiserver "github.com/temporalio/ui-server/v2/server"
@@ -29,7 +28,7 @@ type Server struct {
 	uiDone    chan struct{}
 }
 
-// Start prepares the SQLite database and namespace, then starts every Temporal service and,
+// Start prepares the databases (see prepareStores) and the namespace, then starts every Temporal service and,
 // when asked, the Web UI. It returns once the frontend accepts calls (and the UI answers).
 // Certificate files are read and checked before anything starts.
 func Start(ctx context.Context, o Options) (*Server, error) {
@@ -38,8 +37,8 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	sql := sqlConfig(o)
-	if err := prepareDatabase(o, sql); err != nil {
+	st, err := prepareStores(ctx, o)
+	if err != nil {
 		return nil, err
 	}
 	frontendPort, err := portOrFree(o.IP, o.FrontendPort)
@@ -50,7 +49,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := newTemporal(o, serverConfig(o, sql, p), p)
+	srv, err := newTemporal(o, serverConfig(o, st, p), p)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +89,7 @@ func checkOptions(o Options) (*tls.Config, error) {
 }
 
 func newTemporal(o Options, cfg *config.Config, p ports) (temporal.Server, error) {
-	logger := log.NewZapLogger(log.BuildZapLogger(log.Config{Level: "warn", OutputFile: filepath.Join(o.DataDir, LogFile)}))
+	logger := log.NewZapLogger(log.BuildZapLogger(log.Config{Level: o.LogLevel, OutputFile: o.LogFile}))
 	authorizer, err := authorization.GetAuthorizerFromConfig(&cfg.Global.Authorization)
 	if err != nil {
 		return nil, fmt.Errorf("temporal authorizer: %w", err)
@@ -127,7 +126,7 @@ func (s *Server) UIAddr() string { return s.uiAddr }
 // UIURL is the Web UI's URL (https:// with Options.UITLS, else http://), or "" when the UI is off.
 func (s *Server) UIURL() string { return s.uiURL }
 
-// Stop stops the UI and then every Temporal service; the SQLite file keeps all state.
+// Stop stops the UI and then every Temporal service; the databases keep all state.
 func (s *Server) Stop() error {
 	var errs []error
 	if s.ui != nil {
