@@ -174,4 +174,3 @@ func (k KeyPair) validate(field string) error {
 	}
 	return errors.Join(errs...)
 }
-

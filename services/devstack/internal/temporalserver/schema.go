@@ -36,6 +36,8 @@ const (
 // up to date, so that servers starting together take turns.
 const schemaLockKey int64 = 0x7465_6d70_6f72_616c // "temporal"
 
+var errSchemaLocked = errors.New("another server is bringing the schema up to date")
+
 // migrateSchema brings db's schema to the newest version of the embedded schema dir, as
 // `temporal-sql-tool setup-schema -v 0.0` and then `update-schema -d <dir>/versioned` do
 // (Temporal's own auto-setup): version tables first, then every versioned change newer than
@@ -44,7 +46,10 @@ const schemaLockKey int64 = 0x7465_6d70_6f72_616c // "temporal"
 // one this server needs. It returns the versions applied.
 //
 // Several processes may start at once: each holds a session advisory lock on the database
-// while it migrates, so the second waits, then finds the schema current. A process killed
+// while it migrates, so the second waits, then finds the schema current. The waiting one tries
+// the lock every 100ms rather than blocking in pg_advisory_lock: a blocked statement holds a
+// snapshot, which the holder's CREATE INDEX CONCURRENTLY would wait for, and neither would
+// move (PostgreSQL sees no cycle: the lock is held by another session). A process killed
 // midway releases the lock with its connection; the next one re-runs the interrupted version,
 // ignoring "already exists" and "not found" as temporal-sql-tool does (PostgreSQL cannot run
 // these changes in one transaction: some create indexes CONCURRENTLY).
@@ -54,8 +59,14 @@ func migrateSchema(ctx context.Context, db *pgDatabase, kind sqlplugin.DbKind, d
 		return nil, fmt.Errorf("connect to %s for its schema: %w", db.sql.DatabaseName, err)
 	}
 	defer func() { _ = lock.Close(context.WithoutCancel(ctx)) }()
-	if _, err := lock.Exec(ctx, "SELECT pg_advisory_lock($1)", schemaLockKey); err != nil {
-		return nil, fmt.Errorf("lock the schema of %s: %w", db.sql.DatabaseName, err)
+	if err := poll(ctx, "the schema lock of "+db.sql.DatabaseName, func(ctx context.Context) error {
+		var locked bool
+		if err := lock.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", schemaLockKey).Scan(&locked); err != nil || locked {
+			return err
+		}
+		return errSchemaLocked
+	}); err != nil {
+		return nil, err
 	}
 	admin, err := tsql.NewSQLAdminDB(kind, db.sql, resolver.NewNoopResolver(), log.NewNoopLogger(), metrics.NoopMetricsHandler)
 	if err != nil {
