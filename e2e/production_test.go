@@ -86,14 +86,14 @@ func TestProductionShapeSurvivesKills(t *testing.T) {
 
 	retried := 0
 	for _, run := range runs {
-		require.NoError(t, run.err, "journey %d (%s, %s)", run.n, run.script.pathway, run.id)
 		retried += run.retries
 	}
-	calls := done.calls.Load() + int64(len(runs))
+	chaos.report(t)
 	t.Logf("%d journeys, %d transitions (and %d referrals) in %s: %.1f transitions/s; %d calls retried (Unavailable, DeadlineExceeded) with their request IDs",
 		len(runs), done.calls.Load(), len(runs), drove.Round(time.Millisecond), float64(done.calls.Load())/drove.Seconds(), retried)
-	_ = calls
-	chaos.report(t)
+	for _, run := range runs {
+		require.NoError(t, run.err, "journey %d (%s, %s)", run.n, run.script.pathway, run.id)
+	}
 
 	journeys := awaitDelivered(t, d, runs)
 	want := expectCharges(t, d, runs, journeys)
@@ -215,6 +215,7 @@ func requireDashboardsEqualRebuild(t *testing.T, s *prodshape.Shape, d *devstack
 	began := time.Now()
 	rebuilt, err := s.StartDashboard(ctx, "dashboard-rebuilt", "dashboard_rebuilt", true)
 	require.NoError(t, err)
+	require.NoError(t, rebuilt.WaitLog(ctx, "read model rebuilt from the event store"))
 	t.Logf("dashboard rebuilt from the event store in %s", time.Since(began).Round(time.Millisecond))
 	board := d.as(t, "board")
 	figures := func(addr string) []proto.Message {

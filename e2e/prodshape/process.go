@@ -1,6 +1,7 @@
 package prodshape
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,9 @@ type Victim interface {
 	// it took until its health answered and a probe request through it succeeded.
 	Restart(ctx context.Context) (time.Duration, error)
 }
+
+// startMarker begins the lines the harness writes into a log at each start.
+const startMarker = "---- prodshape: start "
 
 // readyWithin bounds one start, until health and probe answer.
 const readyWithin = 3 * time.Minute
@@ -68,7 +72,7 @@ func (p *Process) start(context.Context) error {
 		return fmt.Errorf("log of %s: %w", p.name, err)
 	}
 	p.starts++
-	_, _ = fmt.Fprintf(log, "---- prodshape: start %d of %s at %s\n", p.starts, p.name, time.Now().Format(time.RFC3339Nano))
+	_, _ = fmt.Fprintf(log, startMarker+"%d of %s at %s\n", p.starts, p.name, time.Now().Format(time.RFC3339Nano))
 	cmd := exec.CommandContext(context.Background(), p.bin, p.args...) //nolint:gosec,contextcheck // the binaries Build made; a process outlives the call that starts it (Kill stops it)
 	cmd.Env = append(os.Environ(), p.env...)
 	cmd.Stdout, cmd.Stderr = log, log
@@ -176,3 +180,23 @@ func (p *Process) Addr() string { return p.addr }
 
 // HTTPAddr is its HTTP address (REST, web page or /metrics; "" when it has none).
 func (p *Process) HTTPAddr() string { return p.httpAddr }
+
+// WaitLog waits until the process's output since its last start holds line (e.g. a message a
+// service logs once it finished something), or ctx ends.
+func (p *Process) WaitLog(ctx context.Context, line string) error {
+	for {
+		b, err := os.ReadFile(p.logPath)
+		if err != nil {
+			return fmt.Errorf("log of %s: %w", p.name, err)
+		}
+		since := b[bytes.LastIndex(b, []byte(startMarker)):]
+		if bytes.Contains(since, []byte(line)) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s never logged %q: %w", p.name, line, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
