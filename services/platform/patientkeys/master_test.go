@@ -106,7 +106,7 @@ func TestMasterKeyFromTextIsTheFilesKey(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "master.key")
 	fromFile, err := patientkeys.LocalMasterKey(path, true)
 	require.NoError(t, err)
-	text, err := os.ReadFile(path)
+	text, err := os.ReadFile(path) //nolint:gosec // the test's own temporary directory
 	require.NoError(t, err)
 	fromText, err := patientkeys.MasterKeyFromText(string(text))
 	require.NoError(t, err)

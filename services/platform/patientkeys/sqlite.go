@@ -5,35 +5,23 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+
+	"github.com/nhs-pathways/pathways/services/platform/migrate"
 )
 
 // sqliteStore is the vault's storage in one SQLite file. Every connection runs with
 // secure_delete on (SQLite overwrites deleted content with zeros) and the rollback journal in
 // DELETE mode (no write-ahead log keeping old pages after a commit; the journal file is deleted
 // at each commit), so an erased key's bytes leave the files as soon as Erase returns.
-// Processes sharing the file are serialised by SQLite's file locks (busy timeout 10 s).
+// Processes sharing the file are serialised by SQLite's file locks (busy timeout 10 s); the
+// schema is migrations/sqlite, applied at open.
 type sqliteStore struct {
 	db *sql.DB
 }
-
-const sqliteSchema = `
-CREATE TABLE IF NOT EXISTS vault (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  -- the index key wrapped by the master key (aad indexKeyAAD)
-  index_key BLOB NOT NULL,
-  master_id TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS patients (
-  ref TEXT PRIMARY KEY,
-  -- HMAC-SHA256 of the NHS number under the index key
-  blind BLOB NOT NULL UNIQUE,
-  -- the data key wrapped by the master key (aad ref)
-  wrapped_key BLOB NOT NULL
-) WITHOUT ROWID;
-`
 
 // openSQLite opens (creating) the store at path.
 func openSQLite(ctx context.Context, path string) (*sqliteStore, error) {
@@ -48,9 +36,9 @@ func openSQLite(ctx context.Context, path string) (*sqliteStore, error) {
 		return nil, fmt.Errorf("open patient key store %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(4)
-	if _, err := db.ExecContext(ctx, sqliteSchema); err != nil {
+	if _, err := migrate.Up(ctx, db, schema(migrate.SQLite), slog.Default()); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("create patient key store schema in %s: %w", path, err)
+		return nil, fmt.Errorf("patient key store schema in %s: %w", path, err)
 	}
 	return &sqliteStore{db: db}, nil
 }
@@ -156,7 +144,7 @@ func (s *sqliteStore) rewrap(ctx context.Context, newMasterID string, rewrapInde
 	if _, err := tx.ExecContext(ctx, `UPDATE vault SET index_key = ?, master_id = ? WHERE id = 1`, index, newMasterID); err != nil {
 		return fmt.Errorf("rewrap: store index key: %w", err)
 	}
-	keys, err := allKeys(ctx, tx)
+	keys, err := allKeys(ctx, tx, `SELECT ref, wrapped_key FROM patients`)
 	if err != nil {
 		return err
 	}
@@ -174,9 +162,9 @@ func (s *sqliteStore) rewrap(ctx context.Context, newMasterID string, rewrapInde
 	return nil
 }
 
-// allKeys reads every patient's wrapped key.
-func allKeys(ctx context.Context, tx *sql.Tx) (map[string][]byte, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT ref, wrapped_key FROM patients`)
+// allKeys reads every patient's wrapped key with query (ref, wrapped_key of every patient).
+func allKeys(ctx context.Context, tx *sql.Tx, query string) (map[string][]byte, error) {
+	rows, err := tx.QueryContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("rewrap: read patient keys: %w", err)
 	}

@@ -28,7 +28,8 @@ var indexKeyAAD = []byte("pathways/patientkeys/index-key/v1")
 // Vault holds every patient's data key, wrapped by the master key, and the blind index from an
 // NHS number to the patient's reference. Its invariants: one live reference per NHS number;
 // one data key per live reference; nothing on disk that decrypts without the master key.
-// A Vault is safe for concurrent use, and several processes may open the same file.
+// A Vault is safe for concurrent use, and several processes may open the same store (a SQLite
+// file on one host, or a PostgreSQL database from any number of hosts).
 type Vault struct {
 	store storage
 	cache *keyCache
@@ -38,30 +39,53 @@ type Vault struct {
 	index  []byte // the raw index key: memory only
 }
 
-// Open opens (creating, with its directory 0700 and the file 0600) the SQLite key store at
-// path. The first Open of a new store generates the index key and stores it wrapped by master;
-// a later Open with another master key fails with ErrWrongMasterKey.
-func Open(ctx context.Context, path string, master MasterKey) (*Vault, error) {
+// Open opens the key store at location: a PostgreSQL database (a postgres:// or postgresql://
+// URL; any number of processes may share it, see postgres.go), or else a SQLite file, created
+// with its directory 0700 and the file 0600 (processes on one host may share it). Either gets
+// its schema brought up to date. The first Open of a new store generates the index key and
+// stores it wrapped by master; a later Open with another master key fails with
+// ErrWrongMasterKey. Errors name the location without a URL's password.
+func Open(ctx context.Context, location string, master MasterKey) (*Vault, error) {
 	if master == nil {
 		return nil, errors.New("patientkeys: open: master key is required")
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := CheckLocation(location); err != nil {
 		return nil, fmt.Errorf("patientkeys: open: %w", err)
 	}
-	store, err := openSQLite(ctx, path)
+	var store storage
+	var err error
+	name := location
+	if IsPostgresURL(location) {
+		name = redactURL(location)
+		store, err = openPostgres(ctx, location)
+	} else {
+		store, err = openSQLiteFile(ctx, location)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("patientkeys: %w", err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil { // SQLite gives its journal the same mode
-		_ = store.close()
-		return nil, fmt.Errorf("patientkeys: open: %w", err)
 	}
 	index, err := loadIndexKey(ctx, store, master)
 	if err != nil {
 		_ = store.close()
-		return nil, fmt.Errorf("patientkeys: open %s: %w", path, err)
+		return nil, fmt.Errorf("patientkeys: open %s: %w", name, err)
 	}
 	return &Vault{store: store, cache: newKeyCache(), master: master, index: index}, nil
+}
+
+// openSQLiteFile opens the SQLite store at path, its directory 0700 and the file 0600.
+func openSQLiteFile(ctx context.Context, path string) (*sqliteStore, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("open: %w", err)
+	}
+	store, err := openSQLite(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(path, 0o600); err != nil { // SQLite gives its journal the same mode
+		_ = store.close()
+		return nil, fmt.Errorf("open: %w", err)
+	}
+	return store, nil
 }
 
 // loadIndexKey unwraps the store's index key, generating and storing it for a new store.

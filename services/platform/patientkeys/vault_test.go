@@ -3,10 +3,12 @@ package patientkeys_test
 import (
 	"bytes"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/nhs-pathways/pathways/services/platform/fault"
@@ -72,8 +74,12 @@ func TestOpenRefusesAnotherPurposeAnotherRefOrTamperedBytes(t *testing.T) {
 }
 
 func TestSameNumberSameRefOtherNumberOtherRef(t *testing.T) {
+	forEachEngine(t, testSameNumberSameRefOtherNumberOtherRef)
+}
+
+func testSameNumberSameRefOtherNumberOtherRef(t *testing.T, location string) {
 	ctx := t.Context()
-	v := patientkeystest.Open(t)
+	v := openAt(t, location, patientkeystest.Master(t))
 	a, err := v.PatientRef(ctx, numbers[0])
 	require.NoError(t, err)
 	again, err := v.PatientRef(ctx, numbers[0])
@@ -85,8 +91,12 @@ func TestSameNumberSameRefOtherNumberOtherRef(t *testing.T) {
 }
 
 func TestEraseMakesFieldsUnreadableAndTheNumberNew(t *testing.T) {
+	forEachEngine(t, testEraseMakesFieldsUnreadableAndTheNumberNew)
+}
+
+func testEraseMakesFieldsUnreadableAndTheNumberNew(t *testing.T, location string) {
 	ctx := t.Context()
-	v := patientkeystest.Open(t)
+	v := openAt(t, location, patientkeystest.Master(t))
 	ref, err := v.PatientRef(ctx, numbers[0])
 	require.NoError(t, err)
 	kept, err := v.PatientRef(ctx, numbers[1])
@@ -126,8 +136,12 @@ func TestEraseMakesFieldsUnreadableAndTheNumberNew(t *testing.T) {
 }
 
 func TestUnknownRefIsErased(t *testing.T) {
+	forEachEngine(t, testUnknownRefIsErased)
+}
+
+func testUnknownRefIsErased(t *testing.T, location string) {
 	ctx := t.Context()
-	v := patientkeystest.Open(t)
+	v := openAt(t, location, patientkeystest.Master(t))
 	ref := "pt-aaaaaaaaaaaaaaaaaaaaaaaaaa"
 	require.True(t, patientkeys.LooksLikeRef(ref))
 	_, err := v.Open(ctx, ref, "nhs_number", make([]byte, 40))
@@ -138,9 +152,12 @@ func TestUnknownRefIsErased(t *testing.T) {
 }
 
 func TestVaultPersistsAcrossReopen(t *testing.T) {
+	forEachEngine(t, testVaultPersistsAcrossReopen)
+}
+
+func testVaultPersistsAcrossReopen(t *testing.T, path string) {
 	ctx := t.Context()
-	dir := t.TempDir()
-	keyPath, path := filepath.Join(dir, "keys", "master.key"), filepath.Join(dir, "vault", "vault.db")
+	keyPath := filepath.Join(t.TempDir(), "keys", "master.key")
 	master, err := patientkeys.LocalMasterKey(keyPath, true)
 	require.NoError(t, err)
 	v, err := patientkeys.Open(ctx, path, master)
@@ -165,8 +182,11 @@ func TestVaultPersistsAcrossReopen(t *testing.T) {
 }
 
 func TestOpenWithAnotherMasterKeyFailsClearly(t *testing.T) {
+	forEachEngine(t, testOpenWithAnotherMasterKeyFailsClearly)
+}
+
+func testOpenWithAnotherMasterKeyFailsClearly(t *testing.T, path string) {
 	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "vault.db")
 	right, wrong := patientkeystest.Master(t), patientkeystest.Master(t)
 	v, err := patientkeys.Open(ctx, path, right)
 	require.NoError(t, err)
@@ -213,40 +233,60 @@ func requireInvalid(t *testing.T, err error, fields ...string) {
 	require.Equal(t, fields, got)
 }
 
+// TestPatientRefConcurrentCallersGetOneRef: vaults on one store stand for processes (coordinator
+// replicas, each with its own connections) opening a new store at once (racing to store the
+// index key) and then asking for the same numbers from many goroutines: each number gets one
+// reference everywhere.
 func TestPatientRefConcurrentCallersGetOneRef(t *testing.T) {
+	forEachEngine(t, testPatientRefConcurrentCallersGetOneRef)
+}
+
+func testPatientRefConcurrentCallersGetOneRef(t *testing.T, location string) {
 	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "vault.db")
 	master := patientkeystest.Master(t)
-	// Two vaults on one file stand for two processes: SQLite's file locks serialise them.
-	var vaults []*patientkeys.Vault
-	for range 2 {
-		v, err := patientkeys.Open(ctx, path, master)
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = v.Close() })
-		vaults = append(vaults, v)
+	const replicas, callers = 3, 48
+	vaults := make([]*patientkeys.Vault, replicas)
+	var wg sync.WaitGroup
+	for i := range vaults {
+		wg.Go(func() {
+			v, err := patientkeys.Open(ctx, location, master)
+			if err == nil {
+				t.Cleanup(func() { _ = v.Close() })
+			}
+			assert.NoError(t, err)
+			vaults[i] = v
+		})
 	}
-	const callers = 32
+	wg.Wait()
+	require.False(t, t.Failed())
 	refs := make([]string, callers)
 	errs := make([]error, callers)
-	var wg sync.WaitGroup
 	for i := range callers {
-		wg.Go(func() { refs[i], errs[i] = vaults[i%2].PatientRef(ctx, numbers[2]) })
+		wg.Go(func() { refs[i], errs[i] = vaults[i%replicas].PatientRef(ctx, numbers[i%len(numbers)]) })
 	}
 	wg.Wait()
 	for i := range callers {
 		require.NoError(t, errs[i])
-		require.Equal(t, refs[0], refs[i], "caller %d got another reference", i)
+		require.Equal(t, refs[i%len(numbers)], refs[i], "caller %d got another reference", i)
 	}
+	require.Len(t, slices.Compact(slices.Sorted(slices.Values(refs))), len(numbers))
 	for _, v := range vaults {
-		known, err := v.Known(ctx, refs[0])
-		require.NoError(t, err)
-		require.True(t, known)
+		for _, ref := range refs[:len(numbers)] {
+			known, err := v.Known(ctx, ref)
+			require.NoError(t, err)
+			require.True(t, known)
+		}
 	}
 }
 
-func TestEraseTakesEffectAtOnceInAnotherVaultOnTheFile(t *testing.T) {
+// TestEraseTakesEffectAtOnceInAnotherVault: another process (replica) that has the key cached
+// cannot use it once Erase has returned, without waiting for its cache to expire.
+func TestEraseTakesEffectAtOnceInAnotherVault(t *testing.T) {
+	forEachEngine(t, testEraseTakesEffectAtOnceInAnotherVault)
+}
+
+func testEraseTakesEffectAtOnceInAnotherVault(t *testing.T, path string) {
 	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "vault.db")
 	master := patientkeystest.Master(t)
 	a, err := patientkeys.Open(ctx, path, master)
 	require.NoError(t, err)
@@ -267,11 +307,16 @@ func TestEraseTakesEffectAtOnceInAnotherVaultOnTheFile(t *testing.T) {
 	require.True(t, existed)
 	_, err = b.Open(ctx, ref, "nhs_number", sealed)
 	require.ErrorIs(t, err, patientkeys.ErrErased, "the other vault still used its cached key")
+	_, err = b.Seal(ctx, ref, "nhs_number", []byte(numbers[0]))
+	require.ErrorIs(t, err, patientkeys.ErrErased, "the other vault still sealed with its cached key")
 }
 
 func TestRewrapMovesTheVaultToTheNewMasterKey(t *testing.T) {
+	forEachEngine(t, testRewrapMovesTheVaultToTheNewMasterKey)
+}
+
+func testRewrapMovesTheVaultToTheNewMasterKey(t *testing.T, path string) {
 	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "vault.db")
 	old, next := patientkeystest.Master(t), patientkeystest.Master(t)
 	v, err := patientkeys.Open(ctx, path, old)
 	require.NoError(t, err)
