@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -89,6 +90,9 @@ func (f *flags) options() (temporalserver.Options, error) {
 	o.SearchAttributes, err = parseSearchAttributes(f.searchAttributes)
 	errs = append(errs, err)
 	o.SQLiteFile = f.db
+	if f.persistenceURL == "" && f.visibilityURL == "" && f.db == "" {
+		o.SQLiteFile = filepath.Join(o.DataDir, temporalserver.DatabaseFile)
+	}
 	if f.persistenceURL != "" || f.visibilityURL != "" {
 		if f.db != "" {
 			errs = append(errs, errors.New("db: give a SQLite file or the PostgreSQL URLs, not both"))
@@ -123,10 +127,10 @@ func (f *flags) frontend() (string, int, error) {
 	case ip == "":
 		ip = "127.0.0.1"
 	case host != "" && host != ip:
-		return "", 0, fmt.Errorf("listen: its host %s must be -ip (%s): every service binds one IP", host, ip)
+		return ip, 0, fmt.Errorf("listen: its host %s must be -ip (%s): every service binds one IP", host, ip)
 	}
 	if net.ParseIP(ip) == nil {
-		return "", 0, fmt.Errorf("ip: must be an IP address (the services bind it, the certificate names it), not %q", ip)
+		return ip, 0, fmt.Errorf("ip: must be an IP address (the services bind it, the certificate names it), not %q", ip)
 	}
 	port, err := portOn("listen", f.listen, ip)
 	return ip, port, err

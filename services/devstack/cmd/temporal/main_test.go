@@ -26,7 +26,9 @@ import (
 	"github.com/nhs-pathways/pathways/services/platform/pgserver/pgtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	os.Exit(pgtest.Main(m)) //nolint:forbidigo // TestMain must exit with the tests' code
+}
 
 const (
 	namespace = "journeys"
@@ -67,7 +69,7 @@ type server struct {
 func (s *server) start(t *testing.T) time.Duration {
 	t.Helper()
 	began := time.Now()
-	s.cmd = exec.Command(s.bin, s.args...) //nolint:gosec // G204: the binary this test built
+	s.cmd = exec.CommandContext(t.Context(), s.bin, s.args...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	require.NoError(t, s.cmd.Start())
@@ -106,23 +108,40 @@ func freeAddr(t *testing.T) string {
 }
 
 // waitReady dials the frontend as a worker would, over mutual TLS, until the namespace answers;
-// it returns how long that took.
-func waitReady(t *testing.T, addr string, tlsCfg *tls.Config) time.Duration {
+// it returns how long that took. It fails the test, showing the server's log, if the server
+// exits or does not answer within 50s.
+func (s *server) waitReady(t *testing.T, addr string, tlsCfg *tls.Config) time.Duration {
 	t.Helper()
 	began := time.Now()
-	require.Eventually(t, func() bool {
-		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
-		defer cancel()
-		c, err := client.DialContext(ctx, client.Options{HostPort: addr, Namespace: namespace, Logger: quiet{},
-			ConnectionOptions: client.ConnectionOptions{TLS: tlsCfg}})
-		if err != nil {
-			return false
+	deadline := time.After(50 * time.Second)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for describe(t, addr, tlsCfg) != nil {
+		select {
+		case <-s.gone:
+			log, _ := os.ReadFile(s.log.Name())
+			t.Fatalf("the server exited while starting:\n%s", log)
+		case <-deadline:
+			log, _ := os.ReadFile(s.log.Name())
+			t.Fatalf("the server did not answer within 50s:\n%s", log)
+		case <-tick.C:
 		}
-		defer c.Close()
-		_, err = c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace})
-		return err == nil
-	}, 50*time.Second, 100*time.Millisecond, "the server did not answer")
+	}
 	return time.Since(began)
+}
+
+func describe(t *testing.T, addr string, tlsCfg *tls.Config) error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	c, err := client.DialContext(ctx, client.Options{HostPort: addr, Namespace: namespace, Logger: quiet{},
+		ConnectionOptions: client.ConnectionOptions{TLS: tlsCfg}})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_, err = c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace})
+	return err
 }
 
 func workerTLS(t *testing.T, ca *devca.Bundle) *tls.Config {
@@ -148,7 +167,7 @@ func TestBinaryOnPostgresSurvivesSIGKILL(t *testing.T) {
 		"-tls-client-cert", ca.Cert("temporal"), "-tls-client-key", ca.Key("temporal")}}
 	tlsCfg := workerTLS(t, ca)
 	s.start(t)
-	t.Logf("first start (schemas created): ready in %s", waitReady(t, addr, tlsCfg))
+	t.Logf("first start (schemas created): ready in %s", s.waitReady(t, addr, tlsCfg))
 
 	c, err := client.Dial(client.Options{HostPort: addr, Namespace: namespace, Logger: quiet{},
 		ConnectionOptions: client.ConnectionOptions{TLS: tlsCfg}})
@@ -168,7 +187,7 @@ func TestBinaryOnPostgresSurvivesSIGKILL(t *testing.T) {
 
 	s.kill(t)
 	s.start(t)
-	t.Logf("restart after SIGKILL: ready in %s", waitReady(t, addr, tlsCfg))
+	t.Logf("restart after SIGKILL: ready in %s", s.waitReady(t, addr, tlsCfg))
 
 	require.NoError(t, c.SignalWorkflow(t.Context(), run.GetID(), run.GetRunID(), proceed, "signalled"))
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)

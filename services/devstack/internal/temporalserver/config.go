@@ -131,7 +131,7 @@ func serverConfig(o Options, st stores, p ports) *config.Config {
 
 // persistenceConfig is one SQLite store for both, or the two PostgreSQL databases.
 func persistenceConfig(o Options, st stores) config.Persistence {
-	shards := int32(o.HistoryShards) //nolint:gosec // G115: validated not negative; a handful of shards
+	shards := int32(o.HistoryShards) // validated: 0..maxHistoryShards
 	if st.persistence == st.visibility {
 		return config.Persistence{DefaultStore: "sqlite", VisibilityStore: "sqlite", NumHistoryShards: shards,
 			DataStores: map[string]config.DataStore{"sqlite": {SQL: st.persistence}}}

@@ -2,9 +2,17 @@
 // process: every service (frontend, history, matching, worker) on loopback, persistence and
 // visibility in one SQLite file in WAL mode so journeys and their timers survive a restart, the
 // journey namespace registered with its search attributes, and optionally the Temporal Web UI.
+// cmd/temporal runs the same server as a process of its own.
 //
 // It is the devstack's stand-in for a Temporal cluster: clients reach it by address exactly as
 // they would reach a cluster's frontend.
+//
+// With Options.Postgres the server runs on PostgreSQL instead, as Temporal documents for
+// self-hosting: persistence in one database, SQL visibility in another (pgx driver). Start
+// brings both schemas to the versions the server needs from the schema files embedded in
+// go.temporal.io/server, as temporal-sql-tool's setup-schema and update-schema do, doing nothing
+// when they are current; servers starting together take turns on an advisory lock. The
+// namespace is registered through Temporal's metadata store when missing.
 //
 // With Options.TLS every gRPC listener of the server serves TLS from the given PEM files, and
 // with TLSOptions.RequireClientCert mutual TLS: a client connects only with a certificate signed

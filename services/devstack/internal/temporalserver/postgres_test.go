@@ -23,7 +23,9 @@ import (
 	"github.com/nhs-pathways/pathways/services/platform/pgserver/pgtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	os.Exit(pgtest.Main(m)) //nolint:forbidigo // TestMain must exit with the tests' code
+}
 
 const (
 	testTaskQueue = "restart-test"
