@@ -8,10 +8,38 @@ import (
 	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/nhs-pathways/pathways/services/platform/fault"
 )
 
 // errNoAnswer: the official client did not answer in time (see clientCall).
 var errNoAnswer = errors.New("event store client did not answer")
+
+// ErrUnavailable marks a call the event store did not answer: no node reachable (the client's
+// discovery gave up), the connection lost, the node not ready or not the leader, no answer in
+// time. It is a fault.Unavailable, so a service's API answers Unavailable ("retry later") rather
+// than Internal, and its callers retry with the same request ID.
+var ErrUnavailable = fault.New(fault.Unavailable, "event store unavailable")
+
+// classify wraps err in ErrUnavailable when the event store did not answer (the client's own
+// error stays in the chain: callers still match its code).
+func classify(err error) error {
+	if err == nil || errors.Is(err, ErrClosed) {
+		return err
+	}
+	switch clientCode(err) {
+	case esdb.ErrorUnavailable, esdb.ErrorCodeConnectionClosed, esdb.ErrorCodeNotLeader, esdb.ErrorCodeDeadlineExceeded:
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	// A read's stream reports the transport's own status (connection refused, reset).
+	var st interface{ GRPCStatus() *status.Status }
+	if errors.Is(err, errNoAnswer) || errors.As(err, &st) && st.GRPCStatus().Code() == codes.Unavailable {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return err
+}
 
 // clientCall runs op with the journal's current client and returns its answer, or gives up when
 // ctx ends or limit (if > 0) passes.
@@ -38,7 +66,7 @@ func clientCall[T any](ctx context.Context, j *Journal, limit time.Duration, op 
 		if attempt == 0 && isClientClosed(err) && j.replace(c) {
 			continue
 		}
-		return v, err
+		return v, classify(err)
 	}
 }
 

@@ -88,8 +88,19 @@ func appendEvents(ctx workflow.Context, req AppendRequest) error {
 	return workflow.ExecuteLocalActivity(ctx, acts.AppendJourneyEvents, req).Get(ctx, nil)
 }
 
-// localAppendOptions retry an append like the regular activity does; each attempt is short.
+// localAppendOptions retry an append like the regular activity does (each attempt short, backing
+// off to a minute) for as long as the event store may take to come back. Without a
+// ScheduleToCloseTimeout the SDK bounds the whole local activity, retries included, by its
+// StartToCloseTimeout: one slow attempt after an event store restart then failed the update for
+// good, and every retry of it under the same request ID got that failure back. The options are
+// not in the history, so replay is unchanged.
 func localAppendOptions() workflow.LocalActivityOptions {
 	o := activityOptions()
-	return workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second, RetryPolicy: o.RetryPolicy}
+	return workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second, ScheduleToCloseTimeout: appendRetryWindow,
+		RetryPolicy: o.RetryPolicy}
 }
+
+// appendRetryWindow is how long an append is retried while the event store does not answer;
+// the update it belongs to waits (callers time out and retry with the same request ID, which
+// joins the same update) and fails only after it.
+const appendRetryWindow = 24 * time.Hour

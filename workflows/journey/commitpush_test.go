@@ -159,3 +159,20 @@ func requireEachPushOnce(t *testing.T, j *journal) {
 		seen[p] = true
 	}
 }
+
+// An event store down for longer than one append attempt may take (its first five attempts
+// refused, 15 s of backoff against an attempt's 10 s) delays the journey's requests but fails none: the commit is retried until
+// the store answers, and every request then has its result.
+func TestAnEventStoreDownLongerThanOneAttemptDelaysButFailsNoRequest(t *testing.T) {
+	// Starting now: the test environment gives a local activity attempt a deadline on its own
+	// clock but checks it against the real one, so a journey dated in the past sees every failed
+	// attempt as timed out.
+	begin := time.Now().UTC().Truncate(time.Second)
+	h := newHarnessAt(t, builtinYAML(t, "msk", 1), begin)
+	h.journal.storeDown = 5 // backoff 1+2+4+8 s: 15 s before the fifth retry, over one attempt's 10 s
+	scheduleMSKJourney(h)
+	h.run(Input{Referral: referralAt("msk", begin)})
+	require.NoError(t, h.env.GetWorkflowError())
+	h.requireOK("book-triage", "done-triage", "triage", "book-cats", "done-cats", "discharge", "outcome-6m")
+	requireEachPushOnce(t, h.journal)
+}

@@ -1,6 +1,7 @@
 package journey
 
 import (
+	"errors"
 	"context"
 	"fmt"
 	"log/slog"
@@ -67,12 +68,19 @@ type journal struct {
 	offersDown bool
 	// offers counts the pushes commits offered.
 	offers int
+	// storeDown makes this many appends fail first, as an event store that is down (killed,
+	// restarting) would.
+	storeDown int
 }
 
 func (j *journal) append(_ context.Context, req AppendRequest) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.appends++
+	if j.storeDown > 0 {
+		j.storeDown--
+		return errors.New("event store unavailable: connection refused")
+	}
 	if req.ExpectedRevision != int64(len(j.events))-1 {
 		return refuse(ErrStreamConflict, "expected %d, stream at %d", req.ExpectedRevision, len(j.events)-1)
 	}
