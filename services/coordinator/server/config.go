@@ -72,8 +72,9 @@ type Config struct {
 	// FingerprintKey keys the referral fingerprints kept in each journey's memo. Set a secret in
 	// production; empty uses a fixed development key.
 	FingerprintKey string
-	// VaultPath is the patient key vault (services/platform/patientkeys; a SQLite file): each
-	// patient's data key, wrapped by the master key. Required unless Vault is set.
+	// VaultPath is the patient key vault (services/platform/patientkeys): a SQLite file (one
+	// host), or a postgres:// URL that every replica shares. It holds each patient's data key,
+	// wrapped by the master key. Required unless Vault is set.
 	VaultPath string
 	// MasterKeyFile holds the master key wrapping the vault's keys (base64 of 32 bytes; created
 	// when CreateMasterKey). Production names a KMS instead (MasterKey).
@@ -141,8 +142,8 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("actor: is required"))
 	}
 	if c.Vault == nil {
-		if strings.TrimSpace(c.VaultPath) == "" {
-			errs = append(errs, errors.New("patient-vault: is required: the patient key vault file (SQLite) holding each patient's data key"))
+		if err := patientkeys.CheckLocation(c.VaultPath); err != nil {
+			errs = append(errs, fmt.Errorf("patient-vault: %w (the patient key vault holding each patient's data key)", err))
 		}
 		switch {
 		case c.MasterKey != nil:

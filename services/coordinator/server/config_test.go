@@ -15,11 +15,17 @@ func TestConfigValidate(t *testing.T) {
 	dev := DefaultConfig()
 	dev.Security = secure.Insecure()
 	require.ErrorContains(t, dev.Validate(), "patient-vault: is required")
-	dev.VaultPath, dev.MasterKeyFile = "vault.db", "master.key"
+	dev.VaultPath, dev.MasterKeyFile = "postgres://coordinator:s3cret@db:5432/vault?sslmode=bogus", "master.key"
+	err := dev.Validate()
+	require.ErrorContains(t, err, "patient-vault: not a valid PostgreSQL URL", "a malformed URL is refused at start")
+	require.NotContains(t, err.Error(), "s3cret", "the error repeats the password")
+	dev.VaultPath = "postgres://coordinator:s3cret@db:5432/vault?sslmode=verify-full"
+	require.NoError(t, dev.Validate(), "the vault on PostgreSQL")
+	dev.VaultPath = "vault.db"
 	require.NoError(t, dev.Validate())
 
 	bad := Config{Listen: "nowhere", HTTPListen: "8081", MetricsListen: "9111", Temporal: journey.TemporalConnection{Address: "", Namespace: " "}, EventStoreURL: "http://x", GovernanceAddr: "gov"}
-	err := bad.Validate()
+	err = bad.Validate()
 	require.Error(t, err)
 	for _, name := range []string{"listen", "http-listen", "temporal-address", "namespace", "eventstore-url", "governance-addr", "actor", "metrics-listen"} {
 		require.Contains(t, err.Error(), name+":", "every problem is listed")

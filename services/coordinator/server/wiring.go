@@ -115,7 +115,8 @@ func startRetention(ctx context.Context, cfg Config, j *events.Journal, now func
 	return s.Start(context.WithoutCancel(ctx)), nil
 }
 
-// openVault returns the configured vault, or opens VaultPath under the master key.
+// openVault returns the configured vault, or opens VaultPath (a SQLite file, or a PostgreSQL
+// database every replica shares) under the master key.
 func openVault(ctx context.Context, cfg Config) (*patientkeys.Vault, func(), error) {
 	if cfg.Vault != nil {
 		return cfg.Vault, func() {}, nil

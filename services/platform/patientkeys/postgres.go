@@ -46,7 +46,7 @@ func CheckLocation(setting string) error {
 		return errors.New("is required: a SQLite file path or a postgres:// URL")
 	case IsPostgresURL(setting):
 		if _, err := pgx.ParseConfig(setting); err != nil {
-			return fmt.Errorf("not a valid PostgreSQL URL (%s): %w", redactURL(setting), err)
+			return fmt.Errorf("not a valid PostgreSQL URL: %w", err) // pgx shows the URL with its password masked
 		}
 	}
 	return nil

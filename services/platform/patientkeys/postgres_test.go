@@ -194,3 +194,17 @@ func TestRewrapOnPostgresWhileAnotherReplicaReads(t *testing.T) {
 	_, err = patientkeys.Open(ctx, url, old)
 	require.ErrorIs(t, err, patientkeys.ErrWrongMasterKey)
 }
+
+// TestOpenPostgresErrorsNeverShowThePassword: a URL that does not parse, and a server that
+// does not answer, fail Open with errors that name the place without its password.
+func TestOpenPostgresErrorsNeverShowThePassword(t *testing.T) {
+	master := patientkeystest.Master(t)
+	for _, url := range []string{
+		"postgres://coordinator:s3cret@db:notaport/vault",
+		"postgresql://coordinator:s3cret@127.0.0.1:1/vault?connect_timeout=2",
+	} {
+		_, err := patientkeys.Open(t.Context(), url, master)
+		require.Error(t, err)
+		require.NotContains(t, err.Error(), "s3cret")
+	}
+}

@@ -48,7 +48,7 @@ func loadConfig(args []string, getenv func(string) string, out io.Writer) (serve
 	fs.String(&cfg.EventStoreURL, "eventstore-url", "COORDINATOR_EVENTSTORE_URL", "event store connection string: esdb://, esdb+discover://, kurrentdb:// or kurrentdb+discover://, with its credentials and TLS settings")
 	fs.String(&cfg.GovernanceAddr, "governance-addr", "COORDINATOR_GOVERNANCE_ADDR", "governance gRPC host:port")
 	fs.String(&cfg.Actor, "actor", "COORDINATOR_ACTOR", "x-actor this service uses towards governance")
-	fs.String(&cfg.VaultPath, "patient-vault", "COORDINATOR_PATIENT_VAULT", "the patient key vault (SQLite file): each patient's data key, wrapped by the master key")
+	fs.String(&cfg.VaultPath, "patient-vault", "COORDINATOR_PATIENT_VAULT", "the patient key vault: a SQLite file, or a postgres:// URL shared by every replica; each patient's data key, wrapped by the master key")
 	fs.String(&cfg.MasterKeyFile, "master-key-file", "COORDINATOR_MASTER_KEY_FILE", "file holding the vault's master key (base64 of 32 bytes, mode 0600)")
 	cfg.FingerprintKey = getenv("COORDINATOR_FINGERPRINT_KEY") // a secret: no flag, so it never shows in ps
 	cfg.MasterKeyText = getenv("COORDINATOR_MASTER_KEY")       // likewise
