@@ -187,7 +187,7 @@ func profileNames(conf envconfig.ClientConfig) string {
 // so that every line of a joined message names where it comes from.
 func eachPrefixed(err error, prefix string) []error {
 	var errs []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok { //nolint:errorlint // the errors of errors.Join itself, not of a chain
+	if j, ok := err.(interface{ Unwrap() []error }); ok { // the errors of errors.Join itself, not of a chain
 		errs = j.Unwrap()
 	} else {
 		errs = []error{err}

@@ -101,8 +101,8 @@ func TestTemporalProfileFileMistakesNameTheFileAndTheKey(t *testing.T) {
 	}{
 		{"a value of the wrong type", "[profile.default]\naddress = 7233\n", []string{`"profile.default.address"`}},
 		{"not TOML", "[profile.default\naddress = \"x:1\"\n", []string{"toml: line 2"}},
-		{"a misspelt key", "[profile.default]\naddres = \"x:1\"\n[profile.default.tls]\nserver_ca_cert_pth = \"ca.crt\"\nserver_name = \"t\"\n",
-			[]string{`profile "default": addres: unknown key`, `profile "default": tls.server_ca_cert_pth: unknown key`}},
+		{"a misspelt key", "[profile.default]\naddr = \"x:1\"\n[profile.default.tls]\nserver_ca_cert_pth = \"ca.crt\"\nserver_name = \"t\"\n",
+			[]string{`profile "default": addr: unknown key`, `profile "default": tls.server_ca_cert_pth: unknown key`}},
 		{"inline certificates", "[profile.default.tls]\nserver_ca_cert_data = \"-----BEGIN CERTIFICATE-----\"\n",
 			[]string{`profile "default": tls.server_ca_cert_data: not supported: give the PEM file's path in tls.server_ca_cert_path instead`}},
 	}
