@@ -20,7 +20,7 @@ var pathwaysServices = []string{"coordinator", "worker", "governance", "finance"
 func composeEnv() map[string]string {
 	return map[string]string{
 		"OIDC_ISSUER": "https://login.example.nhs.uk/realms/pathways", "TEMPORAL_DB_PASSWORD": "t-pw",
-		"FINANCE_DB_PASSWORD": "f-pw", "DASHBOARD_DB_PASSWORD": "d-pw", "KURRENTDB_ADMIN_PASSWORD": "k-pw",
+		"FINANCE_DB_PASSWORD": "f-pw", "DASHBOARD_DB_PASSWORD": "d-pw", "VAULT_DB_PASSWORD": "v-pw", "KURRENTDB_ADMIN_PASSWORD": "k-pw",
 		"KURRENTDB_OPS_PASSWORD": "o-pw", "COORDINATOR_FINGERPRINT_KEY": "fp",
 	}
 }
@@ -47,6 +47,7 @@ func TestComposeRunsEveryServiceTwiceHardened(t *testing.T) {
 		return *v
 	}
 	require.Equal(t, "postgres://finance:f-pw@postgres:5432/finance?sslmode=disable", env("finance", "FINANCE_LEDGER"))
+	require.Equal(t, "postgres://vault:v-pw@postgres:5432/vault?sslmode=disable", env("coordinator", "COORDINATOR_PATIENT_VAULT"), "the replicas share a vault on PostgreSQL, not a file")
 	require.Equal(t, "dns:///finance:9103", env("worker", "WORKER_FINANCE_ADDR"))
 	require.Equal(t, "dns:///dashboard:9104", env("worker", "WORKER_DASHBOARD_ADDR"))
 	for _, svc := range pathwaysServices {

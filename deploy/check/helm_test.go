@@ -52,7 +52,7 @@ func TestChartRendersStrictlyAndEveryWorkloadPassesThePolicy(t *testing.T) {
 		counts[o.Kind]++
 	}
 	require.Equal(t, map[string]int{"Deployment": 5, "Service": 5, "ServiceAccount": 5, "PodDisruptionBudget": 5,
-		"NetworkPolicy": 5, "ServiceMonitor": 5, "PersistentVolumeClaim": 1}, counts)
+		"NetworkPolicy": 5, "ServiceMonitor": 5}, counts)
 
 	for name, o := range byKind(objs, "Deployment") {
 		d := o.Value.(*appsv1.Deployment)
@@ -140,7 +140,7 @@ func TestNetworkPoliciesAllowOnlyTheArchitecturesCalls(t *testing.T) {
 		}
 		return false
 	}
-	for svc, wantPG := range map[string]bool{"finance": true, "dashboard": true, "coordinator": false, "worker": false, "governance": false} {
+	for svc, wantPG := range map[string]bool{"finance": true, "dashboard": true, "coordinator": true, "worker": false, "governance": false} {
 		require.Equal(t, wantPG, reaches(svc, 5432), "%s -> postgres", svc)
 		require.True(t, reaches(svc, 2113), "%s -> eventstore", svc)
 		require.True(t, reaches(svc, 4317), "%s -> collector", svc)

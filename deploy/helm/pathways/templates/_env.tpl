@@ -44,7 +44,8 @@
 - {name: COORDINATOR_HTTP_LISTEN, value: "0.0.0.0:{{ .svc.ports.http }}"}
 - {name: COORDINATOR_METRICS_LISTEN, value: "0.0.0.0:{{ .svc.ports.metrics }}"}
 - {name: COORDINATOR_GOVERNANCE_ADDR, value: "{{ include "pathways.fullname" (dict "root" $r "name" "governance") }}:{{ $r.Values.services.governance.ports.grpc }}"}
-- {name: COORDINATOR_PATIENT_VAULT, value: /var/lib/pathways/coordinator/vault.db}
+- name: COORDINATOR_PATIENT_VAULT
+  valueFrom: {secretKeyRef: {name: {{ .svc.vaultSecret }}, key: url}}
 - name: COORDINATOR_MASTER_KEY
   valueFrom: {secretKeyRef: {name: {{ .svc.masterKeySecret }}, key: master.key}}
 - name: COORDINATOR_FINGERPRINT_KEY
