@@ -8,6 +8,8 @@ import (
 	namespacepb "go.temporal.io/api/namespace/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
@@ -18,8 +20,12 @@ const pollEvery = 100 * time.Millisecond
 // the namespace's retention when it differs from retention (non-zero). The client reads and
 // writes no payloads (namespace calls only), so it needs no payload codec.
 func (s *Server) waitReady(ctx context.Context, namespace string, retention time.Duration) error {
+	// gRPC's reconnection backoff (1s, growing to 2 min) would notice the frontend seconds after
+	// it is up: poll at pollEvery instead.
+	fast := grpc.WithConnectParams(grpc.ConnectParams{MinConnectTimeout: time.Second,
+		Backoff: backoff.Config{BaseDelay: pollEvery, Multiplier: 1, MaxDelay: pollEvery}})
 	c, err := client.NewLazyClient(client.Options{HostPort: s.frontend, Namespace: namespace, Logger: quietLogger{},
-		ConnectionOptions: client.ConnectionOptions{TLS: s.clientTLS}})
+		ConnectionOptions: client.ConnectionOptions{TLS: s.clientTLS, DialOptions: []grpc.DialOption{fast}}})
 	if err != nil {
 		return fmt.Errorf("temporal client for %s: %w", s.frontend, err)
 	}
