@@ -9,7 +9,7 @@ import (
 )
 
 // Databases are the databases the shape makes on its PostgreSQL.
-var Databases = []string{"temporal", "temporal_visibility", "finance", "dashboard"}
+var Databases = []string{"temporal", "temporal_visibility", "finance", "dashboard", "vault"}
 
 // postgres is the shape's PostgreSQL server as a Victim.
 type postgres struct {

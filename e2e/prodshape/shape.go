@@ -316,8 +316,8 @@ func (s *Shape) startCoordinators(ctx context.Context) error {
 		}
 		args := append([]string{"-listen", addrs[0], "-http-listen", addrs[1], "-metrics-listen", addrs[2],
 			"-eventstore-url", s.esURL, "-governance-addr", s.Governance.addr,
-			// One vault file both replicas share (a known limit of this shape: SQLite file locks).
-			"-patient-vault", s.path("coordinator", "vault.db"), "-master-key-file", s.masterKey(), "-rate-limit", "0"},
+			// The patient key vault on PostgreSQL, which both replicas share.
+			"-patient-vault", s.pg.URL("vault"), "-master-key-file", s.masterKey(), "-rate-limit", "0"},
 			s.serviceTLS("coordinator")...)
 		p := s.process(fmt.Sprintf("coordinator-%d", i+1), "coordinator", append(args, s.temporalClient("coordinator")...)...)
 		p.env = []string{"COORDINATOR_FINGERPRINT_KEY=prodshape-fingerprint-key-" + strconv.Itoa(os.Getpid())}
