@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -23,16 +24,22 @@ func (h Hit) String() string { return fmt.Sprintf("%s (%s)", h.Path, h.Form) }
 
 // Find reads every regular file under dir (recursively, raw bytes) and answers the files holding
 // marker in any form. marker should be at least 12 bytes, so that its base64 forms have a part
-// independent of the bytes around it.
+// independent of the bytes around it. A file removed between listing and reading (a live store
+// compacting) is skipped: it holds nothing any more.
 func Find(dir string, marker []byte) ([]Hit, error) {
 	forms := Forms(marker)
 	var hits []Hit
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
 		if err != nil || !d.Type().IsRegular() {
 			return err
 		}
 		data, err := os.ReadFile(path) //nolint:gosec // G304: reading every file under the directory it is given is this package's job
-
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
